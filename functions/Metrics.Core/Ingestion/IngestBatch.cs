@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace Metrics.Core.Ingestion;
+
+/// <summary>An event of a batch that was not accepted, by its position in the batch.</summary>
+public sealed record Rejection(int Index, string Reason);
+
+/// <summary>
+/// The events of one batch, sorted into accepted, duplicates (an id already seen earlier in the batch)
+/// and rejected with a reason. Nothing is dropped silently.
+/// </summary>
+public sealed record IngestBatch<T>(IReadOnlyList<T> Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected)
+    where T : class
+{
+    public static IngestBatch<T> Read(JsonElement events, Func<JsonElement, EventRead<T>> read, Func<T, string> id)
+    {
+        var accepted = new List<T>(events.GetArrayLength());
+        var rejected = new List<Rejection>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var duplicates = 0;
+        var index = 0;
+        foreach (var element in events.EnumerateArray())
+        {
+            var result = read(element);
+            if (result.Event is { } accept)
+            {
+                if (seen.Add(id(accept))) accepted.Add(accept);
+                else duplicates++;
+            }
+            else rejected.Add(new Rejection(index, result.Reason!));
+            index++;
+        }
+        return new IngestBatch<T>(accepted, duplicates, rejected);
+    }
+}

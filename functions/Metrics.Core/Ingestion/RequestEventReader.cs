@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace Metrics.Core.Ingestion;
+
+/// <summary>Reads and validates one request metric of a service's batch.</summary>
+public sealed class RequestEventReader(string service, AcceptanceWindow window)
+{
+    private static readonly HashSet<string> Methods = new HashSet<string>(StringComparer.Ordinal)
+        { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT" };
+
+    public EventRead<RequestEvent> Read(JsonElement element)
+    {
+        var fields = new EventFields(element);
+        if (!fields.IsObject) return EventRead<RequestEvent>.Rejected("event must be a JSON object");
+
+        var id = fields.Text("id", IngestLimits.MaxIdLength);
+        var timestamp = fields.Timestamp("timestamp", window);
+        var endpoint = fields.Text("endpoint", IngestLimits.MaxEndpointLength, required: true);
+        var method = fields.Text("method", 16, required: true)?.ToUpperInvariant();
+        var status = (int)fields.Integer("status", 100, 599, required: true);
+        var durationMs = fields.Number("durationMs", 0, IngestLimits.MaxDurationMs, required: true);
+        var userId = fields.Text("userId", IngestLimits.MaxTextLength);
+        var orgId = fields.Text("orgId", IngestLimits.MaxTextLength);
+        var country = fields.Text("country", 2)?.ToUpperInvariant();
+        var invocation = fields.Text("invocation", 8)?.ToLowerInvariant();
+        var model = fields.Text("model", IngestLimits.MaxTextLength);
+        var units = fields.Integer("units", 0, long.MaxValue / 1024);
+        var cpuMs = fields.Number("cpuMs", 0, IngestLimits.MaxDurationMs);
+        var gpuMs = fields.Number("gpuMs", 0, IngestLimits.MaxDurationMs);
+
+        if (fields.Reason is { } reason) return EventRead<RequestEvent>.Rejected(reason);
+        if (!Methods.Contains(method!)) return EventRead<RequestEvent>.Rejected($"method '{method}' is not an HTTP method");
+        if (country is not null && (country.Length != 2 || !country.All(char.IsAsciiLetter)))
+            return EventRead<RequestEvent>.Rejected("country must be a two-letter ISO 3166 code");
+        if (invocation is not (null or "sync" or "async"))
+            return EventRead<RequestEvent>.Rejected("invocation must be 'sync' or 'async'");
+
+        var template = EndpointTemplate.Normalise(endpoint!);
+        if (template.Length > IngestLimits.MaxEndpointLength)
+            return EventRead<RequestEvent>.Rejected($"endpoint is longer than {IngestLimits.MaxEndpointLength} characters");
+        if (id is not null && EventIds.Check(id) is { } badId) return EventRead<RequestEvent>.Rejected(badId);
+
+        id ??= EventIds.Derive(service, timestamp, template, method, status, durationMs, userId, orgId, country,
+            invocation, model, units, cpuMs, gpuMs);
+        return EventRead<RequestEvent>.Accepted(new RequestEvent(id, service, timestamp, template, method!, status,
+            durationMs, userId, orgId, country, invocation == "async" ? Invocation.Async : Invocation.Sync, model,
+            units, cpuMs, gpuMs));
+    }
+}

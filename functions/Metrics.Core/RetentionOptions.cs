@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Metrics.Core;
+
+/// <summary>How long raw rows and rollups are kept (configuration section <c>Retention</c>).</summary>
+public sealed class RetentionOptions
+{
+    public const int DefaultRawDays = 7;
+    public const int DefaultRollupDays = 90;
+
+    [Range(1, 30)]
+    public int RawDays { get; set; } = DefaultRawDays;
+
+    [Range(1, 3650)]
+    public int RollupDays { get; set; } = DefaultRollupDays;
+}

@@ -1,0 +1,77 @@
+using Metrics.Core;
+using Metrics.Functions.Ingest;
+using Metrics.Functions.Operations;
+using Metrics.Functions.Security;
+using Metrics.Functions.Timers;
+using Metrics.Storage;
+using Metrics.Storage.Raw;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Functions.Hosting;
+
+/// <summary>Builds the handler: configuration, services and every function's endpoint.</summary>
+public static class MetricsApp
+{
+    /// <param name="customize">Lets tests replace services (time) and settings before the app is built.</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddLocalSettings(builder.Environment);
+        ListenWhereTheHostExpects(builder);
+        AddServices(builder.Services);
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseRateLimiter();
+        app.MapOpenApi("/api/openapi.json");
+        app.MapOperationsApi();
+        app.MapIngestApi();
+        app.MapTimerFunctions();
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage")
+            .Configure<IConfiguration>((storage, configuration) => storage.ConnectionString ??= configuration["AzureWebJobsStorage"])
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration("Ingest")
+            .Configure<IConfiguration>((ingest, configuration) => configuration.GetSection("Sites").Bind(ingest.Sites))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration("Auth")
+            .Configure<IConfiguration>((auth, configuration) => auth.AdminGroups = configuration["ADMIN_GROUPS"] ?? auth.AdminGroups);
+        services.AddOptions<RetentionOptions>().BindConfiguration("Retention").ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new StorageAccount(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<DirtyHours>();
+        services.AddSingleton<RawEventStore>();
+        services.AddSingleton<VisitorSalts>();
+        services.AddHostedService<DevelopmentStorage>();
+
+        services.AddSingleton<IngestKeys>();
+        services.AddSingleton<BeaconSites>();
+        services.AddSingleton<IngestCounters>();
+        services.AddSingleton<AdminAccess>();
+        services.AddBeaconRateLimit();
+
+        services.AddSingleton<TimerRunner>();
+        services.AddHostedService<LocalTimerScheduler>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<StorageOutageHandler>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestJsonContext.Default));
+        services.AddOpenApi();
+    }
+
+    /// <summary>
+    /// Under the Functions host: loopback at the port it chose. Alone: ASPNETCORE_URLS or --urls if given,
+    /// else the port Core Tools uses, so URLs are the same either way.
+    /// </summary>
+    private static void ListenWhereTheHostExpects(WebApplicationBuilder builder)
+    {
+        if (FunctionsHost.Port is { } port) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        else if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(FunctionsHost.LocalUrl);
+    }
+}

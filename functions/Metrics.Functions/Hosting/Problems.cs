@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Metrics.Functions.Hosting;
+
+/// <summary>RFC 9457 problems, each with a stable <c>type</c> a client can branch on (docs/problems.md).</summary>
+public static class Problems
+{
+    public static ProblemHttpResult Of(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, type: $"urn:metrics-functions:problem:{type}", extensions: extensions);
+
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        Of(StatusCodes.Status401Unauthorized, "unauthorized", "Credentials are missing or not recognised", detail);
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Of(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", detail);
+}

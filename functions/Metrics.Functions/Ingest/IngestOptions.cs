@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Metrics.Functions.Ingest;
+
+/// <summary>Ingestion settings (configuration sections <c>Ingest</c>, <c>Sites</c>, <c>Usage</c>).</summary>
+public sealed class IngestOptions
+{
+    public const int DefaultBeaconsPerMinute = 600;
+
+    /// <summary><c>;</c>-separated ingestion keys (or <c>sha256:</c> hashes) for <c>x-metrics-key</c>.</summary>
+    public string? Keys { get; set; }
+
+    public List<SiteOptions> Sites { get; set; } = [];
+
+    /// <summary>A header set by a trusted front end (e.g. <c>CF-IPCountry</c>) to take the country from.</summary>
+    public string? CountryHeader { get; set; }
+
+    /// <summary>Beacon requests one client may send per minute before answers turn to 429.</summary>
+    [Range(1, 1_000_000)]
+    public int BeaconsPerMinute { get; set; } = DefaultBeaconsPerMinute;
+}
+
+/// <summary>A site that may send beacons: its public key and the origins its pages are served from.</summary>
+public sealed class SiteOptions
+{
+    public string Key { get; set; } = "";
+
+    /// <summary><c>;</c>-separated origins, e.g. <c>https://app.example.com;https://example.com</c>.</summary>
+    public string Origins { get; set; } = "";
+
+    public IEnumerable<string> AllowedOrigins =>
+        Origins.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(o => o.TrimEnd('/'));
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+
+namespace Metrics.Storage;
+
+/// <summary>
+/// The storage account: Microsoft's Table and Blob clients, configured once (a singleton), with
+/// bounded exponential retries, and tables created on first use.
+/// </summary>
+public sealed class StorageAccount
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<BlobContainerClient>>> _containers = new();
+    private readonly string _prefix;
+
+    public StorageAccount(StorageOptions options, TokenCredential? credential = null)
+    {
+        _prefix = options.Prefix;
+        var tableOptions = Configure(new TableClientOptions());
+        var blobOptions = Configure(new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_01_05));
+        if (options.ConnectionString is { Length: > 0 } connection || options.AccountName is null)
+        {
+            connection = options.ConnectionString is { Length: > 0 } given ? given : StorageOptions.DevelopmentStorage;
+            TableService = new TableServiceClient(connection, tableOptions);
+            BlobService = new BlobServiceClient(connection, blobOptions);
+        }
+        else
+        {
+            credential ??= new DefaultAzureCredential();
+            TableService = new TableServiceClient(new Uri($"https://{options.AccountName}.table.core.windows.net"), credential, tableOptions);
+            BlobService = new BlobServiceClient(new Uri($"https://{options.AccountName}.blob.core.windows.net"), credential, blobOptions);
+        }
+    }
+
+    public TableServiceClient TableService { get; }
+    public BlobServiceClient BlobService { get; }
+
+    /// <summary>The table, created if it does not exist yet. A failed creation is tried again next call.</summary>
+    public Task<TableClient> TableAsync(string name, CancellationToken cancellationToken = default) =>
+        OnFirstUse(_tables, _prefix + name, async fullName =>
+        {
+            var table = TableService.GetTableClient(fullName);
+            await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            return table;
+        });
+
+    /// <summary>The blob container, created if it does not exist yet.</summary>
+    public Task<BlobContainerClient> ContainerAsync(string name, CancellationToken cancellationToken = default) =>
+        OnFirstUse(_containers, (_prefix + name).ToLowerInvariant(), async fullName =>
+        {
+            var container = BlobService.GetBlobContainerClient(fullName);
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return container;
+        });
+
+    /// <summary>Whether the table service answers at all (for the health function).</summary>
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await foreach (var _ in TableService.QueryAsync(maxPerPage: 1, cancellationToken: cancellationToken).AsPages(pageSizeHint: 1).ConfigureAwait(false))
+            break;
+    }
+
+    private static T Configure<T>(T options) where T : ClientOptions
+    {
+        // Few, quick retries: an ingest call is answered within seconds, with 503 + Retry-After if storage is down.
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        return options;
+    }
+
+    private static async Task<T> OnFirstUse<T>(ConcurrentDictionary<string, Lazy<Task<T>>> cache, string name, Func<string, Task<T>> create)
+    {
+        var lazy = cache.GetOrAdd(name, n => new Lazy<Task<T>>(() => create(n)));
+        try
+        {
+            return await lazy.Value.ConfigureAwait(false);
+        }
+        catch
+        {
+            cache.TryRemove(new KeyValuePair<string, Lazy<Task<T>>>(name, lazy));
+            throw;
+        }
+    }
+}

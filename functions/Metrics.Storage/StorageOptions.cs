@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Metrics.Storage;
+
+/// <summary>Where the data lives. Bound from configuration (API.md, "Configuration").</summary>
+public sealed class StorageOptions
+{
+    public const string DevelopmentStorage = "UseDevelopmentStorage=true";
+    public const int DefaultShards = 8;
+
+    /// <summary>A connection string; <c>UseDevelopmentStorage=true</c> means local Azurite.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>With no connection string: the account, reached with Azure.Identity (managed identity).</summary>
+    public string? AccountName { get; set; }
+
+    /// <summary>Prefixed to every table and container name; tests use it to keep their data apart.</summary>
+    [RegularExpression("^[a-z0-9]{0,20}$")]
+    public string Prefix { get; set; } = "";
+
+    /// <summary>Shards per hour of raw rows (see <c>HourBucket</c>); changing it re-homes new rows only.</summary>
+    [Range(1, 99)]
+    public int Shards { get; set; } = DefaultShards;
+
+    public bool UsesDevelopmentStorage =>
+        AccountName is null && (ConnectionString is null || ConnectionString.Contains(DevelopmentStorage, StringComparison.OrdinalIgnoreCase));
+}

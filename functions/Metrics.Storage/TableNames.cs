@@ -1,0 +1,17 @@
+namespace Metrics.Storage;
+
+/// <summary>The tables of DESIGN.md's storage layout (before the configured prefix).</summary>
+public static class TableNames
+{
+    public const string RequestEvents = "RequestEvents";
+    public const string UsageEvents = "UsageEvents";
+    public const string DirtyHours = "DirtyHours";
+    public const string VisitorSalts = "VisitorSalts";
+
+    public static string RawEvents(string kind) => kind switch
+    {
+        Core.Ingestion.EventKinds.Requests => RequestEvents,
+        Core.Ingestion.EventKinds.Usage => UsageEvents,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown event kind"),
+    };
+}
