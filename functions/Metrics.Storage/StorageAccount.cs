@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -46,6 +47,23 @@ public sealed class StorageAccount
             await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
             return table;
         });
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the table. If the table has vanished since it was created (deleted
+    /// by hand, or an emulator restarted empty), creates it again and runs the work once more.
+    /// </summary>
+    public async Task WithTableAsync(string name, Func<TableClient, Task> work, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await work(await TableAsync(name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "TableNotFound")
+        {
+            _tables.TryRemove(_prefix + name, out _);
+            await work(await TableAsync(name, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>The blob container, created if it does not exist yet.</summary>
     public Task<BlobContainerClient> ContainerAsync(string name, CancellationToken cancellationToken = default) =>

@@ -16,11 +16,12 @@ public sealed class DirtyHours(StorageAccount account)
 {
     public async Task MarkAsync(string kind, IEnumerable<DateTimeOffset> hours, CancellationToken cancellationToken = default)
     {
-        var table = await account.TableAsync(TableNames.DirtyHours, cancellationToken).ConfigureAwait(false);
-        var marks = hours.Distinct().Select(hour => new TableEntity(kind, HourBucket.Key(hour)));
+        var marks = hours.Distinct().Select(hour => new TableEntity(kind, HourBucket.Key(hour))).ToList();
         // Replace (not merge) so every mark changes the ETag, even when the row already existed.
-        await Parallel.ForEachAsync(marks, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (mark, token) => await table.UpsertEntityAsync(mark, TableUpdateMode.Replace, token).ConfigureAwait(false)).ConfigureAwait(false);
+        await account.WithTableAsync(TableNames.DirtyHours, table => Parallel.ForEachAsync(marks,
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (mark, token) => await table.UpsertEntityAsync(mark, TableUpdateMode.Replace, token).ConfigureAwait(false)),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<DirtyHour>> ListAsync(string kind, CancellationToken cancellationToken = default)

@@ -24,13 +24,13 @@ public sealed class RawEventStore(StorageAccount account, DirtyHours dirtyHours,
 
     private async Task WriteAsync(string kind, IEnumerable<TableEntity> rows, IEnumerable<DateTimeOffset> hours, CancellationToken cancellationToken)
     {
-        var table = await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false);
         var transactions = rows.GroupBy(row => row.PartitionKey, StringComparer.Ordinal)
-            .SelectMany(partition => partition.Chunk(MaxTransactionSize));
-        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
+            .SelectMany(partition => partition.Chunk(MaxTransactionSize)).ToList();
+        await account.WithTableAsync(TableNames.RawEvents(kind), table => Parallel.ForEachAsync(transactions,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
             async (transaction, token) => await table.SubmitTransactionAsync(
-                transaction.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), token).ConfigureAwait(false))
-            .ConfigureAwait(false);
+                transaction.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), token).ConfigureAwait(false)),
+            cancellationToken).ConfigureAwait(false);
         await dirtyHours.MarkAsync(kind, hours, cancellationToken).ConfigureAwait(false);
     }
 }

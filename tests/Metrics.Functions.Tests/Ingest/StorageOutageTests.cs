@@ -1,0 +1,49 @@
+using System.Net;
+using Metrics.Storage;
+using Metrics.Storage.Azurite;
+
+namespace Metrics.Functions.Tests.Ingest;
+
+/// <summary>Its own Azurite, persisted on disk so it can be stopped and started again mid-test.</summary>
+public sealed class StorageOutageTests
+{
+    [Fact]
+    public async Task Batch_sent_while_storage_is_down_gets_503_and_its_retry_lands_once()
+    {
+        var folder = Directory.CreateTempSubdirectory("azurite-outage-").FullName;
+        var options = AzuriteOptions.OnFreePorts(folder);
+        await using var azurite = await AzuriteLauncher.StartAsync(options);
+        await using var app = await TestApp.StartAsync(azurite.ConnectionString);
+        var now = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var before = Batches.Requests("orders-api", 10, now);
+        var during = Batches.Requests("billing-api", 20, now);
+        Assert.Equal(HttpStatusCode.Accepted, (await app.Client.PostRequestsAsync(before)).StatusCode);
+
+        await azurite.StopAsync();
+        var refused = await app.Client.PostRequestsAsync(during);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        await azurite.StartAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.Accepted, (await app.Client.PostRequestsAsync(during)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await app.Client.PostRequestsAsync(before)).StatusCode);
+
+        var rows = await app.Storage.AllAsync(TableNames.RequestEvents);
+        Assert.Equal(10, rows.Count(r => r.GetString("Service") == "orders-api"));
+        Assert.Equal(20, rows.Count(r => r.GetString("Service") == "billing-api"));
+    }
+
+    [Fact]
+    public async Task Health_reports_unreachable_storage_as_503()
+    {
+        var options = AzuriteOptions.OnFreePorts();
+        await using var app = await TestApp.StartAsync(options.ConnectionString);
+
+        var response = await app.Client.GetAsync("/api/health");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("unreachable", (await response.ReadJsonAsync()).GetProperty("storage").GetString());
+    }
+}
