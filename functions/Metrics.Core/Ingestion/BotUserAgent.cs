@@ -9,7 +9,7 @@ public static partial class BotUserAgent
         string.IsNullOrWhiteSpace(userAgent) || Pattern().IsMatch(userAgent);
 
     [GeneratedRegex(
-        @"bot\b|bot/|crawl|spider|slurp|headlesschrome|phantomjs|puppeteer|playwright|selenium|lighthouse|pingdom|uptime|monitor|curl/|wget/|python-requests|python-urllib|httpclient|okhttp|go-http-client|java/|libwww|facebookexternalhit|embedly|preview",
+        @"\bbot\b|bot/|bot;|crawl|spider|slurp|headlesschrome|phantomjs|puppeteer|playwright|selenium|lighthouse|pingdom|uptime|monitor|curl/|wget/|python-requests|python-urllib|httpclient|okhttp|go-http-client|java/|libwww|facebookexternalhit|embedly|preview",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

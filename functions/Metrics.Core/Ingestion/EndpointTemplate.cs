@@ -25,20 +25,21 @@ public static partial class EndpointTemplate
         && (Number().IsMatch(segment)
             || Guid.TryParse(segment, out _)
             || HexToken().IsMatch(segment)
-            || (segment.Length >= 16 && OpaqueToken().IsMatch(segment) && segment.Any(char.IsDigit))
+            || (segment.Length >= 16 && OpaqueToken().IsMatch(segment) && segment.Count(char.IsDigit) >= 2)
             || segment.Contains('@'));
 
     private static string StripSchemeHostQuery(string endpoint)
     {
-        var path = endpoint;
+        // The query first: it may itself hold a URL (?returnUrl=https://…) that is not this request's.
+        var queryStart = endpoint.IndexOfAny(['?', '#']);
+        var path = queryStart < 0 ? endpoint : endpoint[..queryStart];
         var schemeEnd = path.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd >= 0)
         {
             var pathStart = path.IndexOf('/', schemeEnd + 3);
             path = pathStart < 0 ? "/" : path[pathStart..];
         }
-        var cut = path.IndexOfAny(['?', '#']);
-        return cut < 0 ? path : path[..cut];
+        return path;
     }
 
     [GeneratedRegex(@"^[+-]?\d+([.,]\d+)?$")]

@@ -8,7 +8,7 @@ namespace Metrics.Core.Ingestion;
 /// <see cref="JsonElement"/> rather than deserialised into types so that one bad field rejects one event
 /// with a reason a person can act on, not the whole batch.
 /// </summary>
-internal sealed class EventFields(JsonElement element)
+internal sealed partial class EventFields(JsonElement element)
 {
     public string? Reason { get; private set; }
 
@@ -29,7 +29,7 @@ internal sealed class EventFields(JsonElement element)
     {
         var text = Text(name, 64, required: true);
         if (text is null) return default;
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        if (!IsoDate().IsMatch(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
             return Fail<DateTimeOffset>($"{name} is not an ISO-8601 date and time");
         if (window.Check(at) is { } outside) return Fail<DateTimeOffset>(outside);
         return at.ToUniversalTime();
@@ -76,4 +76,7 @@ internal sealed class EventFields(JsonElement element)
         if (required) Fail($"{name} is required");
         return false;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")]
+    private static partial System.Text.RegularExpressions.Regex IsoDate();
 }

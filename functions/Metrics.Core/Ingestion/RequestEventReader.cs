@@ -40,7 +40,8 @@ public sealed class RequestEventReader(string service, AcceptanceWindow window)
             return EventRead<RequestEvent>.Rejected($"endpoint is longer than {IngestLimits.MaxEndpointLength} characters");
         if (id is not null && EventIds.Check(id) is { } badId) return EventRead<RequestEvent>.Rejected(badId);
 
-        id ??= EventIds.Derive(service, timestamp, template, method, status, durationMs, userId, orgId, country,
+        // From the raw endpoint: requests to /orders/1 and /orders/2 in the same instant are two events.
+        id ??= EventIds.Derive(service, timestamp, endpoint, method, status, durationMs, userId, orgId, country,
             invocation, model, units, cpuMs, gpuMs);
         return EventRead<RequestEvent>.Accepted(new RequestEvent(id, service, timestamp, template, method!, status,
             durationMs, userId, orgId, country, invocation == "async" ? Invocation.Async : Invocation.Sync, model,

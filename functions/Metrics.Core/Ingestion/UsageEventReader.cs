@@ -28,14 +28,14 @@ public sealed class UsageEventReader(string site, AcceptanceWindow window, Beaco
         if (fields.Reason is { } reason) return EventRead<UsageEvent>.Rejected(reason);
         if (!UsageEventTypes.All.Contains(type!))
             return EventRead<UsageEvent>.Rejected($"type '{type}' is not one of {string.Join(", ", UsageEventTypes.All)}");
+        // Pages are stored as paths: a query string can carry personal data (emails, tokens).
+        page = page is null ? null : StripQuery(page) is { Length: > 0 } path ? path : null;
         if (type == UsageEventTypes.PageView && page is null)
             return EventRead<UsageEvent>.Rejected("page is required for a page_view");
         if (id is not null && EventIds.Check(id) is { } badId) return EventRead<UsageEvent>.Rejected(badId);
         if (properties is { } map && CheckProperties(map) is { } badProperties)
             return EventRead<UsageEvent>.Rejected(badProperties);
 
-        // Pages are stored as paths: a query string can carry personal data (emails, tokens).
-        page = page is null ? null : StripQuery(page);
         var propertiesJson = properties?.GetRawText();
         var visitorId = userId ?? client.AnonymousVisitorId;
         id ??= EventIds.Derive(site, type, timestamp, page, name, elementId, visitorId, sessionId, propertiesJson);
@@ -53,6 +53,7 @@ public sealed class UsageEventReader(string site, AcceptanceWindow window, Beaco
                 return $"property names must be 1 to {IngestLimits.MaxPropertyNameLength} characters";
             var tooLong = property.Value.ValueKind == JsonValueKind.String
                 && property.Value.GetString()!.Length > IngestLimits.MaxTextLength;
+            tooLong |= property.Value.ValueKind == JsonValueKind.Number && property.Value.GetRawText().Length > 64;
             if (tooLong) return $"property '{property.Name}' is longer than {IngestLimits.MaxTextLength} characters";
             if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                 return $"property '{property.Name}' must be a string, number or boolean";

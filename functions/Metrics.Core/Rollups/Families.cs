@@ -1,0 +1,48 @@
+using Metrics.Core.Ingestion;
+
+namespace Metrics.Core.Rollups;
+
+/// <summary>
+/// The dimension tuples rollups are kept by. Each query reads one family, so the rows it reads grow with
+/// hours and dimension values in its range, never with events. Model is in every request family because
+/// spend is units × the model's price, and must be computable for any grouping.
+/// </summary>
+public static class Families
+{
+    /// <summary>Requests by (service, model): summaries, time series, per-service values, reliability.</summary>
+    public const string Service = "S";
+    /// <summary>Requests by (service, endpoint, method, model): the endpoint table and endpoint filters.</summary>
+    public const string Endpoint = "E";
+    /// <summary>Requests by (service, model, country).</summary>
+    public const string Country = "C";
+    /// <summary>Requests by (service, model, org).</summary>
+    public const string Org = "O";
+    /// <summary>Requests by (service, model, user): user breakdown and roster membership.</summary>
+    public const string User = "U";
+
+    /// <summary>Usage by (site, event type, anonymous?).</summary>
+    public const string EventType = "T";
+    /// <summary>Page views by (site, page, anonymous?).</summary>
+    public const string Page = "P";
+
+    public static readonly string[] RequestFamilies = [Service, Endpoint, Country, Org, User];
+    public static readonly string[] UsageFamilies = [EventType, Page];
+
+    public static string[] Of(string kind) => kind == EventKinds.Requests ? RequestFamilies : UsageFamilies;
+
+    internal static IEnumerable<RollupKey> KeysOf(RequestEvent e)
+    {
+        yield return RollupKey.Of(Service, e.Service, e.Model);
+        yield return RollupKey.Of(Endpoint, e.Service, e.Endpoint, e.Method, e.Model);
+        yield return RollupKey.Of(Country, e.Service, e.Model, e.Country);
+        yield return RollupKey.Of(Org, e.Service, e.Model, e.OrgId);
+        yield return RollupKey.Of(User, e.Service, e.Model, e.UserId);
+    }
+
+    internal static IEnumerable<RollupKey> KeysOf(UsageEvent e)
+    {
+        var anonymous = e.IsAnonymous ? "anonymous" : "user";
+        yield return RollupKey.Of(EventType, e.Site, e.Type, anonymous);
+        if (e.Type == UsageEventTypes.PageView) yield return RollupKey.Of(Page, e.Site, e.Page, anonymous);
+    }
+}

@@ -1,0 +1,88 @@
+using Metrics.Core.Ingestion;
+using Metrics.Core.Rollups;
+using Metrics.Storage.Raw;
+
+namespace Metrics.Storage.Rollups;
+
+/// <summary>What one compaction did.</summary>
+public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, long RawRowsRead, int RowsWritten, int RowsDeleted, int HoursStillDirty)
+{
+    public static readonly CompactionSummary None = new(0, 0, 0, 0, 0, 0);
+
+    public CompactionSummary Plus(CompactionSummary other) => new(HoursCompacted + other.HoursCompacted, DaysCompacted + other.DaysCompacted,
+        RawRowsRead + other.RawRowsRead, RowsWritten + other.RowsWritten, RowsDeleted + other.RowsDeleted, HoursStillDirty + other.HoursStillDirty);
+}
+
+/// <summary>
+/// Recomputes rollups from raw rows: each dirty hour's rows of every family, then the day rows of the
+/// days those hours are in (merged from the day's hour rows), and only then clears the markers. Never
+/// increments, so a crash or a second run at any point leaves the same, exact result.
+/// </summary>
+public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, DirtyHours dirtyHours)
+{
+    private const int ParallelHours = 4;
+
+    public async Task<CompactionSummary> CompactDirtyHoursAsync(CancellationToken cancellationToken = default) =>
+        (await CompactAsync(CellFormats.Requests, cancellationToken).ConfigureAwait(false))
+            .Plus(await CompactAsync(CellFormats.Usage, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Recomputes the given hours of one kind whether or not they are marked dirty (nightly finalisation).</summary>
+    public Task<CompactionSummary> RecomputeAsync(string kind, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken = default) =>
+        kind == EventKinds.Requests
+            ? RecomputeAsync(CellFormats.Requests, hours, cancellationToken)
+            : RecomputeAsync(CellFormats.Usage, hours, cancellationToken);
+
+    private async Task<CompactionSummary> CompactAsync<TCell>(CellFormat<TCell> format, CancellationToken cancellationToken) where TCell : new()
+    {
+        var dirty = await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false);
+        if (dirty.Count == 0) return CompactionSummary.None;
+        var summary = await RecomputeAsync(format, dirty.Select(d => d.Hour).ToList(), cancellationToken).ConfigureAwait(false);
+        var stillDirty = 0;
+        foreach (var hour in dirty)
+            if (!await dirtyHours.ClearAsync(hour, cancellationToken).ConfigureAwait(false)) stillDirty++;
+        return summary with { HoursStillDirty = stillDirty };
+    }
+
+    private async Task<CompactionSummary> RecomputeAsync<TCell>(CellFormat<TCell> format, IReadOnlyCollection<DateTimeOffset> hours,
+        CancellationToken cancellationToken) where TCell : new()
+    {
+        long rawRows = 0;
+        int written = 0, deleted = 0;
+        await Parallel.ForEachAsync(hours, new ParallelOptions { MaxDegreeOfParallelism = ParallelHours, CancellationToken = cancellationToken }, async (hour, token) =>
+        {
+            var (cells, rowsRead) = await raw.RollupHourAsync(format, hour, token).ConfigureAwait(false);
+            var (w, d) = await WriteFamiliesAsync(format, Grain.Hour, hour, cells, token).ConfigureAwait(false);
+            Interlocked.Add(ref rawRows, rowsRead);
+            Interlocked.Add(ref written, w);
+            Interlocked.Add(ref deleted, d);
+        }).ConfigureAwait(false);
+
+        var days = hours.Select(RollupPartitions.DayOf).Distinct().ToList();
+        foreach (var day in days)
+        {
+            var hourRows = new List<KeyValuePair<RollupKey, TCell>>();
+            foreach (var family in Families.Of(format.Kind))
+                await foreach (var row in rollups.ReadAsync(format, RollupPartitions.Key(format.Kind, family, Grain.Hour, day),
+                                   RollupPartitions.Key(format.Kind, family, Grain.Hour, day.AddHours(23)), cancellationToken).ConfigureAwait(false))
+                    hourRows.Add(new(row.Key, row.Cell));
+            var (w, d) = await WriteFamiliesAsync(format, Grain.Day, day, HourRollup.Merge(hourRows, format.Merge), cancellationToken).ConfigureAwait(false);
+            written += w;
+            deleted += d;
+        }
+        return new CompactionSummary(hours.Count, days.Count, rawRows, written, deleted, 0);
+    }
+
+    private async Task<(int Written, int Deleted)> WriteFamiliesAsync<TCell>(CellFormat<TCell> format, Grain grain, DateTimeOffset start,
+        Dictionary<RollupKey, TCell> cells, CancellationToken cancellationToken) where TCell : new()
+    {
+        int written = 0, deleted = 0;
+        foreach (var family in Families.Of(format.Kind))
+        {
+            var (w, d) = await rollups.ReplaceAsync(format, RollupPartitions.Key(format.Kind, family, grain, start),
+                cells.Where(c => c.Key.Family == family), cancellationToken).ConfigureAwait(false);
+            written += w;
+            deleted += d;
+        }
+        return (written, deleted);
+    }
+}

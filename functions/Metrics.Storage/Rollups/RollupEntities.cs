@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Data.Tables;
+using Metrics.Core.Rollups;
+using Metrics.Core.Sketches;
+
+namespace Metrics.Storage.Rollups;
+
+/// <summary>
+/// Rollup cells as table rows. The RowKey is a hash of the dimension values (endpoints hold characters
+/// keys may not, and can be long); the values themselves are stored as D0…Dn.
+/// </summary>
+public static class RollupEntities
+{
+    public static string RowKey(RollupKey key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.Family + "\u001f" + key.JoinedValues)).AsSpan(0, 16));
+
+    public static TableEntity From(string partitionKey, RollupKey key, RequestCell cell)
+    {
+        var row = Keyed(partitionKey, key);
+        row["Requests"] = cell.Requests;
+        row["ClientErrors"] = cell.ClientErrors;
+        row["ServerErrors"] = cell.ServerErrors;
+        row["DurationMicros"] = cell.DurationMicros;
+        row["Units"] = cell.Units;
+        row["CpuMicros"] = cell.CpuMicros;
+        row["GpuMicros"] = cell.GpuMicros;
+        row["SyncRequests"] = cell.SyncRequests;
+        row["AsyncRequests"] = cell.AsyncRequests;
+        row["LastEventAt"] = cell.LastEventAt;
+        row["Durations"] = cell.Durations.ToBytes();
+        row["Users"] = cell.Users.ToBytes();
+        return row;
+    }
+
+    public static TableEntity From(string partitionKey, RollupKey key, UsageCell cell)
+    {
+        var row = Keyed(partitionKey, key);
+        row["Events"] = cell.Events;
+        row["LastEventAt"] = cell.LastEventAt;
+        row["Visitors"] = cell.Visitors.ToBytes();
+        row["Users"] = cell.Users.ToBytes();
+        return row;
+    }
+
+    public static RequestCell ToRequestCell(TableEntity row) => new()
+    {
+        Requests = row.GetInt64("Requests") ?? 0,
+        ClientErrors = row.GetInt64("ClientErrors") ?? 0,
+        ServerErrors = row.GetInt64("ServerErrors") ?? 0,
+        DurationMicros = row.GetInt64("DurationMicros") ?? 0,
+        Units = row.GetInt64("Units") ?? 0,
+        CpuMicros = row.GetInt64("CpuMicros") ?? 0,
+        GpuMicros = row.GetInt64("GpuMicros") ?? 0,
+        SyncRequests = row.GetInt64("SyncRequests") ?? 0,
+        AsyncRequests = row.GetInt64("AsyncRequests") ?? 0,
+        LastEventAt = row.GetDateTimeOffset("LastEventAt") ?? default,
+        Durations = QuantileSketch.FromBytes(row.GetBinary("Durations")),
+        Users = DistinctCountSketch.FromBytes(row.GetBinary("Users")),
+    };
+
+    public static UsageCell ToUsageCell(TableEntity row) => new()
+    {
+        Events = row.GetInt64("Events") ?? 0,
+        LastEventAt = row.GetDateTimeOffset("LastEventAt") ?? default,
+        Visitors = DistinctCountSketch.FromBytes(row.GetBinary("Visitors")),
+        Users = DistinctCountSketch.FromBytes(row.GetBinary("Users")),
+    };
+
+    public static RollupKey KeyOf(TableEntity row)
+    {
+        var values = new List<string?>();
+        for (var i = 0; row.TryGetValue($"D{i}", out var value); i++) values.Add(value as string);
+        return RollupKey.Of(row.GetString("Family"), values.ToArray());
+    }
+
+    private static TableEntity Keyed(string partitionKey, RollupKey key)
+    {
+        var row = new TableEntity(partitionKey, RowKey(key)) { ["Family"] = key.Family };
+        var values = key.Values;
+        for (var i = 0; i < values.Length; i++) row[$"D{i}"] = values[i];
+        return row;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+
+namespace Metrics.Storage.Rollups;
+
+/// <summary>How long a rollup row's time bucket is.</summary>
+public enum Grain { Hour, Day }
+
+/// <summary>
+/// Rollup partitions: <c>{kind}-{family}-h{yyyyMMddHH}</c> for hours and <c>{kind}-{family}-d{yyyyMMdd}</c>
+/// for days. Keys sort by time, so a range of hours or days is one contiguous PartitionKey range scan.
+/// </summary>
+public static class RollupPartitions
+{
+    public static string Key(string kind, string family, Grain grain, DateTimeOffset start) =>
+        $"{Prefix(kind, family, grain)}{start.UtcDateTime.ToString(grain == Grain.Hour ? "yyyyMMddHH" : "yyyyMMdd", CultureInfo.InvariantCulture)}";
+
+    public static string Prefix(string kind, string family, Grain grain) => $"{kind}-{family}-{(grain == Grain.Hour ? 'h' : 'd')}";
+
+    public static DateTimeOffset StartOf(string partitionKey)
+    {
+        var marker = partitionKey.LastIndexOf('-') + 1;
+        var grain = partitionKey[marker];
+        var format = grain == 'h' ? "yyyyMMddHH" : "yyyyMMdd";
+        return DateTimeOffset.ParseExact(partitionKey.AsSpan(marker + 1), format, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    }
+
+    public static DateTimeOffset DayOf(DateTimeOffset at) => new(at.UtcDateTime.Date, TimeSpan.Zero);
+}

@@ -1,0 +1,53 @@
+using Metrics.Core.Ingestion;
+
+namespace Metrics.Core.Tests.Ingestion;
+
+public sealed class AcceptanceWindowTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 15, 0, TimeSpan.Zero);
+    private static readonly AcceptanceWindow Window = AcceptanceWindow.At(Now, 7);
+
+    [Fact]
+    public void Window_reaches_back_the_raw_retention_and_forward_five_minutes()
+    {
+        Assert.Equal(new DateTimeOffset(2026, 11, 15, 10, 15, 0, TimeSpan.Zero), Window.Earliest);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 20, 0, TimeSpan.Zero), Window.Latest);
+    }
+
+    [Fact]
+    public void Timestamp_exactly_at_the_earliest_accepted_is_accepted() => Assert.Null(Window.Check(Window.Earliest));
+
+    [Fact]
+    public void Timestamp_exactly_at_the_latest_accepted_is_accepted() => Assert.Null(Window.Check(Window.Latest));
+
+    [Fact]
+    public void Timestamp_now_is_accepted() => Assert.Null(Window.Check(Now));
+
+    [Fact]
+    public void Timestamp_one_tick_before_the_earliest_is_rejected_with_the_earliest_accepted() =>
+        Assert.Equal("timestamp is older than the raw retention window (earliest accepted 2026-11-15T10:15:00.0000000+00:00)",
+            Window.Check(Window.Earliest.AddTicks(-1)));
+
+    [Fact]
+    public void Timestamp_one_tick_after_the_latest_is_rejected_with_the_latest_accepted() =>
+        Assert.Equal("timestamp is more than 5 minutes in the future (latest accepted 2026-11-22T10:20:00.0000000+00:00)",
+            Window.Check(Window.Latest.AddTicks(1)));
+
+    [Fact]
+    public void Edges_hold_for_the_same_instants_written_at_another_offset()
+    {
+        var plusTwo = TimeSpan.FromHours(2);
+
+        Assert.Null(Window.Check(Window.Earliest.ToOffset(plusTwo)));
+        Assert.Null(Window.Check(Window.Latest.ToOffset(plusTwo)));
+        Assert.NotNull(Window.Check(Window.Earliest.AddTicks(-1).ToOffset(plusTwo)));
+        Assert.NotNull(Window.Check(Window.Latest.AddTicks(1).ToOffset(plusTwo)));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(30)]
+    public void Earliest_follows_the_configured_raw_retention(int days) =>
+        Assert.Equal(Now.AddDays(-days), AcceptanceWindow.At(Now, days).Earliest);
+}
