@@ -9,20 +9,21 @@ namespace Metrics.Storage.Raw;
 /// partition, partitions in parallel, then marks each touched hour dirty. When this returns, every row
 /// is stored; when it throws, the caller acknowledges nothing.
 /// </summary>
-public sealed class RawEventStore(StorageAccount account, DirtyHours dirtyHours, IOptions<StorageOptions> options)
+public sealed class RawEventStore(StorageAccount account, DirtyHours dirtyHours, SourceFreshness freshness, IOptions<StorageOptions> options)
 {
     public const int MaxTransactionSize = 100;
     private const int ParallelTransactions = 8;
 
     public Task WriteAsync(IReadOnlyList<RequestEvent> events, string batchId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
         WriteAsync(EventKinds.Requests, events.Select(e => RawEntities.From(e, options.Value.Shards, batchId, receivedAt)),
-            events.Select(e => HourBucket.HourOf(e.Timestamp)), cancellationToken);
+            events.Select(e => HourBucket.HourOf(e.Timestamp)), events.Max(e => e.Timestamp), receivedAt, cancellationToken);
 
     public Task WriteAsync(IReadOnlyList<UsageEvent> events, string batchId, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
         WriteAsync(EventKinds.Usage, events.Select(e => RawEntities.From(e, options.Value.Shards, batchId, receivedAt)),
-            events.Select(e => HourBucket.HourOf(e.Timestamp)), cancellationToken);
+            events.Select(e => HourBucket.HourOf(e.Timestamp)), events.Max(e => e.Timestamp), receivedAt, cancellationToken);
 
-    private async Task WriteAsync(string kind, IEnumerable<TableEntity> rows, IEnumerable<DateTimeOffset> hours, CancellationToken cancellationToken)
+    private async Task WriteAsync(string kind, IEnumerable<TableEntity> rows, IEnumerable<DateTimeOffset> hours,
+        DateTimeOffset lastEventAt, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var transactions = rows.GroupBy(row => row.PartitionKey, StringComparer.Ordinal)
             .SelectMany(partition => partition.Chunk(MaxTransactionSize)).ToList();
@@ -32,5 +33,6 @@ public sealed class RawEventStore(StorageAccount account, DirtyHours dirtyHours,
                 transaction.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), token).ConfigureAwait(false)),
             cancellationToken).ConfigureAwait(false);
         await dirtyHours.MarkAsync(kind, hours, cancellationToken).ConfigureAwait(false);
+        await freshness.RecordAsync(kind, lastEventAt, receivedAt, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,61 @@
+using Metrics.Core.Pricing;
+using Metrics.Core.Rollups;
+
+namespace Metrics.Core.Queries;
+
+/// <summary>One row of a breakdown. Additive columns of all rows sum exactly to <see cref="BreakdownReport.Totals"/>.</summary>
+public sealed record BreakdownRow(string Key, long Requests, long Errors, long ClientErrors, long ServerErrors, double ErrorRate,
+    double AvgMs, double P95Ms, long Units, decimal Spend, double CpuMs, double GpuMs, long SyncRequests, long AsyncRequests,
+    long Users, double Share);
+
+/// <summary><c>GET /api/metrics/breakdown</c>: requests grouped by one dimension, with cost.</summary>
+public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows, BreakdownRow Totals)
+{
+    public const string None = "(none)";
+    public const string Member = "member";
+    public const string External = "external";
+
+    public static readonly IReadOnlyList<string> Dimensions = ["service", "endpoint", "user", "country", "org", "model", "membership"];
+
+    /// <summary>The rollup family a breakdown reads.</summary>
+    public static string FamilyOf(string by) => by switch
+    {
+        "service" or "model" => Families.Service,
+        "endpoint" => Families.Endpoint,
+        "country" => Families.Country,
+        "org" => Families.Org,
+        "user" or "membership" => Families.User,
+        _ => throw new ArgumentOutOfRangeException(nameof(by), by, "not a breakdown dimension"),
+    };
+
+    public static BreakdownReport Build(string by, IEnumerable<RollupSlice<RequestCell>> slices, string? service,
+        PriceList prices, IReadOnlySet<string> roster)
+    {
+        var family = FamilyOf(by);
+        var selected = slices.Where(s => s.Key.Family == family && (service is null || s.Key.Value(0) == service)).ToList();
+        string GroupOf(RollupSlice<RequestCell> s) => by switch
+        {
+            "service" => s.Key.Value(0),
+            "model" => s.Key.Value(1),
+            "endpoint" => $"{s.Key.Value(0)} {s.Key.Value(2)} {s.Key.Value(1)}",
+            "membership" => roster.Contains(s.Key.Value(2)) ? Member : External,
+            _ => s.Key.Value(2),
+        };
+        var spend = new Dictionary<string, decimal>();
+        foreach (var slice in selected)
+            spend[GroupOf(slice)] = spend.GetValueOrDefault(GroupOf(slice)) + prices.Spend(ModelOf(slice.Key), slice.Cell.Units);
+
+        var total = Slices.Total(selected);
+        var rows = Slices.Merge(selected, GroupOf)
+            .Select(g => Row(g.Key.Length == 0 ? None : g.Key, g.Value, spend[g.Key], total.Requests))
+            .OrderByDescending(r => r.Requests).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+        return new BreakdownReport(by, rows, Row("total", total, spend.Values.Sum(), total.Requests));
+    }
+
+    /// <summary>Where the model sits in each family's key (see <see cref="Families"/>).</summary>
+    public static string ModelOf(RollupKey key) => key.Value(key.Family == Families.Endpoint ? 3 : 1);
+
+    private static BreakdownRow Row(string key, RequestCell cell, decimal spend, long allRequests) => new(key, cell.Requests, cell.Errors,
+        cell.ClientErrors, cell.ServerErrors, cell.ErrorRate, cell.AverageMs, cell.PercentileMs(0.95), cell.Units, spend, cell.CpuMs,
+        cell.GpuMs, cell.SyncRequests, cell.AsyncRequests, cell.Users.Estimate(), allRequests == 0 ? 0 : (double)cell.Requests / allRequests);
+}

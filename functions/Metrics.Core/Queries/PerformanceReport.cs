@@ -1,0 +1,29 @@
+using Metrics.Core.Rollups;
+
+namespace Metrics.Core.Queries;
+
+public sealed record PerformanceSummary(long Requests, double AvgMs, double P50Ms, double P95Ms, double P99Ms, double ErrorRate, long ActiveUsers)
+{
+    public static PerformanceSummary Of(RequestCell cell) => new(cell.Requests, cell.AverageMs, cell.PercentileMs(0.50),
+        cell.PercentileMs(0.95), cell.PercentileMs(0.99), cell.ErrorRate, cell.Users.Estimate());
+}
+
+public sealed record EndpointPerformance(string Service, string Endpoint, string Method, long Requests, double AvgMs,
+    double P50Ms, double P95Ms, double P99Ms, double ErrorRate);
+
+/// <summary><c>GET /api/metrics/performance</c>: the summary and every endpoint, slowest first.</summary>
+public sealed record PerformanceReport(PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints)
+{
+    /// <param name="endpointSlices">Slices of the <see cref="Families.Endpoint"/> family: (service, endpoint, method, model).</param>
+    public static PerformanceReport Build(IEnumerable<RollupSlice<RequestCell>> endpointSlices, string? service, string? endpoint)
+    {
+        var selected = endpointSlices.Where(s => (service is null || s.Key.Value(0) == service) && (endpoint is null || s.Key.Value(1) == endpoint)).ToList();
+        var endpoints = Slices.Merge(selected, s => (Service: s.Key.Value(0), Endpoint: s.Key.Value(1), Method: s.Key.Value(2)))
+            .Select(e => new EndpointPerformance(e.Key.Service, e.Key.Endpoint, e.Key.Method, e.Value.Requests, e.Value.AverageMs,
+                e.Value.PercentileMs(0.50), e.Value.PercentileMs(0.95), e.Value.PercentileMs(0.99), e.Value.ErrorRate))
+            .OrderByDescending(e => e.AvgMs).ThenBy(e => e.Service, StringComparer.Ordinal).ThenBy(e => e.Endpoint, StringComparer.Ordinal)
+            .ThenBy(e => e.Method, StringComparer.Ordinal)
+            .ToList();
+        return new PerformanceReport(PerformanceSummary.Of(Slices.Total(selected)), endpoints);
+    }
+}

@@ -1,0 +1,59 @@
+using Metrics.Core.Rollups;
+
+namespace Metrics.Core.Queries;
+
+public sealed record ReliabilityHour(DateTimeOffset At, long Requests, double ErrorRate, double P95Ms, double P99Ms, bool Spike);
+
+/// <summary>
+/// <c>GET /api/metrics/reliability</c>: per hour error rate and tail latency, with a spike flag where an
+/// hour departs from its trailing baseline: the previous <see cref="BaselineHours"/> hours that had traffic.
+/// </summary>
+public static class Reliability
+{
+    public const int BaselineHours = 24;
+    /// <summary>Fewer baseline hours than this and nothing is called a spike: there is no baseline yet.</summary>
+    public const int MinBaselineHours = 6;
+    /// <summary>Fewer requests than this in an hour and its rates are noise.</summary>
+    public const long MinRequests = 20;
+
+    /// <param name="serviceSlices">Hourly slices of <see cref="Families.Service"/>, including the baseline hours before the window.</param>
+    public static IReadOnlyList<ReliabilityHour> Build(QueryWindow window, IEnumerable<RollupSlice<RequestCell>> serviceSlices, string? service)
+    {
+        var hours = Slices.Merge(serviceSlices.Where(s => service is null || s.Key.Value(0) == service), s => s.Start);
+        var history = new List<RequestCell>();
+        var result = new List<ReliabilityHour>();
+        foreach (var at in hours.Keys.Where(h => h < window.From).Order()) Remember(history, hours[at]);
+        foreach (var at in window.Hours())
+        {
+            var cell = hours.GetValueOrDefault(at) ?? new RequestCell();
+            var p95 = cell.PercentileMs(0.95);
+            var p99 = cell.PercentileMs(0.99);
+            result.Add(new ReliabilityHour(at, cell.Requests, cell.ErrorRate, p95, p99, IsSpike(cell, history)));
+            Remember(history, cell);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// A spike: the error rate is three standard deviations above the baseline's mean and at least double it,
+    /// or the p99 is more than double the baseline's median p99.
+    /// </summary>
+    private static bool IsSpike(RequestCell hour, List<RequestCell> baseline)
+    {
+        if (hour.Requests < MinRequests || baseline.Count < MinBaselineHours) return false;
+        var rates = baseline.Select(b => b.ErrorRate).ToList();
+        var mean = rates.Average();
+        var deviation = Math.Sqrt(rates.Sum(r => (r - mean) * (r - mean)) / rates.Count);
+        var errorSpike = hour.ErrorRate > mean + 3 * deviation && hour.ErrorRate >= 2 * mean && hour.ErrorRate > 0.01;
+        var p99s = baseline.Select(b => b.PercentileMs(0.99)).Order().ToList();
+        var latencySpike = hour.PercentileMs(0.99) > 2 * p99s[p99s.Count / 2];
+        return errorSpike || latencySpike;
+    }
+
+    private static void Remember(List<RequestCell> history, RequestCell cell)
+    {
+        if (cell.Requests < MinRequests) return;
+        history.Add(cell);
+        if (history.Count > BaselineHours) history.RemoveAt(0);
+    }
+}

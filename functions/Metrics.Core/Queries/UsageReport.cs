@@ -1,0 +1,37 @@
+using Metrics.Core.Ingestion;
+using Metrics.Core.Rollups;
+
+namespace Metrics.Core.Queries;
+
+/// <param name="UniqueUsers">Distinct visitors: signed-in users, plus anonymous visitors when they are included.</param>
+/// <param name="ActiveUsers">Distinct signed-in users.</param>
+public sealed record UsageSummary(long Events, long UniqueUsers, long ActiveUsers);
+
+public sealed record EventTypeCount(string Type, long Count);
+
+public sealed record PageViews(string Page, long Views, long Visitors);
+
+/// <summary><c>GET /api/metrics/usage</c>: events, visitors, event types and pages.</summary>
+public sealed record UsageReport(UsageSummary Summary, IReadOnlyList<EventTypeCount> EventTypes, IReadOnlyList<PageViews> Pages)
+{
+    public const string Anonymous = "anonymous";
+
+    /// <param name="typeSlices">Slices of <see cref="Families.EventType"/>: (site, type, anonymous|user).</param>
+    /// <param name="pageSlices">Slices of <see cref="Families.Page"/>: (site, page, anonymous|user).</param>
+    public static UsageReport Build(IEnumerable<RollupSlice<UsageCell>> typeSlices, IEnumerable<RollupSlice<UsageCell>> pageSlices,
+        string? eventType, bool includeAnonymous)
+    {
+        bool Included(RollupSlice<UsageCell> s) => includeAnonymous || s.Key.Value(2) != Anonymous;
+        var types = typeSlices.Where(s => Included(s) && (eventType is null || s.Key.Value(1) == eventType)).ToList();
+        var total = Slices.Total(types);
+        var eventTypes = Slices.Merge(types, s => s.Key.Value(1))
+            .Select(t => new EventTypeCount(t.Key, t.Value.Events))
+            .OrderByDescending(t => t.Count).ThenBy(t => t.Type, StringComparer.Ordinal).ToList();
+        var pages = eventType is null or UsageEventTypes.PageView
+            ? Slices.Merge(pageSlices.Where(Included), s => s.Key.Value(1))
+                .Select(p => new PageViews(p.Key, p.Value.Events, p.Value.Visitors.Estimate()))
+                .OrderByDescending(p => p.Views).ThenBy(p => p.Page, StringComparer.Ordinal).ToList()
+            : [];
+        return new UsageReport(new UsageSummary(total.Events, total.Visitors.Estimate(), total.Users.Estimate()), eventTypes, pages);
+    }
+}

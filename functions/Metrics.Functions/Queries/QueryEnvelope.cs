@@ -1,0 +1,38 @@
+using Metrics.Core.Queries;
+
+namespace Metrics.Functions.Queries;
+
+/// <summary>The whole hours a response covers: <c>from</c> inclusive, <c>to</c> exclusive.</summary>
+public sealed record RangeDto(DateTimeOffset From, DateTimeOffset To)
+{
+    public static RangeDto Of(QueryWindow window) => new(window.From, window.To);
+}
+
+/// <summary>Whether a source's data covers the range: <c>complete</c>, <c>partial</c> or <c>missing</c>.</summary>
+public sealed record SourceStatus(string Name, string Status, string Detail);
+
+/// <summary>The newest event a source has sent, and how far behind now that is.</summary>
+public sealed record SourceLag(DateTimeOffset? LastEventAt, long? LagSeconds);
+
+/// <summary>What every query response carries besides its own data.</summary>
+public sealed record QueryContext(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness);
+
+public sealed record PerformanceResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
+    PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints);
+
+public sealed record UsageResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
+    UsageSummary Summary, IReadOnlyList<EventTypeCount> EventTypes, IReadOnlyList<PageViews> Pages);
+
+public sealed record CountResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness, long Count);
+
+public sealed record TimeSeriesResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
+    string Metric, string Interval, IReadOnlyList<TimePoint> Points);
+
+public sealed record BreakdownResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
+    string By, IReadOnlyList<BreakdownRow> Rows, BreakdownRow Totals);
+
+public sealed record ValueResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
+    string? Service, string Metric, decimal Value);
+
+public sealed record ReliabilityResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
+    string? Service, IReadOnlyList<ReliabilityHour> Hours);

@@ -1,0 +1,79 @@
+using Metrics.Core.Queries;
+using Metrics.Core.Rollups;
+using Metrics.Storage.Raw;
+
+namespace Metrics.Storage.Rollups;
+
+/// <summary>
+/// Reads what a query needs: stored rollups for clean hours (whole days from day rows, the ragged edges
+/// from hour rows), plus a live recompute from raw rows of the hours still marked dirty, so an event is
+/// visible as soon as its batch is acknowledged. Storage requests grow with hours and dimension values,
+/// never with events (dirty hours aside, which compaction keeps to the last minute or so).
+/// </summary>
+public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHours dirtyHours)
+{
+    /// <summary>Slices of each of <paramref name="families"/> covering the window.</summary>
+    /// <param name="grain">Day lets whole clean days come from day rows; Hour keeps hourly resolution.</param>
+    public async Task<IReadOnlyDictionary<string, List<RollupSlice<TCell>>>> ReadAsync<TCell>(CellFormat<TCell> format,
+        IReadOnlyList<string> families, QueryWindow window, Grain grain, CancellationToken cancellationToken = default) where TCell : new()
+    {
+        var dirty = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false))
+            .Select(d => d.Hour).Where(window.Contains).ToHashSet();
+        var live = await RecomputeLiveAsync(format, dirty, cancellationToken).ConfigureAwait(false);
+
+        var wholeDays = grain == Grain.Day
+            ? window.Buckets(Interval.Day).Where(day => day >= window.From && day.AddDays(1) <= window.To
+                && !Enumerable.Range(0, 24).Any(h => dirty.Contains(day.AddHours(h)))).ToHashSet()
+            : [];
+        var storedHours = window.Hours().Where(h => !dirty.Contains(h) && !wholeDays.Contains(RollupPartitions.DayOf(h))).ToList();
+
+        var result = new Dictionary<string, List<RollupSlice<TCell>>>();
+        foreach (var family in families)
+        {
+            var slices = new List<RollupSlice<TCell>>();
+            foreach (var (first, last) in Runs(wholeDays.Order(), TimeSpan.FromDays(1)))
+                await AddStoredAsync(slices, format, family, Grain.Day, first, last, wholeDays.Contains, cancellationToken).ConfigureAwait(false);
+            foreach (var (first, last) in Runs(storedHours, TimeSpan.FromHours(1)))
+                await AddStoredAsync(slices, format, family, Grain.Hour, first, last, _ => true, cancellationToken).ConfigureAwait(false);
+            foreach (var (hour, cells) in live)
+                slices.AddRange(cells.Where(c => c.Key.Family == family).Select(c => new RollupSlice<TCell>(hour, c.Key, c.Value)));
+            result[family] = slices;
+        }
+        return result;
+    }
+
+    private async Task AddStoredAsync<TCell>(List<RollupSlice<TCell>> slices, CellFormat<TCell> format, string family, Grain grain,
+        DateTimeOffset first, DateTimeOffset last, Func<DateTimeOffset, bool> keep, CancellationToken cancellationToken) where TCell : new()
+    {
+        await foreach (var row in store.ReadAsync(format, RollupPartitions.Key(format.Kind, family, grain, first),
+                           RollupPartitions.Key(format.Kind, family, grain, last), cancellationToken).ConfigureAwait(false))
+        {
+            var start = RollupPartitions.StartOf(row.PartitionKey);
+            if (keep(start)) slices.Add(new RollupSlice<TCell>(start, row.Key, row.Cell));
+        }
+    }
+
+    private async Task<List<(DateTimeOffset Hour, Dictionary<RollupKey, TCell> Cells)>> RecomputeLiveAsync<TCell>(CellFormat<TCell> format,
+        IEnumerable<DateTimeOffset> hours, CancellationToken cancellationToken) where TCell : new()
+    {
+        var tasks = hours.Select(async hour => (hour, (await raw.RollupHourAsync(format, hour, cancellationToken).ConfigureAwait(false)).Cells));
+        return (await Task.WhenAll(tasks).ConfigureAwait(false)).ToList();
+    }
+
+    /// <summary>Contiguous runs of ordered times, each read with one partition range scan.</summary>
+    private static IEnumerable<(DateTimeOffset First, DateTimeOffset Last)> Runs(IEnumerable<DateTimeOffset> ordered, TimeSpan step)
+    {
+        DateTimeOffset? first = null, last = null;
+        foreach (var at in ordered)
+        {
+            if (last is { } previous && at - previous == step)
+            {
+                last = at;
+                continue;
+            }
+            if (first is { } f) yield return (f, last!.Value);
+            first = last = at;
+        }
+        if (first is { } start) yield return (start, last!.Value);
+    }
+}
