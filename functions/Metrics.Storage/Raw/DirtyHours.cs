@@ -47,4 +47,16 @@ public sealed class DirtyHours(StorageAccount account)
             return false;
         }
     }
+
+    /// <summary>Clears every marker of an hour before <paramref name="before"/>, whatever its ETag (nightly finalisation).</summary>
+    public async Task<int> ClearBeforeAsync(string kind, DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        var cleared = 0;
+        foreach (var hour in (await ListAsync(kind, cancellationToken).ConfigureAwait(false)).Where(h => h.Hour < before))
+        {
+            await ClearAsync(hour with { ETag = ETag.All }, cancellationToken).ConfigureAwait(false);
+            cleared++;
+        }
+        return cleared;
+    }
 }

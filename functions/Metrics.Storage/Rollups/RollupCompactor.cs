@@ -18,7 +18,8 @@ public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, lo
 /// days those hours are in (merged from the day's hour rows), and only then clears the markers. Never
 /// increments, so a crash or a second run at any point leaves the same, exact result.
 /// </summary>
-public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, DirtyHours dirtyHours)
+public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, DirtyHours dirtyHours, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Core.RetentionOptions> retention)
 {
     private const int ParallelHours = 4;
 
@@ -34,7 +35,9 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
 
     private async Task<CompactionSummary> CompactAsync<TCell>(CellFormat<TCell> format, CancellationToken cancellationToken) where TCell : new()
     {
-        var dirty = await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false);
+        // Hours past raw retention belong to the nightly run, which finalises them and deletes their raw rows.
+        var rawCutoff = time.GetUtcNow().AddDays(-retention.Value.RawDays).AddHours(-1);
+        var dirty = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false)).Where(d => d.Hour >= rawCutoff).ToList();
         if (dirty.Count == 0) return CompactionSummary.None;
         var summary = await RecomputeAsync(format, dirty.Select(d => d.Hour).ToList(), cancellationToken).ConfigureAwait(false);
         var stillDirty = 0;

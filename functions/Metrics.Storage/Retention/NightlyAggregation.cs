@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using Metrics.Core;
+using Metrics.Core.Ingestion;
+using Metrics.Core.Queries;
+using Metrics.Core.Rollups;
+using Metrics.Storage.Raw;
+using Metrics.Storage.Rollups;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Storage.Retention;
+
+/// <summary>
+/// The nightly run: finalise the rollups of hours past raw retention and delete their raw rows, prune
+/// rollups and audit rows past theirs, count rows and compare with the budget. Holds a lease so runs never
+/// overlap. Every step is idempotent and ordered so that a run killed anywhere and run again ends in the
+/// same state as one clean run: an hour's raw rows go only after its final rollups are durable.
+/// </summary>
+public sealed class NightlyAggregation(StorageAccount account, RollupCompactor compactor, DirtyHours dirtyHours,
+    FinalizedHours finalizedHours, RunLock runLock, TimeProvider time, IOptions<RetentionOptions> retention, IOptions<AlertOptions> alerts)
+{
+    public const string LockName = "NightlyAggregation";
+    private const string RunsTable = "NightlyRuns";
+
+    public async Task<NightlySummary> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var budget = alerts.Value.RowBudget;
+        await using var held = await runLock.TryAcquireAsync(LockName, cancellationToken).ConfigureAwait(false);
+        if (held is null) return NightlySummary.Skipped(budget);
+
+        var watch = Stopwatch.StartNew();
+        var now = time.GetUtcNow();
+        var finalised = await FinaliseBeforeAsync(QueryWindow.FloorHour(now.AddDays(-retention.Value.RawDays)), cancellationToken).ConfigureAwait(false);
+        var rollupCutoff = QueryWindow.FloorHour(now.AddDays(-retention.Value.RollupDays));
+        var rollupsDeleted = await PruneRollupsAsync(rollupCutoff, cancellationToken).ConfigureAwait(false);
+        var auditDeleted = await PruneAuditAsync(rollupCutoff, cancellationToken).ConfigureAwait(false);
+
+        var (raw, rollups) = await CountAsync(cancellationToken).ConfigureAwait(false);
+        string? alert = null;
+        var rolledUpEarly = false;
+        if (raw + rollups >= budget)
+        {
+            // Over budget: relieve storage now by finalising everything older than a day, not seven.
+            alert = NightlySummary.OverBudget;
+            finalised = finalised.Plus(await FinaliseBeforeAsync(QueryWindow.FloorHour(now.AddDays(-1)), cancellationToken).ConfigureAwait(false));
+            rolledUpEarly = true;
+            (raw, rollups) = await CountAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (raw + rollups >= budget * AlertOptions.WarningShare) alert = NightlySummary.Warning;
+
+        var growth = await RecordTotalAsync(raw + rollups, now, cancellationToken).ConfigureAwait(false);
+        return new NightlySummary(NightlySummary.Completed, finalised.Hours, finalised.RawRowsRead, finalised.RollupRowsWritten,
+            finalised.RawRowsDeleted, rollupsDeleted, auditDeleted, raw, rollups, raw + rollups, growth, budget, alert, rolledUpEarly,
+            watch.Elapsed.TotalSeconds);
+    }
+
+    private sealed record Finalised(int Hours, long RawRowsRead, int RollupRowsWritten, long RawRowsDeleted)
+    {
+        public Finalised Plus(Finalised other) => new(Hours + other.Hours, RawRowsRead + other.RawRowsRead,
+            RollupRowsWritten + other.RollupRowsWritten, RawRowsDeleted + other.RawRowsDeleted);
+    }
+
+    private async Task<Finalised> FinaliseBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var total = new Finalised(0, 0, 0, 0);
+        foreach (var kind in new[] { EventKinds.Requests, EventKinds.Usage })
+        {
+            // Hours with data are those with hour rollups or dirty markers: found without scanning raw rows.
+            var done = await finalizedHours.ListAsync(kind, cancellationToken).ConfigureAwait(false);
+            var family = Families.Of(kind)[0];
+            var rollupTable = await account.TableAsync(RollupStore.Table, cancellationToken).ConfigureAwait(false);
+            var prefix = RollupPartitions.Prefix(kind, family, Grain.Hour);
+            var withRollups = (await PartitionSweeper.PartitionsAsync(rollupTable, prefix, RollupPartitions.Key(kind, family, Grain.Hour, cutoff),
+                cancellationToken).ConfigureAwait(false)).Select(RollupPartitions.StartOf);
+            var dirty = (await dirtyHours.ListAsync(kind, cancellationToken).ConfigureAwait(false)).Select(d => d.Hour).Where(h => h < cutoff);
+            var hours = withRollups.Concat(dirty).Where(h => !done.Contains(h)).Distinct().Order().ToList();
+
+            var recomputed = await compactor.RecomputeAsync(kind, hours, cancellationToken).ConfigureAwait(false);
+            foreach (var hour in hours) await finalizedHours.MarkAsync(kind, hour, cancellationToken).ConfigureAwait(false);
+            var rawTable = await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false);
+            var deleted = await PartitionSweeper.DeleteRangeAsync(rawTable, "", HourBucket.Key(cutoff), cancellationToken).ConfigureAwait(false);
+            await dirtyHours.ClearBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
+            total = total.Plus(new Finalised(hours.Count, recomputed.RawRowsRead, recomputed.RowsWritten, deleted));
+        }
+        return total;
+    }
+
+    private async Task<long> PruneRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var table = await account.TableAsync(RollupStore.Table, cancellationToken).ConfigureAwait(false);
+        long deleted = 0;
+        foreach (var kind in new[] { EventKinds.Requests, EventKinds.Usage })
+        {
+            foreach (var family in Families.Of(kind))
+            {
+                deleted += await PartitionSweeper.DeleteRangeAsync(table, RollupPartitions.Prefix(kind, family, Grain.Hour),
+                    RollupPartitions.Key(kind, family, Grain.Hour, cutoff), cancellationToken).ConfigureAwait(false);
+                // A day row goes with its last hour: keep the day the cutoff falls in.
+                deleted += await PartitionSweeper.DeleteRangeAsync(table, RollupPartitions.Prefix(kind, family, Grain.Day),
+                    RollupPartitions.Key(kind, family, Grain.Day, RollupPartitions.DayOf(cutoff)), cancellationToken).ConfigureAwait(false);
+            }
+            await finalizedHours.ForgetBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
+        }
+        return deleted;
+    }
+
+    private async Task<long> PruneAuditAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var table = await account.TableAsync(Admin.AdminTables.Audit, cancellationToken).ConfigureAwait(false);
+        return await PartitionSweeper.DeleteRangeAsync(table, "", cutoff.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(long Raw, long Rollups)> CountAsync(CancellationToken cancellationToken)
+    {
+        long raw = 0;
+        foreach (var kind in new[] { EventKinds.Requests, EventKinds.Usage })
+            raw += await PartitionSweeper.CountAsync(await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+        var rollups = await PartitionSweeper.CountAsync(await account.TableAsync(RollupStore.Table, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        return (raw, rollups);
+    }
+
+    /// <summary>Keeps this run's total for the next run's growth figure; returns the growth since the last run.</summary>
+    private async Task<long?> RecordTotalAsync(long total, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await account.TableAsync(RunsTable, cancellationToken).ConfigureAwait(false);
+        var previous = await table.GetEntityIfExistsAsync<TableEntity>("run", "last", cancellationToken: cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity("run", "last") { ["TotalRows"] = total, ["At"] = now }, TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
+        return previous.HasValue ? total - previous.Value!.GetInt64("TotalRows") : null;
+    }
+}
