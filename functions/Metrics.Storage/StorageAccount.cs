@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -22,6 +23,9 @@ public sealed class StorageAccount
         _prefix = options.Prefix;
         var tableOptions = Configure(new TableClientOptions());
         var blobOptions = Configure(new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_01_05));
+        // Per retry: every HTTP request to storage is counted and timed, including the retried ones.
+        tableOptions.AddPolicy(Calls.PolicyFor("table"), HttpPipelinePosition.PerRetry);
+        blobOptions.AddPolicy(Calls.PolicyFor("blob"), HttpPipelinePosition.PerRetry);
         if (options.ConnectionString is { Length: > 0 } connection || options.AccountName is null)
         {
             connection = options.ConnectionString is { Length: > 0 } given ? given : StorageOptions.DevelopmentStorage;
@@ -37,6 +41,7 @@ public sealed class StorageAccount
     }
 
     public TableServiceClient TableService { get; }
+    public StorageCallStats Calls { get; } = new();
     public BlobServiceClient BlobService { get; }
 
     /// <summary>The table, created if it does not exist yet. A failed creation is tried again next call.</summary>

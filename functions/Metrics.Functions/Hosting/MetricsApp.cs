@@ -1,10 +1,15 @@
 using Metrics.Core;
+using Metrics.Functions.Admin;
 using Metrics.Functions.Ingest;
 using Metrics.Functions.Operations;
+using Metrics.Functions.Queries;
 using Metrics.Functions.Security;
 using Metrics.Functions.Timers;
+using Metrics.Functions.Tracker;
 using Metrics.Storage;
 using Metrics.Storage.Raw;
+using Metrics.Storage.Retention;
+using Metrics.Storage.Rollups;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Functions.Hosting;
@@ -22,12 +27,17 @@ public static class MetricsApp
         customize?.Invoke(builder);
 
         var app = builder.Build();
+        app.Use(FunctionLatency.MeasureAsync);
         app.UseExceptionHandler();
         app.UseRateLimiter();
         app.MapOpenApi("/api/openapi.json");
         app.MapOperationsApi();
+        app.MapTrackerApi();
         app.MapIngestApi();
         app.MapTimerFunctions();
+        app.MapAdminApi();
+        app.MapQueryApi();
+        app.MapExportApi();
         return app;
     }
 
@@ -48,15 +58,31 @@ public static class MetricsApp
         services.AddSingleton<DirtyHours>();
         services.AddSingleton<RawEventStore>();
         services.AddSingleton<VisitorSalts>();
+        services.AddSingleton<SourceFreshness>();
+        services.AddSingleton<RawEventReader>();
+        services.AddSingleton<RollupStore>();
+        services.AddSingleton<RollupReader>();
+        services.AddSingleton<RollupCompactor>();
+        services.AddSingleton<QueryData>();
+        services.AddSingleton<QuerySources>();
         services.AddHostedService<DevelopmentStorage>();
 
         services.AddSingleton<IngestKeys>();
         services.AddSingleton<BeaconSites>();
         services.AddSingleton<IngestCounters>();
-        services.AddSingleton<AdminAccess>();
+        services.AddSingleton<FunctionLatency>();
+        services.AddCallerRoles();
+        services.AddAdminStores();
+        services.AddExports();
         services.AddBeaconRateLimit();
 
         services.AddSingleton<TimerRunner>();
+        services.AddSingleton<ITimerFunction, RollupCompactionFunction>();
+        services.AddSingleton<ITimerFunction, NightlyAggregationFunction>();
+        services.AddSingleton<NightlyAggregation>();
+        services.AddSingleton<FinalizedHours>();
+        services.AddSingleton<RunLock>();
+        services.AddOptions<AlertOptions>().BindConfiguration("Alerts").ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<LocalTimerScheduler>();
 
         services.AddProblemDetails();

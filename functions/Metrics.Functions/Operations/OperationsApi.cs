@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Metrics.Functions.Hosting;
 using Metrics.Functions.Ingest;
 using Metrics.Storage;
@@ -29,18 +28,9 @@ public static class OperationsApi
             }
         }).WithName("Health").WithSummary("Whether the handler can reach storage");
 
-        ops.MapGet("/ops/metrics", (IngestCounters counters) => TypedResults.Text(Prometheus(counters), "text/plain; version=0.0.4"))
+        ops.MapGet("/ops/metrics", (IngestCounters ingest, FunctionLatency functions, StorageAccount storage, Timers.TimerRunner timers) =>
+                TypedResults.Text(PrometheusText.Render(ingest, functions, storage.Calls, timers), "text/plain; version=0.0.4"))
             .WithName("OpsMetrics").WithSummary("Self-metrics in Prometheus text format");
         return app;
-    }
-
-    private static string Prometheus(IngestCounters counters)
-    {
-        var text = new StringBuilder()
-            .AppendLine("# HELP metrics_ingested_events_total Events seen by ingestion, by kind, outcome and rejection reason.")
-            .AppendLine("# TYPE metrics_ingested_events_total counter");
-        foreach (var ((kind, outcome, reason), count) in counters.Snapshot())
-            text.Append(CultureInfo.InvariantCulture, $"metrics_ingested_events_total{{kind=\"{kind}\",outcome=\"{outcome}\",reason=\"{reason}\"}} {count}\n");
-        return text.ToString();
     }
 }

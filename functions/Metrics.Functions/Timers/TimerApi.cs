@@ -18,16 +18,15 @@ public static class TimerApi
                     InvokeAsync(function, request, runner, cancellationToken))
                 .ExcludeFromDescription();
 
-        app.MapPost("/admin/functions/{name}", async (string name, HttpRequest request, AdminAccess access, IEnumerable<ITimerFunction> functions,
+        app.MapPost("/admin/functions/{name}", async (string name, IEnumerable<ITimerFunction> functions,
                 TimerRunner runner, TimeProvider time, CancellationToken cancellationToken) =>
             {
-                if (access.Check(request) is { } denied) return denied;
                 if (functions.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is not { } function)
                     return Problems.Of(StatusCodes.Status404NotFound, "unknown-function", "No such timer function",
                         $"'{name}' is not a timer function. Known: {string.Join(", ", functions.Select(f => f.Name))}.");
                 return await RespondAsync(() => runner.RunAsync(function, new TimerInvocation(time.GetUtcNow(), IsPastDue: false), cancellationToken));
             })
-            .WithTags("Operations").WithSummary("Run a timer function now (admin)");
+            .RequireRoles(CallerRoles.Admin).WithTags("Operations").WithSummary("Run a timer function now (admin)");
         return app;
     }
 

@@ -205,5 +205,20 @@ public sealed class RequestIngestionTests(SharedAzurite azurite) : IAsyncLifetim
         Assert.Contains("metrics_ingested_events_total{kind=\"requests\",outcome=\"accepted\",reason=\"\"} 1", text);
         Assert.Contains("metrics_ingested_events_total{kind=\"requests\",outcome=\"duplicate\",reason=\"\"} 1", text);
         Assert.Contains("metrics_ingested_events_total{kind=\"requests\",outcome=\"rejected\",reason=\"status\"} 1", text);
+        Assert.Contains("metrics_function_duration_seconds_count{function=\"IngestRequests\"} 1", text);
+        Assert.Matches(@"metrics_storage_request_duration_seconds_count\{service=""table""\} [1-9]", text);
+        Assert.Contains("metrics_storage_request_failures_total{service=\"table\"} 0", text);
+    }
+
+    [Fact]
+    public async Task Ops_metrics_show_the_last_run_of_a_timer()
+    {
+        using var run = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/RollupCompaction");
+        run.Headers.Authorization = new("Bearer", TestApp.AdminKey);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Client.SendAsync(run)).StatusCode);
+
+        var text = await _app.Client.GetStringAsync("/api/ops/metrics");
+
+        Assert.Contains("metrics_timer_last_run_succeeded{function=\"RollupCompaction\"} 1", text);
     }
 }

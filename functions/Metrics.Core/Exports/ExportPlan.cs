@@ -1,0 +1,85 @@
+using System.Globalization;
+using Metrics.Core.Queries;
+
+namespace Metrics.Core.Exports;
+
+/// <summary>An export as asked for, before validation: every field as the caller sent it.</summary>
+public sealed record ExportRequest(string? Kind, string? By = null, string? From = null, string? To = null, string? Range = null, string? Service = null);
+
+/// <summary>
+/// Turns an export request into the query it will run, or into a message a person can act on. The
+/// range is fixed here, at the time of asking, so the job's result does not depend on when it runs.
+/// </summary>
+public static class ExportPlan
+{
+    public static readonly TimeSpan MaxIncidentWindow = TimeSpan.FromHours(24);
+
+    public static (ExportQuery? Query, string? Error) Of(ExportRequest request, DateTimeOffset now, RetentionOptions retention) => request.Kind switch
+    {
+        null or "" => Error($"'kind' is required: one of {string.Join(", ", ExportKinds.All)}."),
+        ExportKinds.Breakdown => Breakdown(request, now, retention),
+        ExportKinds.FinanceMonthToDate => FinanceMonthToDate(request, now, retention),
+        ExportKinds.Incident => Incident(request, now, retention),
+        _ => Error($"'kind' must be one of {string.Join(", ", ExportKinds.All)}; got '{request.Kind}'."),
+    };
+
+    /// <summary>The first instant of the UTC month <paramref name="now"/> is in.</summary>
+    public static DateTimeOffset MonthStart(DateTimeOffset now) => new(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static (ExportQuery?, string?) Breakdown(ExportRequest request, DateTimeOffset now, RetentionOptions retention)
+    {
+        var by = string.IsNullOrEmpty(request.By) ? "service" : request.By;
+        if (!BreakdownReport.Dimensions.Contains(by))
+            return Error($"'by' must be one of {string.Join(", ", BreakdownReport.Dimensions)}; got '{by}'.");
+        var (window, error) = QueryRange.Parse(request.Range, request.From, request.To, now, retention);
+        if (window is null) return Error(error!);
+        return (new ExportQuery(ExportKinds.Breakdown, by, Blank(request.Service), window.From, window.To), null);
+    }
+
+    /// <summary>From the 1st of this month to now, widened to the end of the current hour as a breakdown query's range is.</summary>
+    private static (ExportQuery?, string?) FinanceMonthToDate(ExportRequest request, DateTimeOffset now, RetentionOptions retention)
+    {
+        if (!string.IsNullOrEmpty(request.By) && request.By != "org")
+            return Error($"A finance-mtd export is always per org and model; leave out 'by' (got '{request.By}').");
+        if (FirstGiven(("from", request.From), ("to", request.To), ("range", request.Range), ("service", request.Service)) is { } extra)
+            return Error($"A finance-mtd export always covers the current month to date, for every service; leave out '{extra}'.");
+        var from = MonthStart(now);
+        // Only when rollups are kept for less than a month: the month's first days are gone, as a breakdown query would also say.
+        var earliest = QueryWindow.FloorHour(now.AddDays(-retention.RollupDays));
+        return (new ExportQuery(ExportKinds.FinanceMonthToDate, "org", null, from < earliest ? earliest : from, QueryWindow.CeilingHour(now)), null);
+    }
+
+    /// <summary>The raw requests of one service in an exact window: raw rows exist only within raw retention.</summary>
+    private static (ExportQuery?, string?) Incident(ExportRequest request, DateTimeOffset now, RetentionOptions retention)
+    {
+        if (string.IsNullOrWhiteSpace(request.Service)) return Error("An incident export needs 'service': the service whose requests to export.");
+        if (FirstGiven(("by", request.By), ("range", request.Range)) is { } extra)
+            return Error($"An incident export takes 'service', 'from' and 'to'; leave out '{extra}'.");
+        if (string.IsNullOrEmpty(request.From))
+            return Error($"An incident export needs 'from' (and 'to', default now), at most {MaxIncidentWindow.TotalHours:0} hours apart.");
+        if (!TryParse(request.From, out var from)) return Error($"'from' is not an ISO-8601 date and time: '{request.From}'.");
+        var to = now;
+        if (!string.IsNullOrEmpty(request.To) && !TryParse(request.To, out to)) return Error($"'to' is not an ISO-8601 date and time: '{request.To}'.");
+        if (from >= to) return Error($"'from' ({from:O}) must be before 'to' ({to:O}).");
+        if (to > now.AddMinutes(1)) return Error($"'to' ({to:O}) is in the future; the latest possible is now ({now:O}).");
+        if (to - from > MaxIncidentWindow)
+            return Error($"The window spans {(to - from).TotalHours:0.#} hours; an incident export covers at most {MaxIncidentWindow.TotalHours:0} hours. Export several windows instead.");
+        var earliest = now.AddDays(-retention.RawDays);
+        if (from < earliest)
+            return Error($"'from' ({from:O}) is before raw retention: raw requests are kept {retention.RawDays} days, so the earliest is {earliest:O}. For older data use a breakdown export.");
+        return (new ExportQuery(ExportKinds.Incident, null, request.Service, from, to), null);
+    }
+
+    private static string? FirstGiven(params (string Name, string? Value)[] fields) =>
+        fields.FirstOrDefault(field => !string.IsNullOrEmpty(field.Value)).Name;
+
+    private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static bool TryParse(string text, out DateTimeOffset at)
+    {
+        var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at);
+        return ok && text.Length >= 10 && text[4] == '-';
+    }
+
+    private static (ExportQuery?, string?) Error(string message) => (null, message);
+}

@@ -1,0 +1,52 @@
+using System.Text;
+using Metrics.Functions.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Metrics.Functions.Admin;
+
+/// <summary>An entry of an uploaded list that cannot be stored, and where it was (<c>line 3</c>, <c>item 2</c>).</summary>
+public sealed record RejectedEntry(string At, string Value, string Reason);
+
+/// <summary>The body of an admin upload (a roster, a price list), read whole with a byte cap.</summary>
+internal static class AdminBody
+{
+    public const int MaxBytes = 4 * 1024 * 1024;
+    private const int MaxListedRejections = 50;
+    private static readonly char[] Blank = ['\uFEFF', ' ', '\t', '\r', '\n'];
+
+    /// <summary>The body's bytes, or the problem to answer instead.</summary>
+    public static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes) return (null, TooLarge());
+        using var body = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (body.Length + read > MaxBytes) return (null, TooLarge());
+            body.Write(chunk, 0, read);
+        }
+        // An empty upload would silently clear the list; clearing it takes an explicit [] instead.
+        if (Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length).Trim(Blank).Length == 0)
+            return (null, Problems.Of(StatusCodes.Status400BadRequest, "empty-body", "The body is empty",
+                "Send the whole list. To clear it, send an empty JSON array: []."));
+        return (body.ToArray(), null);
+    }
+
+    public static string MediaType(HttpRequest request) => (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+
+    public static bool LooksLikeJson(byte[] body) => Encoding.UTF8.GetString(body).TrimStart(Blank) is ['[' or '{', ..];
+
+    public static ProblemHttpResult Invalid(string type, string title, string detail) =>
+        Problems.Of(StatusCodes.Status400BadRequest, type, title, detail);
+
+    /// <summary>400 listing the entries that cannot be stored (the first ones, when there are many), so the sender can fix them all at once.</summary>
+    public static ProblemHttpResult Rejected(string type, string what, IReadOnlyList<RejectedEntry> rejected) =>
+        Problems.Of(StatusCodes.Status400BadRequest, type, $"Some {what} cannot be stored",
+            $"{rejected.Count} {what} were rejected, the first at {rejected[0].At} because {rejected[0].Reason}. Nothing was changed; see 'rejected'.",
+            new Dictionary<string, object?> { ["rejected"] = rejected.Take(MaxListedRejections).ToList(), ["rejectedCount"] = rejected.Count });
+
+    private static ProblemHttpResult TooLarge() =>
+        Problems.Of(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The body is too large",
+            $"An admin upload may be at most {MaxBytes} bytes.", new Dictionary<string, object?> { ["maxBodyBytes"] = MaxBytes });
+}

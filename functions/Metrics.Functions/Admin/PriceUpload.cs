@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+using Metrics.Core.Pricing;
+using Metrics.Storage.Admin;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Metrics.Functions.Admin;
+
+/// <summary>
+/// A price list as uploaded: <c>{"gpt-small": 0.002}</c>, <c>[{"model":"gpt-small","unitPrice":0.002}]</c>,
+/// or <c>{"prices": [...]}</c> (the shape GET answers with). Prices are read from the JSON text as decimals,
+/// never through a double, so 0.002 stays exactly 0.002.
+/// </summary>
+internal static class PriceUpload
+{
+    private const string Shapes = """Send {"<model>": <unit price>, …} or [{"model": "<model>", "unitPrice": <unit price>}, …].""";
+
+    public static (PriceList? Prices, ProblemHttpResult? Problem) Read(byte[] body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("prices", out var list) && list.ValueKind == JsonValueKind.Array) root = list;
+            var entries = root.ValueKind switch
+            {
+                JsonValueKind.Object => root.EnumerateObject().Select(p => (At: $"'{p.Name}'", Model: (string?)p.Name, Price: p.Value)).ToList(),
+                JsonValueKind.Array => root.EnumerateArray().Select((item, i) => (At: $"item {i}", Model: Text(item, "model"), Price: Field(item, "unitPrice"))).ToList(),
+                _ => null,
+            };
+            if (entries is null) return (null, AdminBody.Invalid("invalid-prices", "The price list is not a map or a list", Shapes));
+            return Validate(entries);
+        }
+        catch (JsonException e)
+        {
+            return (null, AdminBody.Invalid("invalid-json", "The body is not valid JSON", $"The body could not be parsed as JSON: {e.Message}"));
+        }
+    }
+
+    private static (PriceList?, ProblemHttpResult?) Validate(List<(string At, string? Model, JsonElement Price)> entries)
+    {
+        var prices = new List<ModelPrice>();
+        var rejected = new List<RejectedEntry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (at, rawModel, rawPrice) in entries)
+        {
+            var model = rawModel?.Trim() ?? "";
+            var price = Decimal(rawPrice);
+            var problem = rawModel is null ? "each entry needs a \"model\" string"
+                : TableKey.Problem(model) is { } bad ? $"the model name is unusable: {bad}"
+                : !seen.Add(model) ? "the model is priced twice"
+                : price is null ? "the unit price is not a number"
+                : PriceList.Problem(price.Value);
+            if (problem is null) prices.Add(new ModelPrice(model, price!.Value));
+            else rejected.Add(new RejectedEntry(at, rawPrice.ValueKind == JsonValueKind.Undefined ? model : $"{model}: {rawPrice.GetRawText()}", problem));
+        }
+        return rejected.Count > 0 ? (null, AdminBody.Rejected("invalid-prices", "prices", rejected)) : (new PriceList(prices), null);
+    }
+
+    /// <summary>A JSON number, or a string holding one (some tools quote decimals to keep them exact).</summary>
+    private static decimal? Decimal(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetDecimal(out var number) => number,
+        JsonValueKind.String when decimal.TryParse(value.GetString(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign,
+            CultureInfo.InvariantCulture, out var number) => number,
+        _ => null,
+    };
+
+    private static JsonElement Field(JsonElement item, string name) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) ? value : default;
+
+    private static string? Text(JsonElement item, string name) =>
+        Field(item, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Metrics.Core.Exports;
+using Metrics.Functions.Hosting;
+using Metrics.Functions.Queries;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Metrics.Functions.Exports;
+
+/// <summary>The body of <c>POST /api/exports</c>; which fields apply depends on <see cref="Kind"/> (API.md, "Exports").</summary>
+public sealed record ExportRequestBody(string? Kind, string? By, string? From, string? To, string? Range, string? Service)
+{
+    public const int MaxBytes = 16 * 1024;
+
+    public ExportRequest ToRequest() => new(Kind, By, From, To, Range, Service);
+
+    /// <summary>The body, or a 400 problem saying why it cannot be read.</summary>
+    public static async Task<(ExportRequestBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes) return (null, Unreadable($"The body is over {MaxBytes} bytes; an export request is a few fields."));
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<ExportRequestBody>(request.Body, JsonSerializerOptions.Web, cancellationToken);
+            return body is null ? (null, Unreadable("The body is empty; send a JSON object with at least 'kind'.")) : (body, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Unreadable($"The body is not a JSON export request: {e.Message}"));
+        }
+    }
+
+    private static ProblemHttpResult Unreadable(string detail) =>
+        Problems.Of(StatusCodes.Status400BadRequest, "invalid-export", "The export request is not valid", detail);
+}
+
+/// <summary>The answer to <c>POST /api/exports</c>: where to poll.</summary>
+public sealed record ExportAccepted(string Id, string Status);
+
+/// <summary>
+/// One export, with its manifest once it succeeded. <see cref="Url"/> is a fresh read-only link, valid
+/// until <see cref="ExpiresAt"/>; ask again for a new one.
+/// </summary>
+public sealed record ExportDetails(string Id, string Kind, string Status, string? By, string? Service, RangeDto Range, long? Rows, string? Sha256,
+    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, Uri? Url, DateTimeOffset? ExpiresAt, string? Error)
+{
+    public static ExportDetails Of(ExportJob job, Uri? url = null, DateTimeOffset? expiresAt = null) => new(job.Id, job.Query.Kind, job.Status,
+        job.Query.By, job.Query.Service, new RangeDto(job.Query.From, job.Query.To), job.Rows, job.Sha256, job.CreatedAt, job.CompletedAt,
+        url, expiresAt, job.Error);
+}
+
+/// <summary>The answer to <c>GET /api/exports</c>: newest first, without links (ask for one export to get its link).</summary>
+public sealed record ExportList(IReadOnlyList<ExportDetails> Exports);

@@ -1,0 +1,42 @@
+namespace Metrics.Functions.Security;
+
+/// <summary>The roles a caller can hold (DESIGN.md, "Security model").</summary>
+public static class CallerRoles
+{
+    public const string Admin = "admin";
+    public const string Finance = "finance";
+    public const string Ingest = "ingest";
+}
+
+/// <summary>
+/// Who is calling and with which roles, resolved once per request from API keys and, when trusted, the
+/// App Service principal. A handler behind <see cref="RoleRequirement.RequireRoles{TBuilder}"/> takes it as a
+/// parameter (<c>(Caller caller, …) =&gt;</c>) or calls <see cref="Of"/>.
+/// </summary>
+public sealed record Caller(string Name, IReadOnlySet<string> Roles)
+{
+    public const string AnonymousName = "anonymous";
+    private static readonly object ItemKey = new();
+
+    public static Caller Anonymous { get; } = new(AnonymousName, new HashSet<string>());
+
+    /// <summary>False for a request that proved nothing: no known key and no trusted principal.</summary>
+    public bool IsIdentified => !ReferenceEquals(this, Anonymous);
+
+    public bool IsIn(string role) => Roles.Contains(role);
+
+    /// <summary>The caller of this request; resolved on first use and kept in <see cref="HttpContext.Items"/>.</summary>
+    public static Caller Of(HttpContext context)
+    {
+        if (context.Items.TryGetValue(ItemKey, out var known) && known is Caller caller) return caller;
+        caller = context.RequestServices.GetRequiredService<CallerResolver>().Resolve(context.Request);
+        context.Items[ItemKey] = caller;
+        return caller;
+    }
+
+    /// <summary>
+    /// Minimal API binding. Parameters bind before endpoint filters run, so this resolves the caller itself
+    /// and never fails: an anonymous caller is turned away by the role filter with 401, not by binding with 400.
+    /// </summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(Of(context));
+}

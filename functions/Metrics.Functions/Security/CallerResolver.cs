@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+using Metrics.Functions.Ingest;
+using Metrics.Storage.Admin;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Functions.Security;
+
+/// <summary>
+/// Turns a request into a <see cref="Caller"/>: roles from every key list that accepts its
+/// <c>Authorization: Bearer</c> key (admin keys also as <c>x-functions-key</c>, as with Core Tools), plus,
+/// when trusted, roles from the platform principal. Both count: behind App Service authentication the bearer
+/// token is the user's own Entra token, which no key list knows.
+/// </summary>
+public sealed class CallerResolver(IOptions<AuthOptions> auth, IOptions<IngestOptions> ingest)
+{
+    private readonly ApiKeys _adminKeys = new(auth.Value.AdminKeys);
+    private readonly ApiKeys _financeKeys = new(auth.Value.FinanceKeys);
+    private readonly ApiKeys _ingestKeys = new(ingest.Value.Keys);
+    private readonly HashSet<string> _adminGroups = auth.Value.AdminGroups
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    public Caller Resolve(HttpRequest request)
+    {
+        var roles = new HashSet<string>(StringComparer.Ordinal);
+        string? name = null;
+
+        if (BearerToken(request) is { } key)
+        {
+            if (_adminKeys.Accepts(key)) roles.Add(CallerRoles.Admin);
+            if (_financeKeys.Accepts(key)) roles.Add(CallerRoles.Finance);
+            if (_ingestKeys.Accepts(key)) roles.Add(CallerRoles.Ingest);
+            if (roles.Count > 0) name = KeyName(key);
+        }
+        if (request.Headers["x-functions-key"].ToString() is { Length: > 0 } functionKey && _adminKeys.Accepts(functionKey))
+        {
+            roles.Add(CallerRoles.Admin);
+            name ??= KeyName(functionKey);
+        }
+        if (auth.Value.TrustPlatformPrincipal && PlatformPrincipal.From(request) is { } principal)
+        {
+            if (principal.RolesAndGroups.Any(_adminGroups.Contains)) roles.Add(CallerRoles.Admin);
+            if (principal.RolesAndGroups.Contains(CallerRoles.Finance, StringComparer.OrdinalIgnoreCase)) roles.Add(CallerRoles.Finance);
+            name = principal.Name ?? "principal";
+        }
+        return name is null ? Caller.Anonymous : new Caller(name, roles);
+    }
+
+    public static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header["Bearer ".Length..].Trim() is { Length: > 0 } token ? token : null;
+    }
+
+    /// <summary>Names a key caller in the audit without writing the key: the start of its hash tells keys apart.</summary>
+    private static string KeyName(string key) => $"key:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..8]}";
+}
+
+/// <summary>Registers what <see cref="RoleRequirement.RequireRoles{TBuilder}"/> needs.</summary>
+public static class CallerServices
+{
+    public static IServiceCollection AddCallerRoles(this IServiceCollection services) =>
+        services.AddSingleton<CallerResolver>().AddSingleton<AuditLog>();
+}
