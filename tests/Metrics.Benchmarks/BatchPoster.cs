@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Metrics.Benchmarks;
+
+/// <summary>What posting a set of batches came to: each answer's status and how long it took.</summary>
+internal sealed record PostOutcome(HttpStatusCode[] Statuses, TimeSpan[] Latencies, string? FirstFailure)
+{
+    public int NotAccepted => Statuses.Count(s => s != HttpStatusCode.Accepted);
+
+    public TimeSpan Latency(double quantile)
+    {
+        var sorted = Latencies.Order().ToArray();
+        return sorted.Length == 0 ? TimeSpan.Zero : sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(quantile * sorted.Length))];
+    }
+}
+
+/// <summary>
+/// Several clients, each on its own connection, POSTing ready-made batch bodies to the ingest route as
+/// fast as they are answered. Bodies are byte arrays built beforehand, so a client allocates little
+/// beyond the HTTP exchange itself.
+/// </summary>
+internal sealed class BatchPoster : IDisposable
+{
+    public const string Route = "/api/ingest/requests";
+    public const string KeyHeader = "x-metrics-key";
+
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly string _key;
+    private readonly int _clients;
+
+    public BatchPoster(Uri server, string key, int clients)
+    {
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = clients,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseProxy = false,
+        })
+        { Timeout = TimeSpan.FromMinutes(2) };
+        _endpoint = new Uri(server, Route);
+        _key = key;
+        _clients = clients;
+    }
+
+    public async Task<PostOutcome> PostAllAsync(IReadOnlyList<byte[]> bodies, CancellationToken cancellationToken = default)
+    {
+        var statuses = new HttpStatusCode[bodies.Count];
+        var latencies = new TimeSpan[bodies.Count];
+        string? firstFailure = null;
+        var next = -1;
+        var clients = Enumerable.Range(0, _clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Count)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await PostAsync(bodies[i], cancellationToken);
+                latencies[i] = Stopwatch.GetElapsedTime(started);
+                statuses[i] = response.StatusCode;
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                    Interlocked.CompareExchange(ref firstFailure,
+                        $"batch {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}", null);
+            }
+        }).ToList();
+        await Task.WhenAll(clients);
+        return new PostOutcome(statuses, latencies, firstFailure);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> PostAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+        request.Headers.TryAddWithoutValidation(KeyHeader, _key);
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+}

@@ -1,0 +1,56 @@
+using Metrics.Functions.Hosting;
+using Metrics.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Metrics.Benchmarks;
+
+/// <summary>
+/// The real handler in this process on a free Kestrel port, configured as the functions tests do it:
+/// its own table prefix on the given storage, timers off, logging at Warning.
+/// </summary>
+internal sealed class InProcessApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _contentRoot;
+
+    private InProcessApp(WebApplication app, string contentRoot, Uri address)
+    {
+        _app = app;
+        _contentRoot = contentRoot;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+    public StorageAccount Storage => _app.Services.GetRequiredService<StorageAccount>();
+
+    public static async Task<InProcessApp> StartAsync(string connectionString, string prefix, string ingestKey, int shards)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["Storage:Prefix"] = prefix,
+            ["Storage:Shards"] = shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ingest:Keys"] = ingestKey,
+            ["Timers:RunLocally"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        // A content root of its own: no developer's local.settings.json changes what is measured.
+        var contentRoot = Directory.CreateTempSubdirectory("metrics-bench-").FullName;
+        var app = MetricsApp.Create(["--urls", "http://127.0.0.1:0", "--environment", "Benchmark", "--contentRoot", contentRoot],
+            builder => builder.Configuration.AddInMemoryCollection(settings));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new InProcessApp(app, contentRoot, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_contentRoot, recursive: true);
+    }
+}

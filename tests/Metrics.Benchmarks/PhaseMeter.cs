@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace Metrics.Benchmarks;
+
+/// <summary>
+/// One timed phase: wall time, bytes allocated in this process (every thread), garbage collections, CPU
+/// time of this process and of Azurite, and how busy the whole machine was.
+/// </summary>
+internal sealed record PhaseResult(
+    string Name, int Events, TimeSpan Elapsed, long AllocatedBytes, int Gen0, int Gen1, int Gen2,
+    TimeSpan ProcessCpu, TimeSpan? AzuriteCpu, MachineCpu.Usage? Machine, IReadOnlyList<(string Type, long Bytes)> TopAllocations)
+{
+    public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+    public double BytesPerEvent => (double)AllocatedBytes / Events;
+
+    /// <summary>CPU time other processes on the machine took meanwhile (a shared machine's noise), if known.</summary>
+    public TimeSpan? OthersCpu => Machine is { } machine && AzuriteCpu is { } azurite
+        ? TimeSpan.FromSeconds(Math.Max(0, machine.Busy * Environment.ProcessorCount * Elapsed.TotalSeconds - ProcessCpu.TotalSeconds - azurite.TotalSeconds))
+        : null;
+}
+
+internal sealed class PhaseMeter
+{
+    private readonly Process? _azurite;
+    private readonly AllocationSampler? _sampler;
+    private readonly long _started;
+    private readonly long _allocated;
+    private readonly int _gen0, _gen1, _gen2;
+    private readonly TimeSpan _processCpu;
+    private readonly TimeSpan? _azuriteCpu;
+    private readonly MachineCpu.Sample? _machine;
+
+    private PhaseMeter(Process? azurite, AllocationSampler? sampler)
+    {
+        _azurite = azurite;
+        _sampler = sampler;
+        sampler?.Start();
+        _machine = MachineCpu.Read();
+        _azuriteCpu = CpuOf(azurite);
+        _processCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        (_gen0, _gen1, _gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        _allocated = GC.GetTotalAllocatedBytes(precise: true);
+        _started = Stopwatch.GetTimestamp();
+    }
+
+    /// <param name="azurite">Azurite's node process, when it could be found, to read its CPU time too.</param>
+    /// <param name="sampler">When given, also which types were allocated.</param>
+    public static PhaseMeter Start(Process? azurite, AllocationSampler? sampler) => new(azurite, sampler);
+
+    public PhaseResult Stop(string name, int events)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(_started);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocated;
+        var top = _sampler?.Stop(top: 15) ?? [];
+        var gcs = (GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2);
+        var processCpu = Process.GetCurrentProcess().TotalProcessorTime - _processCpu;
+        var azuriteCpu = CpuOf(_azurite) - _azuriteCpu;
+        var machine = _machine is { } before && MachineCpu.Read() is { } after ? MachineCpu.Between(before, after) : (MachineCpu.Usage?)null;
+        return new PhaseResult(name, events, elapsed, allocated, gcs.Item1, gcs.Item2, gcs.Item3, processCpu, azuriteCpu, machine, top);
+    }
+
+    private static TimeSpan? CpuOf(Process? process)
+    {
+        if (process is null) return null;
+        try
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
