@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using Metrics.Core;
+using Metrics.Core.Ingestion;
+using Metrics.Core.Pricing;
+using Metrics.Core.Queries;
+using Metrics.Core.Rollups;
+using Metrics.Storage;
+using Metrics.Storage.Azurite;
+using Metrics.Storage.Raw;
+using Metrics.Storage.Rollups;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Benchmarks;
+
+/// <summary>
+/// Issue 3's figures in one run: for a small and a large volume of request events over the same 30 days
+/// and the same dimension values, the storage requests and latency of a 30-day performance summary and a
+/// 30-day breakdown by country (through the query engine: RollupReader + reports, no HTTP); the worst
+/// percentile error over random ranges against the exact lower quantile; and compaction time of one busy hour.
+/// </summary>
+internal static class QueryBenchmark
+{
+    public static readonly Benchmark Definition = new("queries",
+        "storage requests and latency of 30-day queries at two volumes, percentile error, compaction of one busy hour",
+        """
+                   --small N        events in the small data set (default 10000)
+                   --large N        events in the large data set (default 1000000)
+                   --repeats N      timed runs of each query (default 9; the median is reported)
+                   --busy-hour N    events in the one hour whose compaction is timed (default 50000)
+        """,
+        RunAsync);
+
+    private static readonly DateTimeOffset End = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly QueryWindow ThirtyDays = new(End.AddDays(-30), End);
+
+    private static async Task<int> RunAsync(BenchmarkArguments args)
+    {
+        var small = args.Int("small", 10_000, 1_000, 10_000_000);
+        var large = args.Int("large", 1_000_000, 1_000, 10_000_000);
+        var repeats = args.Int("repeats", 9, 1, 100);
+        var busyHour = args.Int("busy-hour", 50_000, 1_000, 1_000_000);
+        args.RejectUnknown();
+
+        await using var azurite = await AzuriteLauncher.StartAsync(AzuriteOptions.OnFreePorts());
+        var results = new List<(int Events, Measured Summary, Measured Breakdown, double MaxPercentileError)>();
+        foreach (var volume in new[] { small, large })
+        {
+            var data = await LoadAsync(azurite.ConnectionString, volume);
+            var summary = await MeasureAsync(data, repeats, async reader =>
+                PerformanceReport.Build((await reader.ReadAsync(CellFormats.Requests, [Families.Endpoint], ThirtyDays, Grain.Day))[Families.Endpoint], null, null).Summary.Requests);
+            var breakdown = await MeasureAsync(data, repeats, async reader =>
+                BreakdownReport.Build("country", (await reader.ReadAsync(CellFormats.Requests, [Families.Country], ThirtyDays, Grain.Day))[Families.Country],
+                    null, PriceList.Empty, new HashSet<string>()).Totals.Requests);
+            if (summary.Answer != volume || breakdown.Answer != volume)
+                throw new InvalidOperationException($"queries counted {summary.Answer}/{breakdown.Answer} requests, expected {volume}");
+            var error = volume == small ? await PercentileErrorAsync(data, 50) : double.NaN;
+            results.Add((volume, summary, breakdown, error));
+            Console.WriteLine($"loaded {volume:N0} events in {data.LoadSeconds:F1} s, compacted 720 hours in {data.CompactSeconds:F1} s");
+        }
+        var busy = await BusyHourAsync(azurite.ConnectionString, busyHour);
+
+        Console.WriteLine();
+        Console.WriteLine("30-day queries (whole days, 720 hours)       storage requests   median ms");
+        foreach (var (events, summary, breakdown, _) in results)
+        {
+            Console.WriteLine($"  performance summary, {events,9:N0} events   {summary.Requests,16}   {summary.MedianMs,9:F1}");
+            Console.WriteLine($"  breakdown by country, {events,8:N0} events   {breakdown.Requests,16}   {breakdown.MedianMs,9:F1}");
+        }
+        Console.WriteLine($"latency ratio large/small: summary {results[1].Summary.MedianMs / results[0].Summary.MedianMs:F2}, " +
+            $"breakdown {results[1].Breakdown.MedianMs / results[0].Breakdown.MedianMs:F2} (target ≤ 1.5)");
+        Console.WriteLine($"same storage request count at both volumes: summary {results[0].Summary.Requests == results[1].Summary.Requests}, " +
+            $"breakdown {results[0].Breakdown.Requests == results[1].Breakdown.Requests}");
+        Console.WriteLine($"max percentile relative error (p50/p95/p99, 50 random ranges, {small:N0} events): {results[0].MaxPercentileError:P3}");
+        Console.WriteLine($"compaction of one hour with {busyHour:N0} events: {busy:F2} s ({busyHour / busy:N0} events/s)");
+        return 0;
+    }
+
+    private sealed record Loaded(StorageAccount Storage, RollupReader Reader, List<RequestEvent> Events, double LoadSeconds, double CompactSeconds);
+
+    private sealed record Measured(long Requests, double MedianMs, long Answer);
+
+    private static async Task<Loaded> LoadAsync(string connectionString, int volume)
+    {
+        var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = "q" + volume });
+        var dirty = new DirtyHours(storage);
+        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), Options.Create(new StorageOptions()));
+        var random = new Random(volume);
+        var events = Enumerable.Range(0, volume).Select(i => Traffic.Event(random, i, ThirtyDays.From.AddSeconds(random.NextDouble() * 30 * 86400))).ToList();
+
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(events.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
+        var loadSeconds = watch.Elapsed.TotalSeconds;
+
+        var raw = new RawEventReader(storage);
+        var rollups = new RollupStore(storage);
+        var compactor = new RollupCompactor(raw, rollups, dirty, TimeProvider.System, Options.Create(new RetentionOptions()));
+        watch.Restart();
+        await compactor.RecomputeAsync(EventKinds.Requests, ThirtyDays.Hours().ToList());
+        await dirty.ClearBeforeAsync(EventKinds.Requests, End);
+        return new Loaded(storage, new RollupReader(rollups, raw, dirty), volume <= 100_000 ? events : [], loadSeconds, watch.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<Measured> MeasureAsync(Loaded data, int repeats, Func<RollupReader, Task<long>> query)
+    {
+        var answer = await query(data.Reader); // warm-up: tables opened, JIT done
+        var before = data.Storage.Calls.TotalRequests;
+        answer = await query(data.Reader);
+        var requests = data.Storage.Calls.TotalRequests - before;
+        var times = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await query(data.Reader);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return new Measured(requests, times.Order().ElementAt(times.Count / 2), answer);
+    }
+
+    /// <summary>Worst relative error of p50/p95/p99 over random whole-hour ranges, against the exact lower quantile.</summary>
+    private static async Task<double> PercentileErrorAsync(Loaded data, int ranges)
+    {
+        var random = new Random(7);
+        var worst = 0.0;
+        for (var i = 0; i < ranges; i++)
+        {
+            var from = ThirtyDays.From.AddHours(random.Next(0, 700));
+            var window = new QueryWindow(from, from.AddHours(random.Next(1, (int)(ThirtyDays.To - from).TotalHours + 1)));
+            var cell = Slices.Total((await data.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, Grain.Day))[Families.Service]);
+            var exact = data.Events.Where(e => window.Contains(e.Timestamp)).Select(e => e.DurationMs).Order().ToList();
+            if (exact.Count == 0) continue;
+            foreach (var q in new[] { 0.50, 0.95, 0.99 })
+            {
+                var truth = exact[(int)Math.Floor(q * (exact.Count - 1))];
+                worst = Math.Max(worst, Math.Abs(cell.PercentileMs(q) - truth) / truth);
+            }
+        }
+        return worst;
+    }
+
+    private static async Task<double> BusyHourAsync(string connectionString, int events)
+    {
+        var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = "busy" });
+        var dirty = new DirtyHours(storage);
+        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), Options.Create(new StorageOptions()));
+        var hour = End.AddHours(-1);
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, events).Select(i => Traffic.Event(random, i, hour.AddSeconds(random.NextDouble() * 3600))).ToList();
+        await Parallel.ForEachAsync(rows.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
+        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage), dirty, TimeProvider.System, Options.Create(new RetentionOptions()));
+        var watch = Stopwatch.StartNew();
+        await compactor.RecomputeAsync(EventKinds.Requests, [hour]);
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Fixed pools of dimension values, so both volumes have the same tuples every day.</summary>
+    private static class Traffic
+    {
+        private static readonly string[] Services = ["orders-api", "billing-api", "search-api"];
+        private static readonly string[] Endpoints = ["/orders/{id}", "/orders", "/invoices/{id}", "/search", "/items/{id}", "/cart"];
+        private static readonly string[] Models = ["gpt-small", "gpt-large", ""];
+        private static readonly string[] Countries = ["ES", "DE", "FR", "US", "GB", "IT", "NL", "SE", "PL", "PT"];
+
+        public static RequestEvent Event(Random random, int i, DateTimeOffset at)
+        {
+            // Log-normal body with a heavy tail: most requests ~20 ms, some seconds.
+            var duration = Math.Round(Math.Exp(3 + 1.2 * Gaussian(random)), 3);
+            var status = random.NextDouble() switch { < 0.02 => 503, < 0.07 => 404, _ => 200 };
+            var model = Models[random.Next(Models.Length)];
+            return new RequestEvent($"e{i}", Services[random.Next(Services.Length)], at, Endpoints[random.Next(Endpoints.Length)],
+                random.Next(4) == 0 ? "POST" : "GET", status, Math.Min(duration, 600_000), $"u{random.Next(500)}", $"org{random.Next(20)}",
+                Countries[random.Next(Countries.Length)], random.Next(5) == 0 ? Invocation.Async : Invocation.Sync,
+                model.Length == 0 ? null : model, random.Next(0, 5000), Math.Round(random.NextDouble() * 10, 3), 0);
+        }
+
+        private static double Gaussian(Random random) =>
+            Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    }
+}
