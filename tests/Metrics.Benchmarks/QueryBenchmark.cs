@@ -7,6 +7,7 @@ using Metrics.Core.Rollups;
 using Metrics.Storage;
 using Metrics.Storage.Azurite;
 using Metrics.Storage.Raw;
+using Metrics.Storage.Retention;
 using Metrics.Storage.Rollups;
 using Microsoft.Extensions.Options;
 
@@ -94,11 +95,11 @@ internal static class QueryBenchmark
 
         var raw = new RawEventReader(storage);
         var rollups = new RollupStore(storage);
-        var compactor = new RollupCompactor(raw, rollups, dirty, TimeProvider.System, Options.Create(new RetentionOptions()));
+        var compactor = new RollupCompactor(raw, rollups, dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()));
         watch.Restart();
         await compactor.RecomputeAsync(EventKinds.Requests, ThirtyDays.Hours().ToList());
         await dirty.ClearBeforeAsync(EventKinds.Requests, End);
-        return new Loaded(storage, new RollupReader(rollups, raw, dirty), volume <= 100_000 ? events : [], loadSeconds, watch.Elapsed.TotalSeconds);
+        return new Loaded(storage, new RollupReader(rollups, raw, dirty, new FinalizedHours(storage)), volume <= 100_000 ? events : [], loadSeconds, watch.Elapsed.TotalSeconds);
     }
 
     private static async Task<Measured> MeasureAsync(Loaded data, int repeats, Func<RollupReader, Task<long>> query)
@@ -148,7 +149,7 @@ internal static class QueryBenchmark
         var rows = Enumerable.Range(0, events).Select(i => Traffic.Event(random, i, hour.AddSeconds(random.NextDouble() * 3600))).ToList();
         await Parallel.ForEachAsync(rows.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
             async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
-        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage), dirty, TimeProvider.System, Options.Create(new RetentionOptions()));
+        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()));
         var watch = Stopwatch.StartNew();
         await compactor.RecomputeAsync(EventKinds.Requests, [hour]);
         return watch.Elapsed.TotalSeconds;

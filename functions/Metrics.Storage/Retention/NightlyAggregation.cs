@@ -77,9 +77,10 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
 
             var recomputed = await compactor.RecomputeAsync(kind, hours, cancellationToken).ConfigureAwait(false);
             foreach (var hour in hours) await finalizedHours.MarkAsync(kind, hour, cancellationToken).ConfigureAwait(false);
+            // Markers go before raw rows: a dirty hour is recomputed live by queries, which must not see half its rows.
+            await dirtyHours.ClearBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
             var rawTable = await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false);
             var deleted = await PartitionSweeper.DeleteRangeAsync(rawTable, "", HourBucket.Key(cutoff), cancellationToken).ConfigureAwait(false);
-            await dirtyHours.ClearBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
             total = total.Plus(new Finalised(hours.Count, recomputed.RawRowsRead, recomputed.RowsWritten, deleted));
         }
         return total;

@@ -36,6 +36,19 @@ public sealed class RunLock(StorageAccount account)
         {
             return null;
         }
+        catch (OperationCanceledException)
+        {
+            // Storage may have granted the lease as the call was cancelled: give it back, or it blocks runs for its duration.
+            try
+            {
+                await lease.ReleaseAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (RequestFailedException)
+            {
+                // Not granted after all.
+            }
+            throw;
+        }
         return new HeldLock(lease);
     }
 

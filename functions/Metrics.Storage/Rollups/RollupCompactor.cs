@@ -18,7 +18,7 @@ public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, lo
 /// days those hours are in (merged from the day's hour rows), and only then clears the markers. Never
 /// increments, so a crash or a second run at any point leaves the same, exact result.
 /// </summary>
-public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, DirtyHours dirtyHours, TimeProvider time,
+public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<Core.RetentionOptions> retention)
 {
     private const int ParallelHours = 4;
@@ -35,9 +35,12 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
 
     private async Task<CompactionSummary> CompactAsync<TCell>(CellFormat<TCell> format, CancellationToken cancellationToken) where TCell : new()
     {
-        // Hours past raw retention belong to the nightly run, which finalises them and deletes their raw rows.
-        var rawCutoff = time.GetUtcNow().AddDays(-retention.Value.RawDays).AddHours(-1);
-        var dirty = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false)).Where(d => d.Hour >= rawCutoff).ToList();
+        // Hours past raw retention belong to the nightly run, which finalises them and deletes their raw rows;
+        // a finalised hour (also one rolled up early) is never recomputed from what raw rows are left of it.
+        var rawCutoff = Core.Queries.QueryWindow.FloorHour(time.GetUtcNow().AddDays(-retention.Value.RawDays));
+        var finalised = await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false);
+        var dirty = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false))
+            .Where(d => d.Hour >= rawCutoff && !finalised.Contains(d.Hour)).ToList();
         if (dirty.Count == 0) return CompactionSummary.None;
         var summary = await RecomputeAsync(format, dirty.Select(d => d.Hour).ToList(), cancellationToken).ConfigureAwait(false);
         var stillDirty = 0;

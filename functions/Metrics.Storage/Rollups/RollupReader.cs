@@ -10,15 +10,17 @@ namespace Metrics.Storage.Rollups;
 /// visible as soon as its batch is acknowledged. Storage requests grow with hours and dimension values,
 /// never with events (dirty hours aside, which compaction keeps to the last minute or so).
 /// </summary>
-public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHours dirtyHours)
+public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours)
 {
     /// <summary>Slices of each of <paramref name="families"/> covering the window.</summary>
     /// <param name="grain">Day lets whole clean days come from day rows; Hour keeps hourly resolution.</param>
     public async Task<IReadOnlyDictionary<string, List<RollupSlice<TCell>>>> ReadAsync<TCell>(CellFormat<TCell> format,
         IReadOnlyList<string> families, QueryWindow window, Grain grain, CancellationToken cancellationToken = default) where TCell : new()
     {
+        // A finalised hour's rollups are final even if a late event marked it dirty: its raw rows may be gone.
+        var finalised = await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false);
         var dirty = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false))
-            .Select(d => d.Hour).Where(window.Contains).ToHashSet();
+            .Select(d => d.Hour).Where(h => window.Contains(h) && !finalised.Contains(h)).ToHashSet();
         var live = await RecomputeLiveAsync(format, dirty, cancellationToken).ConfigureAwait(false);
 
         var wholeDays = grain == Grain.Day

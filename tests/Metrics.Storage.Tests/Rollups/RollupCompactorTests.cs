@@ -5,6 +5,7 @@ using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
 using Metrics.Storage;
 using Metrics.Storage.Raw;
+using Metrics.Storage.Retention;
 using Metrics.Storage.Rollups;
 using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
@@ -28,7 +29,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         var rollups = new RollupStore(storage);
         var time = new FakeTimeProvider(Hour.AddHours(2));
         return new Parts(storage, new RawEventStore(storage, dirty, new SourceFreshness(storage), Options.Create(new StorageOptions())), dirty,
-            new RollupCompactor(raw, rollups, dirty, time, Options.Create(new RetentionOptions())), new RollupReader(rollups, raw, dirty));
+            new RollupCompactor(raw, rollups, dirty, new FinalizedHours(storage), time, Options.Create(new RetentionOptions())), new RollupReader(rollups, raw, dirty, new FinalizedHours(storage)));
     }
 
     [Fact]

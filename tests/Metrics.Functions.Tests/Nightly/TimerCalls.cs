@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Metrics.Storage.Retention;
+using Metrics.Storage.Rollups;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Metrics.Functions.Tests.Nightly;
+
+/// <summary>What a timer invocation answered: the host's <c>{"Outputs","Logs","ReturnValue"}</c> shape.</summary>
+internal sealed record TimerAnswer(HttpStatusCode StatusCode, JsonElement Body)
+{
+    public JsonElement Summary => Body.GetProperty("ReturnValue");
+    public IReadOnlyList<string> LogLines => Body.GetProperty("Logs").EnumerateArray().Select(line => line.GetString()!).ToList();
+    public string? RunStatus => Summary.GetProperty("Status").GetString();
+    public long Number(string name) => Summary.GetProperty(name).GetInt64();
+    public string? Text(string name) => Summary.GetProperty(name).GetString();
+    public override string ToString() => $"{(int)StatusCode} {Body}";
+}
+
+/// <summary>Runs the timer functions the ways they are run in production and by hand.</summary>
+internal static class TimerCalls
+{
+    public const string Nightly = "NightlyAggregation";
+    public const string Compaction = "RollupCompaction";
+
+    /// <summary>The payload the Functions host POSTs to a custom handler for a timer trigger.</summary>
+    public const string HostTimerPayload =
+        """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":true}},"Metadata":{}}""";
+
+    /// <summary><c>POST /admin/functions/{name}</c> with the admin key, as an operator runs a timer now.</summary>
+    public static async Task<TimerAnswer> RunTimerAsync(this TestApp app, string name = Nightly)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/functions/{name}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestApp.AdminKey);
+        return await AnswerAsync(await app.Client.SendAsync(request));
+    }
+
+    /// <summary><c>POST /{name}</c> with the host's timer payload, as the Functions host invokes a custom handler.</summary>
+    public static async Task<TimerAnswer> InvokeAsHostAsync(this TestApp app, string name, string payload = HostTimerPayload)
+    {
+        using var content = new StringContent(payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        return await AnswerAsync(await app.Client.PostAsync($"/{name}", content));
+    }
+
+    /// <summary>The nightly service itself, as the timer function calls it.</summary>
+    public static Task<NightlySummary> RunNightlyAsync(this TestApp app, CancellationToken cancellationToken = default) =>
+        app.Services.GetRequiredService<NightlyAggregation>().RunAsync(cancellationToken);
+
+    /// <summary>One RollupCompaction run, as the every-minute timer does it.</summary>
+    public static Task<CompactionSummary> CompactAsync(this TestApp app) =>
+        app.Services.GetRequiredService<RollupCompactor>().CompactDirtyHoursAsync();
+
+    /// <summary>Whether the nightly run's lease blob is leased right now.</summary>
+    public static async Task<bool> NightlyLockIsHeldAsync(this TestApp app)
+    {
+        var blob = (await app.Storage.ContainerAsync(RunLock.Container)).GetBlobClient(NightlyAggregation.LockName);
+        try
+        {
+            return (await blob.GetPropertiesAsync()).Value.LeaseState == LeaseState.Leased;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Breaks the nightly lease at once: what its 30-second expiry would do, without waiting for it.</summary>
+    public static async Task BreakNightlyLockAsync(this TestApp app)
+    {
+        var blob = (await app.Storage.ContainerAsync(RunLock.Container)).GetBlobClient(NightlyAggregation.LockName);
+        await blob.GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
+    }
+
+    private static async Task<TimerAnswer> AnswerAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            return new TimerAnswer(response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+        }
+    }
+}
