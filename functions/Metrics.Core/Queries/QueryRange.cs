@@ -40,7 +40,7 @@ public static class QueryRange
         if (!string.IsNullOrEmpty(to) && !TryParse(to, out toAt)) return Error($"'to' is not an ISO-8601 date and time: '{to}'.");
         if (fromAt >= toAt) return Error($"'from' ({fromAt:O}) must be before 'to' ({toAt:O}).");
         if (toAt > now.AddMinutes(1)) return Error($"'to' ({toAt:O}) is in the future; the latest possible is now ({now:O}).");
-        if (toAt - fromAt > MaxSpan) return Error($"The range spans {(toAt - fromAt).TotalDays:0.#} days; at most {MaxSpan.TotalDays:0} days can be queried at once.");
+        if (toAt - fromAt > MaxSpan) return Error($"The range spans {(toAt - fromAt).TotalDays:0.###} days; at most {MaxSpan.TotalDays:0} days can be queried at once.");
         if (fromAt < earliest)
             return Error($"'from' ({fromAt:O}) is before the retention window: data is kept {retention.RollupDays} days, so the earliest is {earliest:O}.");
         return (new QueryWindow(QueryWindow.FloorHour(fromAt), QueryWindow.CeilingHour(toAt)), null);

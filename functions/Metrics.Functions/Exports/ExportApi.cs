@@ -51,9 +51,14 @@ public static class ExportApi
         return TypedResults.Accepted($"/api/exports/{job.Id}", new ExportAccepted(job.Id, job.Status));
     }
 
-    private static async Task<Ok<ExportList>> ListAsync(ExportStore jobs, int? top, CancellationToken cancellationToken)
+    /// <param name="top">Taken as text so that a malformed value is a 400 problem that says so, not a bare binding failure.</param>
+    private static async Task<Results<Ok<ExportList>, ProblemHttpResult>> ListAsync(ExportStore jobs, string? top, CancellationToken cancellationToken)
     {
-        var listed = await jobs.ListAsync(top ?? DefaultListed, cancellationToken);
+        var count = DefaultListed;
+        if (!string.IsNullOrEmpty(top) && (!int.TryParse(top, System.Globalization.CultureInfo.InvariantCulture, out count) || count is < 1 or > ExportStore.MaxListed))
+            return Problems.Of(StatusCodes.Status400BadRequest, "invalid-parameter", "'top' is not valid",
+                $"'top' must be a whole number from 1 to {ExportStore.MaxListed}; got '{top}'.");
+        var listed = await jobs.ListAsync(count, cancellationToken);
         return TypedResults.Ok(new ExportList(listed.Select(job => ExportDetails.Of(job)).ToList()));
     }
 

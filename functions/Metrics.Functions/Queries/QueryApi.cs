@@ -38,12 +38,15 @@ public static class QueryApi
     }
 
     private static async Task<Results<Ok<UsageResponse>, ProblemHttpResult>> UsageAsync(HttpRequest request, QueryData data,
-        QuerySources sources, TimeProvider time, IOptions<RetentionOptions> retention, string? eventType, bool? includeAnonymous, CancellationToken cancellationToken)
+        QuerySources sources, TimeProvider time, IOptions<RetentionOptions> retention, string? eventType, string? includeAnonymous, CancellationToken cancellationToken)
     {
         if (Window(request, time, retention) is not { } window) return RangeProblem(request, time, retention);
         if (EventTypeProblem(eventType) is { } badType) return badType;
+        var anonymous = true;
+        if (includeAnonymous is not null && !bool.TryParse(includeAnonymous, out anonymous))
+            return ParameterProblem("includeAnonymous", includeAnonymous, ["true", "false"]);
         var slices = await data.UsageAsync(window, Grain.Day, cancellationToken, Families.EventType, Families.Page);
-        var report = UsageReport.Build(slices[Families.EventType], slices[Families.Page], eventType, includeAnonymous ?? true);
+        var report = UsageReport.Build(slices[Families.EventType], slices[Families.Page], eventType, anonymous);
         var context = await sources.DescribeAsync(window, Has(EventKinds.Usage, slices[Families.EventType].Count > 0), cancellationToken);
         return TypedResults.Ok(new UsageResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.EventTypes, report.Pages));
     }

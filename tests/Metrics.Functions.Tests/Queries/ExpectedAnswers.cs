@@ -1,0 +1,123 @@
+using System.Text.Json;
+
+namespace Metrics.Functions.Tests.Queries;
+
+/// <summary>
+/// Checks whole query answers against the exact computation over the events they cover: every number of every
+/// row, and the order of the rows.
+/// </summary>
+internal static class ExpectedAnswers
+{
+    /// <summary><c>/api/metrics/performance</c>: the summary and every endpoint, slowest first.</summary>
+    public static void Performance(IReadOnlyList<SentRequest> events, JsonElement response, string context)
+    {
+        Summary(new ExactRequests(events), response.GetProperty("summary"), $"{context}: summary");
+
+        var expected = events.GroupBy(e => (e.Service, e.Endpoint, e.Method))
+            .Select(g => (g.Key, Exact: new ExactRequests(g)))
+            .OrderByDescending(e => e.Exact.AvgMs).ThenBy(e => e.Key.Service, StringComparer.Ordinal)
+            .ThenBy(e => e.Key.Endpoint, StringComparer.Ordinal).ThenBy(e => e.Key.Method, StringComparer.Ordinal)
+            .ToList();
+        var rows = response.Items("endpoints").ToList();
+        var actualKeys = rows.Select(r => (r.Text("service"), r.Text("endpoint"), r.Text("method"))).ToList();
+        Assert.True(expected.Select(e => e.Key).SequenceEqual(actualKeys),
+            $"{context}: endpoints, slowest first: expected [{string.Join(", ", expected.Select(e => e.Key))}], got [{string.Join(", ", actualKeys)}]");
+        foreach (var ((key, exact), row) in expected.Zip(rows))
+        {
+            var what = $"{context}: endpoint {key}";
+            QueryAssert.Equal(exact.Requests, row.Long("requests"), $"{what} requests");
+            QueryAssert.Close(exact.AvgMs, row.Double("avgMs"), $"{what} avgMs");
+            QueryAssert.Equal(exact.ErrorRate, row.Double("errorRate"), $"{what} errorRate");
+            QueryAssert.Percentile(exact.Quantile(0.50), row.Double("p50Ms"), $"{what} p50Ms");
+            QueryAssert.Percentile(exact.Quantile(0.95), row.Double("p95Ms"), $"{what} p95Ms");
+            QueryAssert.Percentile(exact.Quantile(0.99), row.Double("p99Ms"), $"{what} p99Ms");
+        }
+    }
+
+    public static void Summary(ExactRequests exact, JsonElement summary, string what)
+    {
+        QueryAssert.Equal(exact.Requests, summary.Long("requests"), $"{what} requests");
+        QueryAssert.Close(exact.AvgMs, summary.Double("avgMs"), $"{what} avgMs");
+        QueryAssert.Equal(exact.ErrorRate, summary.Double("errorRate"), $"{what} errorRate");
+        QueryAssert.Percentile(exact.Quantile(0.50), summary.Double("p50Ms"), $"{what} p50Ms");
+        QueryAssert.Percentile(exact.Quantile(0.95), summary.Double("p95Ms"), $"{what} p95Ms");
+        QueryAssert.Percentile(exact.Quantile(0.99), summary.Double("p99Ms"), $"{what} p99Ms");
+        QueryAssert.Distinct(exact.Users, summary.Long("activeUsers"), $"{what} activeUsers");
+    }
+
+    /// <summary><c>/api/metrics/usage</c> with its filters applied to <paramref name="inRange"/>: summary, event types, pages.</summary>
+    public static void Usage(IReadOnlyList<SentUsage> inRange, JsonElement response, string? eventType, bool includeAnonymous, string context)
+    {
+        var included = inRange.Where(e => (includeAnonymous || !e.IsAnonymous) && (eventType is null || e.Type == eventType)).ToList();
+        var exact = new ExactUsage(included);
+        var summary = response.GetProperty("summary");
+        QueryAssert.Equal(exact.Events, summary.Long("events"), $"{context}: events");
+        QueryAssert.Distinct(exact.Visitors, summary.Long("uniqueUsers"), $"{context}: uniqueUsers");
+        QueryAssert.Distinct(exact.Users, summary.Long("activeUsers"), $"{context}: activeUsers");
+
+        var types = included.GroupBy(e => e.Type).Select(g => (Type: g.Key, Count: (long)g.Count()))
+            .OrderByDescending(t => t.Count).ThenBy(t => t.Type, StringComparer.Ordinal).ToList();
+        var actualTypes = response.Items("eventTypes").Select(t => (Type: t.Text("type"), Count: t.Long("count"))).ToList();
+        Assert.True(types.SequenceEqual(actualTypes), $"{context}: eventTypes expected [{string.Join(", ", types)}], got [{string.Join(", ", actualTypes)}]");
+
+        var pages = included.Where(e => e.Type == "page_view").GroupBy(e => e.Page!)
+            .Select(g => (Page: g.Key, Views: (long)g.Count(), Visitors: new ExactUsage(g).Visitors))
+            .OrderByDescending(p => p.Views).ThenBy(p => p.Page, StringComparer.Ordinal).ToList();
+        var actualPages = response.Items("pages").ToList();
+        Assert.True(pages.Select(p => p.Page).SequenceEqual(actualPages.Select(p => p.Text("page"))),
+            $"{context}: pages expected [{string.Join(", ", pages.Select(p => p.Page))}], got [{string.Join(", ", actualPages.Select(p => p.Text("page")))}]");
+        foreach (var (expected, actual) in pages.Zip(actualPages))
+        {
+            QueryAssert.Equal(expected.Views, actual.Long("views"), $"{context}: page {expected.Page} views");
+            QueryAssert.Distinct(expected.Visitors, actual.Long("visitors"), $"{context}: page {expected.Page} visitors");
+        }
+    }
+
+    /// <summary>
+    /// <c>/api/metrics/breakdown</c>: every row exact and in order (most requests first), the totals exact, and the
+    /// additive columns of the rows adding up to the totals.
+    /// </summary>
+    public static void Breakdown(Func<SentRequest, string> keyOf, IReadOnlyList<SentRequest> events, JsonElement response, string context)
+    {
+        var all = new ExactRequests(events, TrafficGenerator.Prices);
+        var expected = events.GroupBy(keyOf)
+            .Select(g => (Key: g.Key, Exact: new ExactRequests(g, TrafficGenerator.Prices)))
+            .OrderByDescending(g => g.Exact.Requests).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var rows = response.Items("rows").ToList();
+        Assert.True(expected.Select(e => e.Key).SequenceEqual(rows.Select(r => r.Text("key"))),
+            $"{context}: rows expected [{string.Join(", ", expected.Select(e => e.Key))}], got [{string.Join(", ", rows.Select(r => r.Text("key")))}]");
+        foreach (var ((key, exact), row) in expected.Zip(rows)) BreakdownRow(exact, all.Requests, row, $"{context} row {key}");
+
+        var totals = response.GetProperty("totals");
+        Assert.Equal("total", totals.Text("key"));
+        BreakdownRow(all, all.Requests, totals, $"{context} totals");
+
+        foreach (var column in new[] { "requests", "errors", "clientErrors", "serverErrors", "units", "syncRequests", "asyncRequests" })
+            QueryAssert.Equal(totals.Long(column), rows.Sum(r => r.Long(column)), $"{context}: sum of rows' {column}");
+        QueryAssert.Equal(totals.Decimal("spend"), rows.Sum(r => r.Decimal("spend")), $"{context}: sum of rows' spend");
+        foreach (var column in new[] { "cpuMs", "gpuMs" })
+            QueryAssert.Equal(Micros(totals.Double(column)), rows.Sum(r => Micros(r.Double(column))), $"{context}: sum of rows' {column} in microseconds");
+    }
+
+    private static void BreakdownRow(ExactRequests exact, long allRequests, JsonElement row, string what)
+    {
+        QueryAssert.Equal(exact.Requests, row.Long("requests"), $"{what} requests");
+        QueryAssert.Equal(exact.Errors, row.Long("errors"), $"{what} errors");
+        QueryAssert.Equal(exact.ClientErrors, row.Long("clientErrors"), $"{what} clientErrors");
+        QueryAssert.Equal(exact.ServerErrors, row.Long("serverErrors"), $"{what} serverErrors");
+        QueryAssert.Equal(exact.ErrorRate, row.Double("errorRate"), $"{what} errorRate");
+        QueryAssert.Close(exact.AvgMs, row.Double("avgMs"), $"{what} avgMs");
+        QueryAssert.Percentile(exact.Quantile(0.95), row.Double("p95Ms"), $"{what} p95Ms");
+        QueryAssert.Equal(exact.Units, row.Long("units"), $"{what} units");
+        QueryAssert.Equal(exact.Spend, row.Decimal("spend"), $"{what} spend");
+        QueryAssert.Equal(exact.CpuMs, row.Double("cpuMs"), $"{what} cpuMs");
+        QueryAssert.Equal(exact.GpuMs, row.Double("gpuMs"), $"{what} gpuMs");
+        QueryAssert.Equal(exact.SyncRequests, row.Long("syncRequests"), $"{what} syncRequests");
+        QueryAssert.Equal(exact.AsyncRequests, row.Long("asyncRequests"), $"{what} asyncRequests");
+        QueryAssert.Distinct(exact.Users, row.Long("users"), $"{what} users");
+        QueryAssert.Equal(allRequests == 0 ? 0 : (double)exact.Requests / allRequests, row.Double("share"), $"{what} share");
+    }
+
+    /// <summary>A time in milliseconds back to the whole microseconds it was computed from.</summary>
+    private static long Micros(double milliseconds) => (long)Math.Round(milliseconds * 1000);
+}

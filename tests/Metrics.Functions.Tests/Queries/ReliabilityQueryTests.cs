@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Metrics.Tests.Shared;
+using static Metrics.Functions.Tests.Queries.MetricsCalls;
+
+namespace Metrics.Functions.Tests.Queries;
+
+/// <summary>
+/// 36 hours of steady traffic from two services ending two hours before now; in hour 30 checkout has an outage
+/// (half its answers are 5xx). Latencies are steady and each service fails exactly once an hour, so the baseline
+/// has no noise a spike detector could mistake for a spike. Stored live and compacted.
+/// </summary>
+public sealed class ReliabilityFixture(SharedAzurite azurite) : IAsyncLifetime
+{
+    public const string Checkout = "checkout-api";
+    public const string Catalog = "catalog-api";
+    public const int PerHour = 30;
+
+    public static readonly DateTimeOffset Now = new(2026, 5, 4, 3, 41, 7, TimeSpan.Zero);
+    public static readonly DateTimeOffset First = new(2026, 5, 2, 14, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Spike = First.AddHours(30);
+    public static readonly DateTimeOffset End = First.AddHours(36);
+
+    internal List<SentRequest> Events { get; } = [];
+
+    internal IReadOnlyList<StoredTraffic> States { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        var generator = new TrafficGenerator(new TrafficOptions { Seed = 7, TailShare = 0, LatencySigma = 0.25, Services = [Checkout, Catalog] });
+        for (var hour = First; hour < End; hour = hour.AddHours(1))
+            foreach (var service in new[] { Checkout, Catalog })
+            {
+                var failures = service == Checkout && hour == Spike ? PerHour / 2 : 1;
+                for (var i = 0; i < PerHour; i++)
+                    Events.Add(generator.Request(hour.AddSeconds((i * 119) + 3), status: i < failures ? 503 : 200, service: service));
+            }
+        var traffic = new Traffic(Events, []);
+        States = await Task.WhenAll(new[] { StoredTraffic.Live, StoredTraffic.Compacted }.Select(state => StoredTraffic.StoreAsync(azurite, Now, traffic, state)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var state in States) await state.App.DisposeAsync();
+    }
+}
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ReliabilityQueryTests(ReliabilityFixture fixture) : IClassFixture<ReliabilityFixture>
+{
+    private static readonly string Range = $"from={Iso(ReliabilityFixture.First)}&to={Iso(ReliabilityFixture.End)}";
+
+    [Fact]
+    public async Task Error_spike_after_a_quiet_day_is_flagged_and_no_other_hour_is()
+    {
+        foreach (var state in fixture.States)
+        foreach (var service in new[] { ReliabilityFixture.Checkout, null })
+        {
+            var filter = service is null ? "" : $"&service={service}";
+            var response = await state.Client.GetMetricsAsync($"/api/metrics/reliability?{Range}{filter}");
+
+            var hours = AssertHours(response, service, $"{state} service={service ?? "(all)"}");
+            Assert.Equal([ReliabilityFixture.Spike], hours.Where(h => h.GetProperty("spike").GetBoolean()).Select(h => h.GetProperty("at").GetDateTimeOffset()));
+            Assert.Equal(service, response.GetProperty("service").ValueKind == JsonValueKind.Null ? null : response.Text("service"));
+        }
+    }
+
+    [Fact]
+    public async Task Service_without_the_outage_has_no_spike()
+    {
+        foreach (var state in fixture.States)
+        {
+            var response = await state.Client.GetMetricsAsync($"/api/metrics/reliability?{Range}&service={ReliabilityFixture.Catalog}");
+
+            Assert.DoesNotContain(AssertHours(response, ReliabilityFixture.Catalog, $"{state} catalog"), h => h.GetProperty("spike").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task Hours_before_the_range_are_the_baseline_of_its_first_hours()
+    {
+        foreach (var state in fixture.States)
+        {
+            // The range starts at the outage: only hours outside the range show that it departs from normal.
+            var response = await state.Client.GetMetricsAsync(
+                $"/api/metrics/reliability?from={Iso(ReliabilityFixture.Spike)}&to={Iso(ReliabilityFixture.End)}&service={ReliabilityFixture.Checkout}");
+
+            var hours = AssertHours(response, ReliabilityFixture.Checkout, $"{state} range starting at the outage");
+            Assert.True(hours[0].GetProperty("spike").GetBoolean());
+            Assert.DoesNotContain(hours.Skip(1), h => h.GetProperty("spike").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task Hours_without_traffic_are_listed_with_zeros_and_never_spike()
+    {
+        var response = await fixture.States[^1].Client.GetMetricsAsync($"/api/metrics/reliability?range=7d&service={ReliabilityFixture.Checkout}");
+
+        var hours = AssertHours(response, ReliabilityFixture.Checkout, "7 days");
+        Assert.Equal(7 * 24, hours.Count);
+        var idle = hours.Where(h => h.Long("requests") == 0).ToList();
+        Assert.Equal(7 * 24 - 36, idle.Count);
+        Assert.All(idle, h =>
+        {
+            Assert.False(h.GetProperty("spike").GetBoolean());
+            Assert.Equal(0, h.Double("errorRate"));
+            Assert.Equal(0, h.Double("p99Ms"));
+        });
+        Assert.Single(hours, h => h.GetProperty("spike").GetBoolean());
+    }
+
+    /// <summary>Every hour of the range, each with its exact requests and error rate and p95/p99 within 1%.</summary>
+    private List<JsonElement> AssertHours(JsonElement response, string? service, string context)
+    {
+        var window = RangeOf(response);
+        var hours = response.Items("hours").ToList();
+        Assert.Equal((int)(window.To - window.From).TotalHours, hours.Count);
+        foreach (var (hour, index) in hours.Select((h, i) => (h, i)))
+        {
+            var at = window.From.AddHours(index);
+            Assert.Equal(at, hour.GetProperty("at").GetDateTimeOffset());
+            var exact = new ExactRequests(fixture.Events.Where(e => (service is null || e.Service == service) && e.Timestamp >= at && e.Timestamp < at.AddHours(1)));
+            var what = $"{context} at {at:MM-dd HH:mm}";
+            QueryAssert.Equal(exact.Requests, hour.Long("requests"), $"{what} requests");
+            QueryAssert.Equal(exact.ErrorRate, hour.Double("errorRate"), $"{what} errorRate");
+            QueryAssert.Percentile(exact.Quantile(0.95), hour.Double("p95Ms"), $"{what} p95Ms");
+            QueryAssert.Percentile(exact.Quantile(0.99), hour.Double("p99Ms"), $"{what} p99Ms");
+        }
+        return hours;
+    }
+}

@@ -1,0 +1,370 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Metrics.Functions.Tests.Ingest;
+
+namespace Metrics.Functions.Tests.Queries;
+
+/// <summary>One request metric exactly as it was sent, and what ingestion is expected to make of it.</summary>
+/// <param name="Path">The endpoint as sent: a raw URL, a path with ids, or already a template.</param>
+/// <param name="Endpoint">The route template <paramref name="Path"/> normalises to.</param>
+/// <param name="Invocation">"sync", "async" or null (not sent: counts as sync).</param>
+internal sealed record SentRequest(string Service, string Id, DateTimeOffset Timestamp, string Path, string Endpoint, string Method,
+    int Status, double DurationMs, string? UserId, string? OrgId, string? Country, string? Invocation, string? Model, long Units,
+    double CpuMs, double GpuMs)
+{
+    public bool IsClientError => Status is >= 400 and < 500;
+    public bool IsServerError => Status >= 500;
+    public bool IsAsync => Invocation == "async";
+
+    /// <summary>Countries are sent in either case; ingestion keeps ISO codes upper case.</summary>
+    public string? CountryCode => Country?.ToUpperInvariant();
+
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject
+        {
+            ["id"] = Id,
+            ["timestamp"] = Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["endpoint"] = Path,
+            ["method"] = Method,
+            ["status"] = Status,
+            ["durationMs"] = DurationMs,
+        };
+        // Absent fields are left out, as a real client would, rather than sent as null.
+        if (UserId is not null) json["userId"] = UserId;
+        if (OrgId is not null) json["orgId"] = OrgId;
+        if (Country is not null) json["country"] = Country;
+        if (Invocation is not null) json["invocation"] = Invocation;
+        if (Model is not null) json["model"] = Model;
+        if (Units != 0) json["units"] = Units;
+        if (CpuMs != 0) json["cpuMs"] = CpuMs;
+        if (GpuMs != 0 || Model is not null) json["gpuMs"] = GpuMs;
+        return json;
+    }
+}
+
+/// <summary>One usage beacon exactly as it was sent, with the browser that sent it.</summary>
+/// <param name="SentPage">The page as sent, possibly with a query string or fragment.</param>
+/// <param name="AnonymousVisitor">For events without a user: which simulated browser (its own User-Agent) sent it.</param>
+internal sealed record SentUsage(string Id, string Type, DateTimeOffset Timestamp, string? SentPage, string? Name, string? ElementId,
+    string? UserId, int AnonymousVisitor, string SessionId)
+{
+    public bool IsAnonymous => UserId is null;
+
+    /// <summary>Pages are stored as paths: the query string and fragment are dropped.</summary>
+    public string? Page => SentPage is null ? null : SentPage.Split('?', '#')[0] is { Length: > 0 } path ? path : null;
+
+    /// <summary>Who the event counts as: the user, or the anonymous browser (one salted hash per browser and day).</summary>
+    public string Visitor => UserId ?? $"anonymous-browser-{AnonymousVisitor}";
+
+    public string UserAgent => UserId is null ? TrafficGenerator.AnonymousUserAgent(AnonymousVisitor) : TestApp.BrowserUserAgent;
+
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject
+        {
+            ["id"] = Id,
+            ["type"] = Type,
+            ["timestamp"] = Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["sessionId"] = SessionId,
+        };
+        if (SentPage is not null) json["page"] = SentPage;
+        if (Name is not null) json["name"] = Name;
+        if (ElementId is not null) json["elementId"] = ElementId;
+        if (UserId is not null) json["userId"] = UserId;
+        if (Type == "feature_use") json["properties"] = new JsonObject { ["plan"] = "pro", ["seats"] = 3 };
+        return json;
+    }
+}
+
+/// <summary>The shape of generated traffic. Every number is a knob so a test can ask for exactly the data it needs.</summary>
+internal sealed record TrafficOptions
+{
+    public int Seed { get; init; } = 1;
+    public int Requests { get; init; } = 6_000;
+    public int UsageEvents { get; init; } = 3_000;
+    public int Users { get; init; } = 400;
+    public int AnonymousVisitors { get; init; } = 25;
+    /// <summary>Numbers anonymous browsers from here, so that traffic sets sent on different days never share one.</summary>
+    public int FirstAnonymousVisitor { get; init; }
+
+    /// <summary>Events are stamped in [End - Span, End), to the millisecond.</summary>
+    public DateTimeOffset End { get; init; }
+    public TimeSpan Span { get; init; } = TimeSpan.FromDays(6);
+
+    /// <summary>Whole hours (their starts) that get no events at all.</summary>
+    public IReadOnlyCollection<DateTimeOffset> QuietHours { get; init; } = [];
+
+    public IReadOnlyList<string> Services { get; init; } = TrafficGenerator.AllServices;
+    public double ClientErrorShare { get; init; } = 0.05;
+    public double ServerErrorShare { get; init; } = 0.02;
+    /// <summary>Share of requests whose latency comes from the Pareto tail instead of the log-normal body.</summary>
+    public double TailShare { get; init; } = 0.03;
+    public double LatencySigma { get; init; } = 0.8;
+    public double NoUserShare { get; init; } = 0.1;
+    public double SignedInUsageShare { get; init; } = 0.6;
+    /// <summary>Draw users one after another (every user appears) instead of a skewed popularity.</summary>
+    public bool EveryUser { get; init; }
+}
+
+/// <summary>
+/// Seeded, realistic traffic: heavy-tailed latencies (log-normal body, Pareto tail, 0.5 ms to 60 s), about 5% 4xx and
+/// 2% 5xx, several services, endpoints and methods, skewed user popularity, orgs, countries, models, sync and async
+/// work, units and fractional CPU/GPU times; and browser beacons of every type, signed in and anonymous. Fields are
+/// sometimes absent (no user, org, country or model), as in real traffic. The events are kept as sent so that tests
+/// can compute every expected number exactly.
+/// </summary>
+internal sealed class TrafficGenerator
+{
+    public const string Orders = "orders-api";
+    public const string Search = "search-api";
+    public const string Billing = "billing-api";
+    public const string Inference = "inference-api";
+    public static readonly IReadOnlyList<string> AllServices = [Orders, Search, Billing, Inference];
+
+    /// <summary>Ids a spreadsheet would run as formulas: the CSV export must escape them.</summary>
+    public static readonly IReadOnlyList<string> FormulaUserIds = ["=1+2", "-2+3", "+SUM(A1:A9)", "@cmd"];
+
+    /// <summary>Ids with CSV separators and quotes, characters table keys refuse, and non-ASCII text: valid user ids all the same.</summary>
+    public static readonly IReadOnlyList<string> AwkwardUserIds = ["doe, \"jr\"", "team/alice#1", "ünïcødé 用户"];
+
+    public static readonly IReadOnlyDictionary<string, decimal> Prices = new Dictionary<string, decimal>
+    {
+        ["gpt-small"] = 0.002m,
+        ["gpt-large"] = 0.03m,
+        ["embed-v2"] = 0.0001m,
+        // "unpriced-model" has no price on purpose: its spend is zero.
+    };
+
+    private static readonly string[] Orgs = ["acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "tyrell", "soylent"];
+    private static readonly string[] Countries = ["ES", "US", "DE", "FR", "JP", "BR", "IN", "GB", "us", "de"];
+    private static readonly int[] ClientErrors = [400, 401, 403, 404, 404, 404, 409, 422, 429];
+    private static readonly int[] ServerErrors = [500, 500, 500, 502, 503, 504];
+    private static readonly string[] Pages = ["/", "/pricing", "/docs", "/docs/getting-started", "/dashboard", "/settings/billing", "/blog/launch", "/signup"];
+
+    private sealed record Route(string Method, string Endpoint, Func<Random, string> Path, double MedianMs);
+
+    private static readonly Dictionary<string, Route[]> Routes = new()
+    {
+        [Orders] =
+        [
+            new("GET", "/api/orders/{id}", r => r.Next(3) == 0 ? $"https://shop.example.com/api/orders/{r.Next(1, 99_999)}?expand=lines" : $"/api/orders/{r.Next(1, 99_999)}", 22),
+            new("DELETE", "/api/orders/{id}", r => $"/api/orders/{r.Next(1, 99_999)}", 31),
+            new("GET", "/api/orders", _ => "/api/orders", 48),
+            new("POST", "/api/orders", _ => "/api/orders", 65),
+        ],
+        [Search] =
+        [
+            new("GET", "/api/search", r => r.Next(2) == 0 ? "/api/search?q=shoes" : "/api/search", 85),
+            new("GET", "/api/suggest", _ => "/api/suggest", 9),
+        ],
+        [Billing] =
+        [
+            new("GET", "/api/invoices/{id}", r => $"/api/invoices/{r.Next():x8}{r.Next():x8}", 37),
+            new("POST", "/api/payments", _ => "/api/payments", 160),
+        ],
+        [Inference] =
+        [
+            new("POST", "/v1/completions", _ => "/v1/completions", 900),
+            new("POST", "/v1/embeddings", _ => "/v1/embeddings", 44),
+        ],
+    };
+
+    /// <summary>Routes of any other service a test names.</summary>
+    private static readonly Route[] OtherRoutes =
+    [
+        new("GET", "/api/items/{id}", r => $"/api/items/{r.Next(1, 9_999)}", 30),
+        new("POST", "/api/items", _ => "/api/items", 55),
+    ];
+
+    private readonly TrafficOptions _options;
+    private readonly Random _random;
+    private readonly HashSet<DateTimeOffset> _quiet;
+    private int _nextRequest;
+    private int _nextUsage;
+    private int _nextUser;
+
+    public TrafficGenerator(TrafficOptions options)
+    {
+        _options = options;
+        _random = new Random(options.Seed);
+        _quiet = options.QuietHours.ToHashSet();
+    }
+
+    public static string AnonymousUserAgent(int visitor) => $"{TestApp.BrowserUserAgent} Visitor/{visitor}";
+
+    /// <summary>The user ids traffic is drawn from: plain ids, after a few that look like spreadsheet formulas or are otherwise awkward.</summary>
+    public static string UserId(int index) =>
+        index < FormulaUserIds.Count ? FormulaUserIds[index]
+        : index < FormulaUserIds.Count + AwkwardUserIds.Count ? AwkwardUserIds[index - FormulaUserIds.Count]
+        : $"u-{index:0000}";
+
+    public static Traffic Generate(TrafficOptions options)
+    {
+        var generator = new TrafficGenerator(options);
+        var requests = Enumerable.Range(0, options.Requests).Select(_ => generator.Request(generator.Timestamp())).ToList();
+        var usage = Enumerable.Range(0, options.UsageEvents).Select(_ => generator.Usage(generator.Timestamp())).ToList();
+        return new Traffic(requests, usage);
+    }
+
+    /// <summary>A request at <paramref name="at"/>; <paramref name="status"/> and <paramref name="service"/> fixed if given.</summary>
+    public SentRequest Request(DateTimeOffset at, int? status = null, string? service = null)
+    {
+        service ??= _options.Services[_random.Next(_options.Services.Count)];
+        var routes = Routes.GetValueOrDefault(service, OtherRoutes);
+        var route = routes[(int)(routes.Length * _random.NextDouble() * _random.NextDouble())];
+        var user = _random.NextDouble() < _options.NoUserShare ? (int?)null : NextUser();
+        var model = ModelFor(service);
+        var durationMs = Latency(route.MedianMs * (model == "gpt-large" ? 2.5 : 1));
+        var units = model is not null ? (long)Math.Round(Math.Exp(Math.Log(800) + _random.NextGaussian())) : _random.Next(20) == 0 ? _random.Next(1, 50) : 0;
+        return new SentRequest(
+            Service: service,
+            Id: $"r{_options.Seed}-{_nextRequest++}",
+            Timestamp: at,
+            Path: route.Path(_random),
+            Endpoint: route.Endpoint,
+            Method: route.Method,
+            Status: status ?? Status(route.Method),
+            DurationMs: durationMs,
+            UserId: user is { } u ? UserId(u) : null,
+            OrgId: user is { } o && _random.Next(7) != 0 ? Orgs[o % Orgs.Length] : null,
+            Country: _random.Next(10) == 0 ? null : Countries[(int)(Countries.Length * _random.NextDouble() * _random.NextDouble())],
+            Invocation: _random.Next(10) switch { < 6 => "sync", < 8 => "async", _ => null },
+            Model: model,
+            Units: units,
+            CpuMs: _random.Next(10) == 0 ? 0 : Math.Round(durationMs * (0.05 + (0.75 * _random.NextDouble())), 3),
+            GpuMs: model is null ? 0 : Math.Round(durationMs * (0.1 + (0.5 * _random.NextDouble())), 3));
+    }
+
+    public SentUsage Usage(DateTimeOffset at)
+    {
+        var signedIn = _random.NextDouble() < _options.SignedInUsageShare;
+        var type = _random.Next(100) switch
+        {
+            < 55 => "page_view",
+            < 75 => "button_click",
+            < 83 => "form_submit",
+            < 95 => "feature_use",
+            _ => "custom",
+        };
+        var page = Pages[(int)(Pages.Length * _random.NextDouble() * _random.NextDouble())];
+        var sentPage = type == "page_view" || _random.Next(2) == 0
+            ? _random.Next(6) switch { 0 => page + "?utm_source=newsletter", 1 => page + "#top", _ => page }
+            : null;
+        var name = type switch
+        {
+            "button_click" => _random.Next(2) == 0 ? "signup" : "buy",
+            "feature_use" => _random.Next(2) == 0 ? "export-csv" : "share-link",
+            "custom" => "video-played",
+            _ => null,
+        };
+        return new SentUsage(
+            Id: $"b{_options.Seed}-{_nextUsage++}",
+            Type: type,
+            Timestamp: at,
+            SentPage: sentPage,
+            Name: name,
+            ElementId: type == "button_click" ? $"btn-{name}" : null,
+            UserId: signedIn ? UserId(NextUser()) : null,
+            AnonymousVisitor: signedIn ? -1 : _options.FirstAnonymousVisitor + _random.Next(_options.AnonymousVisitors),
+            SessionId: $"s-{_random.Next(5_000)}");
+    }
+
+    /// <summary>A millisecond-precise time in [End - Span, End), outside the quiet hours.</summary>
+    public DateTimeOffset Timestamp()
+    {
+        while (true)
+        {
+            var offset = (long)(_random.NextDouble() * _options.Span.TotalMilliseconds);
+            var at = _options.End.AddMilliseconds(-1 - offset);
+            at = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+            if (!_quiet.Contains(HourOf(at))) return at;
+        }
+    }
+
+    public static DateTimeOffset HourOf(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+
+    private int NextUser() => _options.EveryUser
+        ? _nextUser++ % _options.Users
+        // Popularity is skewed: a few users make most of the requests, many make one or two.
+        : (int)(_options.Users * Math.Pow(_random.NextDouble(), 2.5));
+
+    private string? ModelFor(string service)
+    {
+        var draw = _random.Next(100);
+        if (service == Inference) return draw switch { < 50 => "gpt-small", < 75 => "gpt-large", < 92 => "embed-v2", < 96 => "unpriced-model", _ => null };
+        return draw switch { < 8 => "gpt-small", < 10 => "unpriced-model", _ => null };
+    }
+
+    private int Status(string method)
+    {
+        var draw = _random.NextDouble();
+        if (draw < _options.ClientErrorShare) return ClientErrors[_random.Next(ClientErrors.Length)];
+        if (draw < _options.ClientErrorShare + _options.ServerErrorShare) return ServerErrors[_random.Next(ServerErrors.Length)];
+        return method switch { "POST" => 201, "DELETE" => 204, _ => 200 };
+    }
+
+    /// <summary>Log-normal around the route's median, with a Pareto tail (alpha 1.2) of timeouts and retries; 0.5 ms to 60 s.</summary>
+    private double Latency(double medianMs)
+    {
+        var value = _random.NextDouble() < _options.TailShare
+            ? medianMs * 5 / Math.Pow(1 - _random.NextDouble(), 1 / 1.2)
+            : Math.Exp(Math.Log(medianMs) + (_options.LatencySigma * _random.NextGaussian()));
+        // Four decimals: sub-microsecond digits exercise the rounding to whole microseconds.
+        return Math.Round(Math.Clamp(value, 0.5, 60_000), 4);
+    }
+}
+
+/// <summary>Generated events, kept as sent, and how to send them.</summary>
+internal sealed class Traffic(IReadOnlyList<SentRequest> requests, IReadOnlyList<SentUsage> usage)
+{
+    private const int MaxBatch = 1_000;
+    private const int ParallelBatches = 4;
+
+    public IReadOnlyList<SentRequest> Requests { get; } = requests;
+    public IReadOnlyList<SentUsage> Usage { get; } = usage;
+
+    /// <summary>Posts every event in batches of at most 1,000 (per service or per browser) and checks each receipt.</summary>
+    public Task PostAsync(HttpClient client) => PostAsync(client, Requests, Usage);
+
+    public static async Task PostAsync(HttpClient client, IEnumerable<SentRequest> requests, IEnumerable<SentUsage> usage)
+    {
+        // Batches follow time, as a service's would: each touches few hours, so its rows share partitions.
+        var requestBatches = requests.GroupBy(e => e.Service)
+            .SelectMany(service => service.OrderBy(e => e.Timestamp).Chunk(MaxBatch)
+                .Select(chunk => (Func<Task>)(() => PostRequestBatchAsync(client, service.Key, chunk))));
+        var usageBatches = usage.GroupBy(e => e.UserAgent)
+            .SelectMany(browser => browser.OrderBy(e => e.Timestamp).Chunk(MaxBatch)
+                .Select(chunk => (Func<Task>)(() => PostUsageBatchAsync(client, browser.Key, chunk))));
+        await Parallel.ForEachAsync(requestBatches.Concat(usageBatches).ToList(), new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches },
+            async (post, _) => await post());
+    }
+
+    private static async Task PostRequestBatchAsync(HttpClient client, string service, SentRequest[] events)
+    {
+        using var response = await client.PostRequestsAsync(Batches.Requests(service, events.Select(e => (JsonNode)e.ToJson())));
+        await ExpectAllAcceptedAsync(response, events.Length);
+    }
+
+    private static async Task PostUsageBatchAsync(HttpClient client, string userAgent, SentUsage[] events)
+    {
+        using var response = await client.PostUsageAsync(Batches.Usage(TestApp.Site, events.Select(e => (JsonNode)e.ToJson()).ToArray()), userAgent: userAgent);
+        await ExpectAllAcceptedAsync(response, events.Length);
+    }
+
+    private static async Task ExpectAllAcceptedAsync(HttpResponseMessage response, int count)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {body}");
+        var receipt = JsonNode.Parse(body)!;
+        Assert.True(receipt["accepted"]!.GetValue<int>() == count && receipt["rejected"]!.AsArray().Count == 0, body);
+    }
+}
+
+internal static class RandomExtensions
+{
+    /// <summary>A standard normal draw (Box-Muller).</summary>
+    public static double NextGaussian(this Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
