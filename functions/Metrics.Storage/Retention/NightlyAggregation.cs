@@ -17,7 +17,8 @@ namespace Metrics.Storage.Retention;
 /// same state as one clean run: an hour's raw rows go only after its final rollups are durable.
 /// </summary>
 public sealed class NightlyAggregation(StorageAccount account, RollupCompactor compactor, DirtyHours dirtyHours,
-    FinalizedHours finalizedHours, RunLock runLock, TimeProvider time, IOptions<RetentionOptions> retention, IOptions<AlertOptions> alerts)
+    FinalizedHours finalizedHours, RunLock runLock, Exports.ExportStore exports, TimeProvider time, IOptions<RetentionOptions> retention,
+    IOptions<AlertOptions> alerts, IOptions<Core.Exports.ExportOptions> exportOptions)
 {
     public const string LockName = "NightlyAggregation";
     private const string RunsTable = "NightlyRuns";
@@ -34,6 +35,7 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
         var rollupCutoff = QueryWindow.FloorHour(now.AddDays(-retention.Value.RollupDays));
         var rollupsDeleted = await PruneRollupsAsync(rollupCutoff, cancellationToken).ConfigureAwait(false);
         var auditDeleted = await PruneAuditAsync(rollupCutoff, cancellationToken).ConfigureAwait(false);
+        var exportsDeleted = await exports.PruneAsync(now.AddDays(-exportOptions.Value.KeepDays), cancellationToken).ConfigureAwait(false);
 
         var (raw, rollups) = await CountAsync(cancellationToken).ConfigureAwait(false);
         string? alert = null;
@@ -50,7 +52,7 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
 
         var growth = await RecordTotalAsync(raw + rollups, now, cancellationToken).ConfigureAwait(false);
         return new NightlySummary(NightlySummary.Completed, finalised.Hours, finalised.RawRowsRead, finalised.RollupRowsWritten,
-            finalised.RawRowsDeleted, rollupsDeleted, auditDeleted, raw, rollups, raw + rollups, growth, budget, alert, rolledUpEarly,
+            finalised.RawRowsDeleted, rollupsDeleted, auditDeleted, exportsDeleted, raw, rollups, raw + rollups, growth, budget, alert, rolledUpEarly,
             watch.Elapsed.TotalSeconds);
     }
 
