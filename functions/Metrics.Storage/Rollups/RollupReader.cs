@@ -17,10 +17,11 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
     public async Task<IReadOnlyDictionary<string, List<RollupSlice<TCell>>>> ReadAsync<TCell>(CellFormat<TCell> format,
         IReadOnlyList<string> families, QueryWindow window, Grain grain, CancellationToken cancellationToken = default) where TCell : new()
     {
-        // A finalised hour's rollups are final even if a late event marked it dirty: its raw rows may be gone.
-        var finalised = await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false);
         var dirty = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false))
-            .Select(d => d.Hour).Where(h => window.Contains(h) && !finalised.Contains(h)).ToHashSet();
+            .Select(d => d.Hour).Where(window.Contains).ToHashSet();
+        // A finalised hour's rollups are final even if a late event marked it dirty: its raw rows may be gone.
+        // Only looked up when some hour is dirty, so the usual query pays nothing for it.
+        if (dirty.Count > 0) dirty.ExceptWith(await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false));
         var live = await RecomputeLiveAsync(format, dirty, cancellationToken).ConfigureAwait(false);
 
         var wholeDays = grain == Grain.Day
