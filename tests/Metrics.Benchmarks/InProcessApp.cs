@@ -27,7 +27,8 @@ internal sealed class InProcessApp : IAsyncDisposable
     public Uri Address { get; }
     public StorageAccount Storage => _app.Services.GetRequiredService<StorageAccount>();
 
-    public static async Task<InProcessApp> StartAsync(string connectionString, string prefix, string ingestKey, int shards)
+    public static async Task<InProcessApp> StartAsync(string connectionString, string prefix, string ingestKey, int shards,
+        IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -38,6 +39,7 @@ internal sealed class InProcessApp : IAsyncDisposable
             ["Timers:RunLocally"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>()) settings[key] = value;
         // A content root of its own: no developer's local.settings.json changes what is measured.
         var contentRoot = Directory.CreateTempSubdirectory("metrics-bench-").FullName;
         var app = MetricsApp.Create(["--urls", "http://127.0.0.1:0", "--environment", "Benchmark", "--contentRoot", contentRoot],

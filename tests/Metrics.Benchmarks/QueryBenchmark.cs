@@ -4,6 +4,7 @@ using Metrics.Core.Ingestion;
 using Metrics.Core.Pricing;
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
+using Metrics.Core.Sketches;
 using Metrics.Storage;
 using Metrics.Storage.Azurite;
 using Metrics.Storage.Raw;
@@ -26,7 +27,7 @@ internal static class QueryBenchmark
         """
                    --small N        events in the small data set (default 10000)
                    --large N        events in the large data set (default 1000000)
-                   --repeats N      timed runs of each query (default 9; the median is reported)
+                   --repeats N      timed runs of each query per volume, alternating volumes (default 9; the median is reported)
                    --busy-hour N    events in the one hour whose compaction is timed (default 50000)
         """,
         RunAsync);
@@ -43,40 +44,62 @@ internal static class QueryBenchmark
         args.RejectUnknown();
 
         await using var azurite = await AzuriteLauncher.StartAsync(AzuriteOptions.OnFreePorts());
-        var results = new List<(int Events, Measured Summary, Measured Breakdown, double MaxPercentileError)>();
+        var sets = new List<Loaded>();
         foreach (var volume in new[] { small, large })
         {
-            var data = await LoadAsync(azurite.ConnectionString, volume);
-            var summary = await MeasureAsync(data, repeats, async reader =>
-                PerformanceReport.Build((await reader.ReadAsync(CellFormats.Requests, [Families.Endpoint], ThirtyDays, Grain.Day))[Families.Endpoint], null, null).Summary.Requests);
-            var breakdown = await MeasureAsync(data, repeats, async reader =>
-                BreakdownReport.Build("country", (await reader.ReadAsync(CellFormats.Requests, [Families.Country], ThirtyDays, Grain.Day))[Families.Country],
-                    null, PriceList.Empty, new HashSet<string>()).Totals.Requests);
-            if (summary.Answer != volume || breakdown.Answer != volume)
-                throw new InvalidOperationException($"queries counted {summary.Answer}/{breakdown.Answer} requests, expected {volume}");
-            var error = volume == small ? await PercentileErrorAsync(data, 50) : double.NaN;
-            results.Add((volume, summary, breakdown, error));
-            Console.WriteLine($"loaded {volume:N0} events in {data.LoadSeconds:F1} s, compacted 720 hours in {data.CompactSeconds:F1} s");
+            sets.Add(await LoadAsync(azurite.ConnectionString, volume));
+            Console.WriteLine($"loaded {volume:N0} events in {sets[^1].LoadSeconds:F1} s, compacted 720 hours in {sets[^1].CompactSeconds:F1} s");
         }
+        // Both volumes are measured in alternation, so a burst of outside load on this shared machine hits both alike.
+        var summaries = await MeasureAsync(sets, repeats, async reader =>
+            PerformanceReport.Build((await reader.ReadAsync(CellFormats.Requests, [Families.Endpoint], ThirtyDays, Grain.Day))[Families.Endpoint], null, null).Summary.Requests);
+        var breakdowns = await MeasureAsync(sets, repeats, async reader =>
+            BreakdownReport.Build("country", (await reader.ReadAsync(CellFormats.Requests, [Families.Country], ThirtyDays, Grain.Day))[Families.Country],
+                null, PriceList.Empty, new HashSet<string>()).Totals.Requests);
+        for (var i = 0; i < sets.Count; i++)
+            if (summaries[i].Answer != sets[i].Volume || breakdowns[i].Answer != sets[i].Volume)
+                throw new InvalidOperationException($"queries counted {summaries[i].Answer}/{breakdowns[i].Answer} requests, expected {sets[i].Volume}");
+        var percentileError = await PercentileErrorAsync(sets[0], 50);
         var busy = await BusyHourAsync(azurite.ConnectionString, busyHour);
+        var freshness = await FreshnessProbe.MeasureAsync(azurite.ConnectionString, 20);
 
         Console.WriteLine();
         Console.WriteLine("30-day queries (whole days, 720 hours)       storage requests   median ms");
-        foreach (var (events, summary, breakdown, _) in results)
+        for (var i = 0; i < sets.Count; i++)
         {
-            Console.WriteLine($"  performance summary, {events,9:N0} events   {summary.Requests,16}   {summary.MedianMs,9:F1}");
-            Console.WriteLine($"  breakdown by country, {events,8:N0} events   {breakdown.Requests,16}   {breakdown.MedianMs,9:F1}");
+            Console.WriteLine($"  performance summary, {sets[i].Volume,9:N0} events   {summaries[i].Requests,16}   {summaries[i].MedianMs,9:F1}");
+            Console.WriteLine($"  breakdown by country, {sets[i].Volume,8:N0} events   {breakdowns[i].Requests,16}   {breakdowns[i].MedianMs,9:F1}");
         }
-        Console.WriteLine($"latency ratio large/small: summary {results[1].Summary.MedianMs / results[0].Summary.MedianMs:F2}, " +
-            $"breakdown {results[1].Breakdown.MedianMs / results[0].Breakdown.MedianMs:F2} (target ≤ 1.5)");
-        Console.WriteLine($"same storage request count at both volumes: summary {results[0].Summary.Requests == results[1].Summary.Requests}, " +
-            $"breakdown {results[0].Breakdown.Requests == results[1].Breakdown.Requests}");
-        Console.WriteLine($"max percentile relative error (p50/p95/p99, 50 random ranges, {small:N0} events): {results[0].MaxPercentileError:P3}");
+        Console.WriteLine($"latency ratio large/small: summary {summaries[1].MedianMs / summaries[0].MedianMs:F2}, " +
+            $"breakdown {breakdowns[1].MedianMs / breakdowns[0].MedianMs:F2} (target ≤ 1.5)");
+        Console.WriteLine($"same storage request count at both volumes: summary {summaries[0].Requests == summaries[1].Requests}, " +
+            $"breakdown {breakdowns[0].Requests == breakdowns[1].Requests}");
+        Console.WriteLine($"max percentile relative error (p50/p95/p99, 50 random ranges, {small:N0} events): {percentileError:P3}");
+        foreach (var (users, error) in DistinctCountErrors())
+            Console.WriteLine($"distinct-count error, {users,9:N0} distinct users (worst of 5 seeds): {error:P3}");
         Console.WriteLine($"compaction of one hour with {busyHour:N0} events: {busy:F2} s ({busyHour / busy:N0} events/s)");
+        Console.WriteLine($"freshness, 202 to visible in GET /api/metrics/performance ({freshness.Samples} events, one at a time): " +
+            $"median {freshness.MedianMs:F0} ms, max {freshness.MaxMs:F0} ms, queries needed at most {freshness.MaxPolls}");
         return 0;
     }
 
-    private sealed record Loaded(StorageAccount Storage, RollupReader Reader, List<RequestEvent> Events, double LoadSeconds, double CompactSeconds);
+    /// <summary>Relative error of the distinct-users sketch at sizes below and above its exact limit.</summary>
+    private static IEnumerable<(int Users, double Error)> DistinctCountErrors()
+    {
+        foreach (var users in new[] { 1_000, DistinctCountSketch.ExactLimit, 5_000, 20_000, 100_000, 1_000_000 })
+        {
+            var worst = 0.0;
+            for (var seed = 0; seed < 5; seed++)
+            {
+                var sketch = new DistinctCountSketch();
+                for (var u = 0; u < users; u++) sketch.Add($"user-{seed}-{u}");
+                worst = Math.Max(worst, Math.Abs(sketch.Estimate() - users) / (double)users);
+            }
+            yield return (users, worst);
+        }
+    }
+
+    private sealed record Loaded(int Volume, StorageAccount Storage, RollupReader Reader, List<RequestEvent> Events, double LoadSeconds, double CompactSeconds);
 
     private sealed record Measured(long Requests, double MedianMs, long Answer);
 
@@ -99,23 +122,29 @@ internal static class QueryBenchmark
         watch.Restart();
         await compactor.RecomputeAsync(EventKinds.Requests, ThirtyDays.Hours().ToList());
         await dirty.ClearBeforeAsync(EventKinds.Requests, End);
-        return new Loaded(storage, new RollupReader(rollups, raw, dirty, new FinalizedHours(storage)), volume <= 100_000 ? events : [], loadSeconds, watch.Elapsed.TotalSeconds);
+        return new Loaded(volume, storage, new RollupReader(rollups, raw, dirty, new FinalizedHours(storage)), volume <= 100_000 ? events : [], loadSeconds, watch.Elapsed.TotalSeconds);
     }
 
-    private static async Task<Measured> MeasureAsync(Loaded data, int repeats, Func<RollupReader, Task<long>> query)
+    private static async Task<Measured[]> MeasureAsync(List<Loaded> sets, int repeats, Func<RollupReader, Task<long>> query)
     {
-        var answer = await query(data.Reader); // warm-up: tables opened, JIT done
-        var before = data.Storage.Calls.TotalRequests;
-        answer = await query(data.Reader);
-        var requests = data.Storage.Calls.TotalRequests - before;
-        var times = new List<double>();
-        for (var i = 0; i < repeats; i++)
+        var answers = new long[sets.Count];
+        var requests = new long[sets.Count];
+        for (var s = 0; s < sets.Count; s++)
         {
-            var watch = Stopwatch.StartNew();
-            await query(data.Reader);
-            times.Add(watch.Elapsed.TotalMilliseconds);
+            await query(sets[s].Reader); // warm-up: tables opened, JIT done
+            var before = sets[s].Storage.Calls.TotalRequests;
+            answers[s] = await query(sets[s].Reader);
+            requests[s] = sets[s].Storage.Calls.TotalRequests - before;
         }
-        return new Measured(requests, times.Order().ElementAt(times.Count / 2), answer);
+        var times = sets.Select(_ => new List<double>()).ToArray();
+        for (var i = 0; i < repeats; i++)
+            for (var s = 0; s < sets.Count; s++)
+            {
+                var watch = Stopwatch.StartNew();
+                await query(sets[s].Reader);
+                times[s].Add(watch.Elapsed.TotalMilliseconds);
+            }
+        return [.. sets.Select((_, s) => new Measured(requests[s], times[s].Order().ElementAt(repeats / 2), answers[s]))];
     }
 
     /// <summary>Worst relative error of p50/p95/p99 over random whole-hour ranges, against the exact lower quantile.</summary>
