@@ -36,6 +36,13 @@ internal sealed class BenchmarkArguments
             : throw new ArgumentException($"--{name} must be a whole number from {min} to {max}, not '{text}'");
     }
 
+    /// <summary>A required text option.</summary>
+    public string Text(string name)
+    {
+        _read.Add(name);
+        return _values.TryGetValue(name, out var text) ? text : throw new ArgumentException($"--{name} is required");
+    }
+
     public bool Flag(string name)
     {
         _read.Add(name);

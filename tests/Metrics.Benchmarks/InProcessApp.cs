@@ -28,7 +28,7 @@ internal sealed class InProcessApp : IAsyncDisposable
     public StorageAccount Storage => _app.Services.GetRequiredService<StorageAccount>();
 
     public static async Task<InProcessApp> StartAsync(string connectionString, string prefix, string ingestKey, int shards,
-        IReadOnlyDictionary<string, string?>? extraSettings = null)
+        IReadOnlyDictionary<string, string?>? extraSettings = null, TimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -43,7 +43,11 @@ internal sealed class InProcessApp : IAsyncDisposable
         // A content root of its own: no developer's local.settings.json changes what is measured.
         var contentRoot = Directory.CreateTempSubdirectory("metrics-bench-").FullName;
         var app = MetricsApp.Create(["--urls", "http://127.0.0.1:0", "--environment", "Benchmark", "--contentRoot", contentRoot],
-            builder => builder.Configuration.AddInMemoryCollection(settings));
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                if (time is not null) builder.Services.AddSingleton(time);
+            });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new InProcessApp(app, contentRoot, new Uri(address));

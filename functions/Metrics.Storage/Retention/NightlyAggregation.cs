@@ -22,6 +22,7 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
 {
     public const string LockName = "NightlyAggregation";
     private const string RunsTable = "NightlyRuns";
+    private const int ParallelHours = 4;
 
     public async Task<NightlySummary> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -74,18 +75,34 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
             var prefix = RollupPartitions.Prefix(kind, family, Grain.Hour);
             var withRollups = (await PartitionSweeper.PartitionsAsync(rollupTable, prefix, RollupPartitions.Key(kind, family, Grain.Hour, cutoff),
                 cancellationToken).ConfigureAwait(false)).Select(RollupPartitions.StartOf);
-            var dirty = (await dirtyHours.ListAsync(kind, cancellationToken).ConfigureAwait(false)).Select(d => d.Hour).Where(h => h < cutoff);
+            var dirty = (await dirtyHours.ListAsync(kind, cancellationToken).ConfigureAwait(false)).Select(d => d.Hour)
+                .Where(h => h < cutoff && !done.Contains(h)).Distinct().ToList();
             var hours = withRollups.Concat(dirty).Where(h => !done.Contains(h)).Distinct().Order().ToList();
 
-            var recomputed = await compactor.RecomputeAsync(kind, hours, cancellationToken).ConfigureAwait(false);
+            // A clean hour's rollups already say what its raw rows say (compaction clears a marker only when no write
+            // came after its recompute), so only dirty hours are read again.
+            var recomputed = await compactor.RecomputeAsync(kind, dirty, cancellationToken).ConfigureAwait(false);
             foreach (var hour in hours) await finalizedHours.MarkAsync(kind, hour, cancellationToken).ConfigureAwait(false);
             // Markers go before raw rows: a dirty hour is recomputed live by queries, which must not see half its rows.
             await dirtyHours.ClearBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
-            var rawTable = await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false);
-            var deleted = await PartitionSweeper.DeleteRangeAsync(rawTable, "", HourBucket.Key(cutoff), cancellationToken).ConfigureAwait(false);
+            var deleted = await DeleteRawBeforeAsync(kind, hours.Concat(done.Where(h => h < cutoff)), cutoff, cancellationToken).ConfigureAwait(false);
             total = total.Plus(new Finalised(hours.Count, recomputed.RawRowsRead, recomputed.RowsWritten, deleted));
         }
         return total;
+    }
+
+    /// <summary>
+    /// Deletes the raw rows of the given hours, several hours at a time (each hour is its own PartitionKey range),
+    /// then whatever else lies before the cutoff: rows of a batch whose dirty marker was never written.
+    /// </summary>
+    private async Task<long> DeleteRawBeforeAsync(string kind, IEnumerable<DateTimeOffset> hours, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var table = await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false);
+        long deleted = 0;
+        await Parallel.ForEachAsync(hours.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = ParallelHours, CancellationToken = cancellationToken },
+            async (hour, token) => Interlocked.Add(ref deleted, await PartitionSweeper.DeleteRangeAsync(table, HourBucket.Key(hour) + "-",
+                HourBucket.Key(hour) + ".", token).ConfigureAwait(false))).ConfigureAwait(false);
+        return deleted + await PartitionSweeper.DeleteRangeAsync(table, "", HourBucket.Key(cutoff), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<long> PruneRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
