@@ -46,6 +46,23 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
     }
 
     [Fact]
+    public async Task Nightly_finalises_a_compacted_hour_without_reading_its_raw_rows_again()
+    {
+        var time = new FakeTimeProvider(Hour.AddHours(1));
+        await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
+        await app.SendAsync(Traffic.Requests("r", [Hour], 10));
+        Assert.Equal(1, (await app.CompactAsync()).HoursCompacted);
+        time.SetUtcNow(Hour.AddDays(8));
+
+        var nightly = await app.RunNightlyAsync();
+
+        Assert.Equal((1, 0L, 10L), (nightly.HoursFinalized, nightly.RawRowsRead, nightly.RawRowsDeleted));
+        Assert.Empty(await app.Storage.AllAsync(TableNames.RequestEvents));
+        var breakdown = JsonDocument.Parse(await app.AnswerAsync($"/api/metrics/breakdown?by=org&from={StoredState.Iso(Hour)}&to={StoredState.Iso(Hour.AddHours(1))}"));
+        Assert.Equal(10, breakdown.RootElement.GetProperty("totals").GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
     public async Task Compaction_still_recomputes_the_hour_that_straddles_the_raw_retention_edge()
     {
         var time = new FakeTimeProvider(Hour.AddHours(1));
