@@ -11,16 +11,14 @@ namespace Metrics.Benchmarks;
 /// </summary>
 internal static class FreshnessProbe
 {
-    private const string AdminKey = "bench-admin";
     private const string IngestKey = "bench-ingest";
 
     public sealed record Result(int Samples, double MedianMs, double MaxMs, int MaxPolls);
 
     public static async Task<Result> MeasureAsync(string connectionString, int samples)
     {
-        await using var app = await InProcessApp.StartAsync(connectionString, "fresh", IngestKey, shards: 8,
-            new Dictionary<string, string?> { ["Auth:AdminKeys"] = AdminKey });
-        using var http = new HttpClient { BaseAddress = app.Address };
+        await using var app = await InProcessApp.StartAsync(connectionString, "fresh", IngestKey, shards: 8);
+        using var http = app.CreateAdminClient();
         var events = new SyntheticRequests("fresh-api", "fresh", DateTimeOffset.UtcNow);
         var delays = new List<double>();
         var maxPolls = 0;
@@ -47,7 +45,6 @@ internal static class FreshnessProbe
     private static async Task<long> RequestsAsync(HttpClient http)
     {
         using var get = new HttpRequestMessage(HttpMethod.Get, "/api/metrics/performance?range=24h&service=fresh-api");
-        get.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var response = await http.SendAsync(get);
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());

@@ -24,6 +24,9 @@ internal sealed class InProcessApp : IAsyncDisposable
         Address = address;
     }
 
+    /// <summary>The admin API key every benchmark app accepts (<c>Auth:AdminKeys</c>).</summary>
+    public const string AdminKey = "bench-admin";
+
     public Uri Address { get; }
     public StorageAccount Storage => _app.Services.GetRequiredService<StorageAccount>();
 
@@ -38,6 +41,7 @@ internal sealed class InProcessApp : IAsyncDisposable
             ["Ingest:Keys"] = ingestKey,
             ["Timers:RunLocally"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Auth:AdminKeys"] = AdminKey,
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>()) settings[key] = value;
         // A content root of its own: no developer's local.settings.json changes what is measured.
@@ -51,6 +55,14 @@ internal sealed class InProcessApp : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new InProcessApp(app, contentRoot, new Uri(address));
+    }
+
+    /// <summary>A client that calls the app as an admin, with no timeout: a benchmark step may take many minutes.</summary>
+    public HttpClient CreateAdminClient()
+    {
+        var http = new HttpClient { BaseAddress = Address, Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+        return http;
     }
 
     public async ValueTask DisposeAsync()

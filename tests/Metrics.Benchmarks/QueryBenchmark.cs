@@ -1,5 +1,5 @@
-using Azure.Data.Tables;
 using System.Diagnostics;
+using Azure.Data.Tables;
 using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Pricing;
