@@ -63,7 +63,7 @@ internal static class IngestBenchmark
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, " +
             $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC");
 
-        await using var azurite = await AzuriteLauncher.StartAsync(AzuriteOptions.OnFreePorts());
+        await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
         using var node = MachineCpu.FindAzurite(azurite.Options.TablePort);
         Console.WriteLine($"azurite: in memory on 127.0.0.1:{azurite.Options.TablePort}, node pid {node?.Id.ToString(CultureInfo.InvariantCulture) ?? "unknown"}");
 

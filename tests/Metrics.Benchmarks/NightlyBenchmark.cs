@@ -48,7 +48,7 @@ internal static class NightlyBenchmark
         var exportOnly = args.Flag("export-only");
         args.RejectUnknown();
 
-        await using var azurite = await AzuriteLauncher.StartAsync(AzuriteOptions.OnFreePorts());
+        await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
         var end = QueryWindow.FloorHour(DateTimeOffset.UtcNow);
         var watch = Stopwatch.StartNew();
         if (exportOnly) return await ExportOnlyAsync(azurite.ConnectionString, events, end);

@@ -44,7 +44,7 @@ internal static class QueryBenchmark
         var busyHour = args.Int("busy-hour", 50_000, 1_000, 1_000_000);
         args.RejectUnknown();
 
-        await using var azurite = await AzuriteLauncher.StartAsync(AzuriteOptions.OnFreePorts());
+        await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
         var sets = new List<Loaded>();
         foreach (var volume in new[] { small, large })
         {

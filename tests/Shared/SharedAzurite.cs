@@ -13,7 +13,7 @@ public sealed class SharedAzurite : IAsyncLifetime
 
     public string ConnectionString => _azurite!.ConnectionString;
 
-    public async Task InitializeAsync() => _azurite = await AzuriteLauncher.StartAsync(AzuriteOptions.OnFreePorts());
+    public async Task InitializeAsync() => _azurite = await AzuriteLauncher.StartOnFreePortsAsync();
 
     public async Task DisposeAsync()
     {

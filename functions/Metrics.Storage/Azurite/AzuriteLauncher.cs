@@ -24,6 +24,25 @@ public static class AzuriteLauncher
         return process;
     }
 
+    /// <summary>
+    /// Starts Azurite on ports the OS reports free, choosing again when one was taken by another process
+    /// between the choice and Azurite's bind (parallel test runs and benchmarks).
+    /// </summary>
+    public static async Task<AzuriteProcess> StartOnFreePortsAsync(string? location = null, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAsync(AzuriteOptions.OnFreePorts(location), cancellationToken).ConfigureAwait(false);
+            }
+            catch (AzuriteStartException e) when (attempt < 5 && AzuriteProcess.IsPortTaken(e))
+            {
+                // Another process won the race for a port: choose new ones.
+            }
+        }
+    }
+
     /// <summary>Installs the pinned Azurite once per lockfile; returns the path of its entry script.</summary>
     public static async Task<string> InstallAsync(CancellationToken cancellationToken = default)
     {

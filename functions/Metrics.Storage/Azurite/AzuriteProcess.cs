@@ -7,37 +7,64 @@ public sealed class AzuriteProcess(string entryScript, AzuriteOptions options) :
 {
     private readonly Queue<string> _lastOutput = new();
     private Process? _process;
+    private TaskCompletionSource _ready = new();
+    private int _listening;
 
     public AzuriteOptions Options => options;
     public string ConnectionString => options.ConnectionString;
 
+    /// <summary>
+    /// Starts Azurite and waits until it says both its table and blob services listen. An open port alone
+    /// proves nothing: another process may have taken a port between its choice and Azurite's bind, and
+    /// Azurite then exits, leaving the port answering for someone else.
+    /// </summary>
     public async Task StartAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(entryScript);
         foreach (var argument in Arguments()) start.ArgumentList.Add(argument);
-        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
-        _process.OutputDataReceived += (_, e) => Remember(e.Data);
-        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        lock (_lastOutput) _lastOutput.Clear();
+        _listening = 0;
+        var ready = _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = _process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        process.Exited += (_, _) => FailIfExitedEarly(process, ready);
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (process.HasExited) FailIfExitedEarly(process, ready);
 
-        var deadline = DateTime.UtcNow + timeout;
-        while (!(AzuriteLauncher.Accepts(options.TablePort) && AzuriteLauncher.Accepts(options.BlobPort)))
+        try
         {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"Azurite did not start on ports {options.BlobPort}/{options.TablePort}:\n{string.Join('\n', _lastOutput)}");
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            await ready.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await StopAsync().ConfigureAwait(false);
+            throw NotStarted($"it did not say it was listening within {timeout.TotalSeconds:0} s");
+        }
+        catch
+        {
+            await StopAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
+    /// <summary>Whether a failed start was Azurite finding one of its ports taken (worth new ports).</summary>
+    public static bool IsPortTaken(Exception exception) =>
+        exception is AzuriteStartException { Output: var output } && output.Contains("EADDRINUSE", StringComparison.Ordinal);
+
     public async Task StopAsync()
     {
-        if (_process is not { HasExited: false } running) return;
-        running.Kill(entireProcessTree: true);
-        await running.WaitForExitAsync().ConfigureAwait(false);
-        running.Dispose();
+        if (_process is not { } process) return;
         _process = null;
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        process.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
@@ -70,5 +97,37 @@ public sealed class AzuriteProcess(string entryScript, AzuriteOptions options) :
             _lastOutput.Enqueue(line);
             if (_lastOutput.Count > 50) _lastOutput.Dequeue();
         }
+        // "Azurite Blob service is successfully listening at http://127.0.0.1:10000", and the same for Table.
+        if ((line.StartsWith("Azurite Blob service is successfully listening", StringComparison.Ordinal)
+             || line.StartsWith("Azurite Table service is successfully listening", StringComparison.Ordinal))
+            && Interlocked.Increment(ref _listening) == 2)
+            _ready.TrySetResult();
     }
+
+    private void FailIfExitedEarly(Process process, TaskCompletionSource ready)
+    {
+        if (ready.Task.IsCompleted) return;
+        try
+        {
+            process.WaitForExit(); // drains the output, so the reason (say, EADDRINUSE) is in the message
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // Stopped and disposed meanwhile: the output read so far is all there is.
+        }
+        ready.TrySetException(NotStarted("it exited"));
+    }
+
+    private AzuriteStartException NotStarted(string why)
+    {
+        string output;
+        lock (_lastOutput) output = string.Join('\n', _lastOutput);
+        return new AzuriteStartException($"Azurite did not start on ports {options.BlobPort}/{options.TablePort}: {why}.\n{output}", output);
+    }
+}
+
+/// <summary>Azurite did not come up; <see cref="Output"/> holds its last lines.</summary>
+public sealed class AzuriteStartException(string message, string output) : Exception(message)
+{
+    public string Output { get; } = output;
 }

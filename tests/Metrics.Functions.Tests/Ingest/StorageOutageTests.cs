@@ -1,6 +1,7 @@
 using System.Net;
 using Metrics.Storage;
 using Metrics.Storage.Azurite;
+using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests.Ingest;
 
@@ -11,8 +12,7 @@ public sealed class StorageOutageTests
     public async Task Batch_sent_while_storage_is_down_gets_503_and_its_retry_lands_once()
     {
         var folder = Directory.CreateTempSubdirectory("azurite-outage-").FullName;
-        var options = AzuriteOptions.OnFreePorts(folder);
-        await using var azurite = await AzuriteLauncher.StartAsync(options);
+        await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync(folder);
         await using var app = await TestApp.StartAsync(azurite.ConnectionString);
         var now = DateTimeOffset.UtcNow.AddMinutes(-1);
         var before = Batches.Requests("orders-api", 10, now);
@@ -38,8 +38,7 @@ public sealed class StorageOutageTests
     [Fact]
     public async Task Health_reports_unreachable_storage_as_503()
     {
-        var options = AzuriteOptions.OnFreePorts();
-        await using var app = await TestApp.StartAsync(options.ConnectionString);
+        await using var app = await TestApp.StartAsync(UnreachableStorage.ConnectionString);
 
         var response = await app.Client.GetAsync("/api/health");
 

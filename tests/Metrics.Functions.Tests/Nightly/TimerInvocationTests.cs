@@ -53,7 +53,7 @@ public sealed class TimerInvocationTests(SharedAzurite azurite)
     [Fact]
     public async Task Host_invocation_while_storage_is_unreachable_answers_500_in_the_same_shape_so_the_host_records_a_failure()
     {
-        var unreachable = Metrics.Storage.Azurite.AzuriteOptions.OnFreePorts().ConnectionString;
+        var unreachable = UnreachableStorage.ConnectionString;
         await using var app = await TestApp.StartAsync(unreachable, time: new FakeTimeProvider(new DateTimeOffset(2025, 7, 1, 2, 0, 0, TimeSpan.Zero)));
 
         var answer = await app.InvokeAsHostAsync(TimerCalls.Nightly);

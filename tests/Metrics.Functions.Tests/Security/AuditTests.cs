@@ -1,5 +1,4 @@
 using System.Net;
-using Metrics.Storage.Azurite;
 using Metrics.Storage.Admin;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
@@ -74,7 +73,7 @@ public sealed class AuditTests(SharedAzurite azurite)
     [Fact]
     public async Task Call_that_cannot_be_audited_because_storage_is_down_is_503()
     {
-        await using var app = await TestApp.StartAsync(AzuriteOptions.OnFreePorts().ConnectionString);
+        await using var app = await TestApp.StartAsync(UnreachableStorage.ConnectionString);
 
         var response = await app.Client.GetAsAsync("/api/admin/roster", key: null);
 
