@@ -30,6 +30,19 @@ public static class Families
 
     public static string[] Of(string kind) => kind == EventKinds.Requests ? RequestFamilies : UsageFamilies;
 
+    /// <summary>The family's name in the product's words, for table names and logs.</summary>
+    public static string NameOf(string family) => family switch
+    {
+        Service => "Service",
+        Endpoint => "Endpoint",
+        Country => "Country",
+        Org => "Org",
+        User => "User",
+        EventType => "EventType",
+        Page => "Page",
+        _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
+    };
+
     internal static IEnumerable<RollupKey> KeysOf(RequestEvent e)
     {
         yield return RollupKey.Of(Service, e.Service, e.Model);

@@ -32,7 +32,7 @@ public sealed class QuerySources(RollupStore rollups, DirtyHours dirtyHours, Sou
     private async Task<SourceStatus> CoverageAsync(string kind, QueryWindow window, CancellationToken cancellationToken)
     {
         var family = kind == EventKinds.Requests ? Families.Service : Families.EventType;
-        var firstRollup = await rollups.FirstPartitionAsync(RollupPartitions.Prefix(kind, family, Grain.Hour), cancellationToken);
+        var firstRollup = await rollups.FirstPartitionAsync(family, RollupPartitions.Prefix(kind, family, Grain.Hour), cancellationToken);
         var firstDirty = (await dirtyHours.ListAsync(kind, cancellationToken)).Select(d => (DateTimeOffset?)d.Hour).Min();
         var first = new[] { firstRollup is null ? (DateTimeOffset?)null : RollupPartitions.StartOf(firstRollup), firstDirty }.Min();
         return first > window.From

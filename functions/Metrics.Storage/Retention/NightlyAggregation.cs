@@ -71,7 +71,7 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
             // Hours with data are those with hour rollups or dirty markers: found without scanning raw rows.
             var done = await finalizedHours.ListAsync(kind, cancellationToken).ConfigureAwait(false);
             var family = Families.Of(kind)[0];
-            var rollupTable = await account.TableAsync(RollupStore.Table, cancellationToken).ConfigureAwait(false);
+            var rollupTable = await account.TableAsync(RollupStore.TableOf(family), cancellationToken).ConfigureAwait(false);
             var prefix = RollupPartitions.Prefix(kind, family, Grain.Hour);
             var withRollups = (await PartitionSweeper.PartitionsAsync(rollupTable, prefix, RollupPartitions.Key(kind, family, Grain.Hour, cutoff),
                 cancellationToken).ConfigureAwait(false)).Select(RollupPartitions.StartOf);
@@ -107,12 +107,12 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
 
     private async Task<long> PruneRollupsAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        var table = await account.TableAsync(RollupStore.Table, cancellationToken).ConfigureAwait(false);
         long deleted = 0;
         foreach (var kind in new[] { EventKinds.Requests, EventKinds.Usage })
         {
             foreach (var family in Families.Of(kind))
             {
+                var table = await account.TableAsync(RollupStore.TableOf(family), cancellationToken).ConfigureAwait(false);
                 deleted += await PartitionSweeper.DeleteRangeAsync(table, RollupPartitions.Prefix(kind, family, Grain.Hour),
                     RollupPartitions.Key(kind, family, Grain.Hour, cutoff), cancellationToken).ConfigureAwait(false);
                 // A day row goes with its last hour: keep the day the cutoff falls in.
@@ -137,8 +137,10 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
         foreach (var kind in new[] { EventKinds.Requests, EventKinds.Usage })
             raw += await PartitionSweeper.CountAsync(await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
-        var rollups = await PartitionSweeper.CountAsync(await account.TableAsync(RollupStore.Table, cancellationToken).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
+        long rollups = 0;
+        foreach (var name in RollupStore.Tables)
+            rollups += await PartitionSweeper.CountAsync(await account.TableAsync(name, cancellationToken).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
         return (raw, rollups);
     }
 

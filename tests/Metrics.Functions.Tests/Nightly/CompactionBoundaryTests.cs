@@ -31,7 +31,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
         var compaction = await app.CompactAsync();
 
         Assert.Equal(0, compaction.HoursCompacted);
-        Assert.DoesNotContain(HourPartition(Hour), await app.PartitionsAsync(RollupStore.Table));
+        Assert.DoesNotContain(HourPartition(Hour), await app.RollupPartitionsAsync());
         Assert.Single(await app.Storage.AllAsync(TableNames.DirtyHours));
 
         var nightly = await app.RunNightlyAsync();
@@ -39,7 +39,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
         Assert.Equal(1, nightly.HoursFinalized);
         Assert.Equal(10, nightly.RawRowsRead);
         Assert.Equal(10, nightly.RawRowsDeleted);
-        Assert.Contains(HourPartition(Hour), await app.PartitionsAsync(RollupStore.Table));
+        Assert.Contains(HourPartition(Hour), await app.RollupPartitionsAsync());
         Assert.Empty(await app.Storage.AllAsync(TableNames.DirtyHours));
         var breakdown = JsonDocument.Parse(await app.AnswerAsync($"/api/metrics/breakdown?by=org&from={StoredState.Iso(Hour)}&to={StoredState.Iso(Hour.AddHours(1))}"));
         Assert.Equal(10, breakdown.RootElement.GetProperty("totals").GetProperty("requests").GetInt64());
@@ -73,7 +73,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
         var compaction = await app.CompactAsync();
 
         Assert.Equal(1, compaction.HoursCompacted);
-        Assert.Contains(HourPartition(Hour), await app.PartitionsAsync(RollupStore.Table));
+        Assert.Contains(HourPartition(Hour), await app.RollupPartitionsAsync());
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
         var compaction = await app.CompactAsync();
 
         Assert.Equal(0, compaction.HoursCompacted);
-        Assert.DoesNotContain(HourPartition(Hour), await app.PartitionsAsync(RollupStore.Table));
+        Assert.DoesNotContain(HourPartition(Hour), await app.RollupPartitionsAsync());
     }
 
     /// <summary>

@@ -84,15 +84,15 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
         time.SetUtcNow(cutoff.AddDays(8));
         Assert.Equal(6, (await app.RunTimerAsync()).Number("HoursFinalized"));
         var inside = await app.AnswersAsync(cutoff, cutoff.AddHours(1));
-        var before = await app.Storage.AllAsync(RollupStore.Table);
+        var before = await app.RollupRowsAsync();
 
         time.SetUtcNow(cutoff.AddDays(90).AddTicks(-1));
         var justBefore = await app.RunTimerAsync();
-        var afterJustBefore = await app.PartitionsAsync(RollupStore.Table);
+        var afterJustBefore = await app.RollupPartitionsAsync();
 
         time.Advance(TimeSpan.FromTicks(1));
         var atNinetyDays = await app.RunTimerAsync();
-        var afterNinety = await app.PartitionsAsync(RollupStore.Table);
+        var afterNinety = await app.RollupPartitionsAsync();
 
         foreach (var (kind, family) in Families.RequestFamilies.Select(f => (EventKinds.Requests, f))
                      .Concat(Families.UsageFamilies.Select(f => (EventKinds.Usage, f))))

@@ -41,10 +41,22 @@ internal static class StoredState
     public static async Task<Dictionary<string, List<string>>> DataAsync(this TestApp app, bool versions = false, params string[] ignore)
     {
         var state = new Dictionary<string, List<string>>();
-        foreach (var table in new[] { TableNames.RequestEvents, TableNames.UsageEvents, RollupStore.Table, FinalizedHours.Table, TableNames.DirtyHours })
+        foreach (var table in new[] { TableNames.RequestEvents, TableNames.UsageEvents, FinalizedHours.Table, TableNames.DirtyHours }.Concat(RollupStore.Tables))
             state[table] = await app.RowsAsync(table, versions, ignore);
         return state;
     }
+
+    /// <summary>Every rollup row, of every family's table.</summary>
+    public static async Task<List<Azure.Data.Tables.TableEntity>> RollupRowsAsync(this TestApp app)
+    {
+        var rows = new List<Azure.Data.Tables.TableEntity>();
+        foreach (var table in RollupStore.Tables) rows.AddRange(await app.Storage.AllAsync(table));
+        return rows;
+    }
+
+    /// <summary>The distinct partition keys of every rollup table (keys name their kind and family).</summary>
+    public static async Task<SortedSet<string>> RollupPartitionsAsync(this TestApp app) =>
+        new((await app.RollupRowsAsync()).Select(row => row.PartitionKey), StringComparer.Ordinal);
 
     /// <summary>The distinct partition keys of a table.</summary>
     public static async Task<SortedSet<string>> PartitionsAsync(this TestApp app, string table) =>
