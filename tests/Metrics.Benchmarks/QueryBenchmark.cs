@@ -58,10 +58,10 @@ internal static class QueryBenchmark
             BreakdownReport.Build("country", (await data.Reader.ReadAsync(CellFormats.Requests, [Families.Country], ThirtyDays, Grain.Day))[Families.Country],
                 null, PriceList.Empty, new HashSet<string>()).Totals.Requests);
         // Azurite's floor: it answers every query by scanning the whole table, so one query that matches no row
-        // costs in proportion to the rows the table holds (here the endpoint family's), whatever the query reads.
+        // costs in proportion to the rows the table holds (here the endpoint family's days), whatever the query reads.
         var emptyQueries = await MeasureAsync(sets, repeats, async data =>
         {
-            var table = await data.Storage.TableAsync(RollupStore.TableOf(Families.Endpoint));
+            var table = await data.Storage.TableAsync(RollupStore.TableOf(Families.Endpoint, Grain.Day));
             return await table.QueryAsync<TableEntity>("PartitionKey eq 'absent'").CountAsync();
         });
         for (var i = 0; i < sets.Count; i++)

@@ -32,9 +32,9 @@ public sealed class QuerySources(RollupStore rollups, DirtyHours dirtyHours, Sou
     private async Task<SourceStatus> CoverageAsync(string kind, QueryWindow window, CancellationToken cancellationToken)
     {
         var family = kind == EventKinds.Requests ? Families.Service : Families.EventType;
-        var firstRollup = await rollups.FirstPartitionAsync(family, RollupPartitions.Prefix(kind, family, Grain.Hour), cancellationToken);
+        var firstRollup = await rollups.FirstHourAsync(kind, family, cancellationToken);
         var firstDirty = (await dirtyHours.ListAsync(kind, cancellationToken)).Select(d => (DateTimeOffset?)d.Hour).Min();
-        var first = new[] { firstRollup is null ? (DateTimeOffset?)null : RollupPartitions.StartOf(firstRollup), firstDirty }.Min();
+        var first = new[] { firstRollup, firstDirty }.Min();
         return first > window.From
             ? new SourceStatus(kind, "partial", $"{kind} data begins at {first:O}; earlier hours of the range have none (the source started later, or its data was pruned).")
             : new SourceStatus(kind, "complete", $"{kind} data covers the whole range.");

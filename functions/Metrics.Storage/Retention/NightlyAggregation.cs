@@ -71,7 +71,7 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
             // Hours with data are those with hour rollups or dirty markers: found without scanning raw rows.
             var done = await finalizedHours.ListAsync(kind, cancellationToken).ConfigureAwait(false);
             var family = Families.Of(kind)[0];
-            var rollupTable = await account.TableAsync(RollupStore.TableOf(family), cancellationToken).ConfigureAwait(false);
+            var rollupTable = await account.TableAsync(RollupStore.TableOf(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
             var prefix = RollupPartitions.Prefix(kind, family, Grain.Hour);
             var withRollups = (await PartitionSweeper.PartitionsAsync(rollupTable, prefix, RollupPartitions.Key(kind, family, Grain.Hour, cutoff),
                 cancellationToken).ConfigureAwait(false)).Select(RollupPartitions.StartOf);
@@ -112,11 +112,12 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
         {
             foreach (var family in Families.Of(kind))
             {
-                var table = await account.TableAsync(RollupStore.TableOf(family), cancellationToken).ConfigureAwait(false);
-                deleted += await PartitionSweeper.DeleteRangeAsync(table, RollupPartitions.Prefix(kind, family, Grain.Hour),
+                var hours = await account.TableAsync(RollupStore.TableOf(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
+                var days = await account.TableAsync(RollupStore.TableOf(family, Grain.Day), cancellationToken).ConfigureAwait(false);
+                deleted += await PartitionSweeper.DeleteRangeAsync(hours, RollupPartitions.Prefix(kind, family, Grain.Hour),
                     RollupPartitions.Key(kind, family, Grain.Hour, cutoff), cancellationToken).ConfigureAwait(false);
                 // A day row goes with its last hour: keep the day the cutoff falls in.
-                deleted += await PartitionSweeper.DeleteRangeAsync(table, RollupPartitions.Prefix(kind, family, Grain.Day),
+                deleted += await PartitionSweeper.DeleteRangeAsync(days, RollupPartitions.Prefix(kind, family, Grain.Day),
                     RollupPartitions.Key(kind, family, Grain.Day, RollupPartitions.DayOf(cutoff)), cancellationToken).ConfigureAwait(false);
             }
             await finalizedHours.ForgetBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);

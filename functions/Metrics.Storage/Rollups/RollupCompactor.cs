@@ -68,8 +68,7 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         {
             var hourRows = new List<KeyValuePair<RollupKey, TCell>>();
             foreach (var family in Families.Of(format.Kind))
-                await foreach (var row in rollups.ReadAsync(format, family, RollupPartitions.Key(format.Kind, family, Grain.Hour, day),
-                                   RollupPartitions.Key(format.Kind, family, Grain.Hour, day.AddHours(23)), cancellationToken).ConfigureAwait(false))
+                await foreach (var row in rollups.ReadAsync(format, family, Grain.Hour, day, day.AddHours(23), cancellationToken).ConfigureAwait(false))
                     hourRows.Add(new(row.Key, row.Cell));
             var (w, d) = await WriteFamiliesAsync(format, Grain.Day, day, HourRollup.Merge(hourRows, format.Merge), cancellationToken).ConfigureAwait(false);
             written += w;
@@ -84,7 +83,7 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         int written = 0, deleted = 0;
         foreach (var family in Families.Of(format.Kind))
         {
-            var (w, d) = await rollups.ReplaceAsync(format, family, RollupPartitions.Key(format.Kind, family, grain, start),
+            var (w, d) = await rollups.ReplaceAsync(format, family, grain, start,
                 cells.Where(c => c.Key.Family == family), cancellationToken).ConfigureAwait(false);
             written += w;
             deleted += d;

@@ -48,8 +48,7 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
     private async Task AddStoredAsync<TCell>(List<RollupSlice<TCell>> slices, CellFormat<TCell> format, string family, Grain grain,
         DateTimeOffset first, DateTimeOffset last, Func<DateTimeOffset, bool> keep, CancellationToken cancellationToken) where TCell : new()
     {
-        await foreach (var row in store.ReadAsync(format, family, RollupPartitions.Key(format.Kind, family, grain, first),
-                           RollupPartitions.Key(format.Kind, family, grain, last), cancellationToken).ConfigureAwait(false))
+        await foreach (var row in store.ReadAsync(format, family, grain, first, last, cancellationToken).ConfigureAwait(false))
         {
             var start = RollupPartitions.StartOf(row.PartitionKey);
             if (keep(start)) slices.Add(new RollupSlice<TCell>(start, row.Key, row.Cell));

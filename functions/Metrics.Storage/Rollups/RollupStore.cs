@@ -7,26 +7,28 @@ namespace Metrics.Storage.Rollups;
 public sealed record RollupRow<TCell>(string PartitionKey, RollupKey Key, TCell Cell);
 
 /// <summary>
-/// The rollup tables, one per family (<c>RollupsService</c>, <c>RollupsEndpoint</c>, …): whole partitions
-/// replaced at once, and partition ranges scanned. On Table storage one table would serve as well; one per
-/// family keeps each family's rows apart, so a query's cost on a store that scans a whole table per request
-/// (Azurite does) follows its own family's size, and the busiest family (users) slows no other.
+/// The rollup tables, one per family and grain (<c>RollupsEndpointDays</c>, <c>RollupsUserHours</c>, …): whole
+/// partitions replaced at once, and partition ranges scanned. On Table storage one table would serve as well;
+/// apart, a query's cost on a store that filters a whole table per request (Azurite does) follows the rows of
+/// what it reads: a 30-day summary pays for the endpoint family's day rows, not for every user's hours.
 /// </summary>
 public sealed class RollupStore(StorageAccount account)
 {
-    public static string TableOf(string family) => "Rollups" + Families.NameOf(family);
+    public static string TableOf(string family, Grain grain) => $"Rollups{Families.NameOf(family)}{(grain == Grain.Hour ? "Hours" : "Days")}";
 
     /// <summary>Every rollup table, requests' families first.</summary>
-    public static IEnumerable<string> Tables => Families.RequestFamilies.Concat(Families.UsageFamilies).Select(TableOf);
+    public static IEnumerable<string> Tables =>
+        Families.RequestFamilies.Concat(Families.UsageFamilies).SelectMany(f => new[] { TableOf(f, Grain.Hour), TableOf(f, Grain.Day) });
 
     /// <summary>
-    /// Makes the partition hold exactly <paramref name="cells"/>: upserts them and deletes rows that are no
-    /// longer produced. Returns rows written and deleted.
+    /// Makes the family's partition for the hour or day at <paramref name="start"/> hold exactly <paramref name="cells"/>:
+    /// upserts them and deletes rows that are no longer produced. Returns rows written and deleted.
     /// </summary>
-    public async Task<(int Written, int Deleted)> ReplaceAsync<TCell>(CellFormat<TCell> format, string family, string partitionKey,
+    public async Task<(int Written, int Deleted)> ReplaceAsync<TCell>(CellFormat<TCell> format, string family, Grain grain, DateTimeOffset start,
         IEnumerable<KeyValuePair<RollupKey, TCell>> cells, CancellationToken cancellationToken = default) where TCell : new()
     {
-        var table = await account.TableAsync(TableOf(family), cancellationToken).ConfigureAwait(false);
+        var table = await account.TableAsync(TableOf(family, grain), cancellationToken).ConfigureAwait(false);
+        var partitionKey = RollupPartitions.Key(format.Kind, family, grain, start);
         var rows = cells.Select(c => format.ToRow(partitionKey, c.Key, c.Value)).ToList();
         var keep = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
         var stale = new List<TableEntity>();
@@ -41,24 +43,27 @@ public sealed class RollupStore(StorageAccount account)
         return (rows.Count, stale.Count);
     }
 
-    /// <summary>Every row of the partitions from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
-    public async IAsyncEnumerable<RollupRow<TCell>> ReadAsync<TCell>(CellFormat<TCell> format, string family, string first, string last,
+    /// <summary>Every row of the family's hours or days from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
+    public async IAsyncEnumerable<RollupRow<TCell>> ReadAsync<TCell>(CellFormat<TCell> format, string family, Grain grain,
+        DateTimeOffset first, DateTimeOffset last,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default) where TCell : new()
     {
-        var table = await account.TableAsync(TableOf(family), cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last}");
+        var table = await account.TableAsync(TableOf(family, grain), cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {RollupPartitions.Key(format.Kind, family, grain, first)} and PartitionKey le {RollupPartitions.Key(format.Kind, family, grain, last)}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
     }
 
-    /// <summary>The family's first partition key that starts with <paramref name="prefix"/>, if any.</summary>
-    public async Task<string?> FirstPartitionAsync(string family, string prefix, CancellationToken cancellationToken = default)
+    /// <summary>The start of the family's first hour with rollups, if any.</summary>
+    public async Task<DateTimeOffset?> FirstHourAsync(string kind, string family, CancellationToken cancellationToken = default)
     {
-        var table = await account.TableAsync(TableOf(family), cancellationToken).ConfigureAwait(false);
+        var table = await account.TableAsync(TableOf(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
+        var prefix = RollupPartitions.Prefix(kind, family, Grain.Hour);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {prefix + "~"}");
         await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken)
                            .AsPages(pageSizeHint: 1).ConfigureAwait(false))
-            if (page.Values.Count > 0) return page.Values[0].PartitionKey;
+            if (page.Values.Count > 0) return RollupPartitions.StartOf(page.Values[0].PartitionKey);
         return null;
     }
 }

@@ -70,7 +70,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
 
         await parts.Compactor.CompactDirtyHoursAsync();
 
-        var rollups = await parts.Storage.TableAsync(RollupStore.TableOf(Families.Service));
+        var rollups = await parts.Storage.TableAsync(RollupStore.TableOf(Families.Service, Grain.Hour));
         var services = (await rollups.QueryAsync<TableEntity>($"PartitionKey eq '{RollupPartitions.Key(EventKinds.Requests, Families.Service, Grain.Hour, Hour)}'").ToListAsync())
             .Select(r => r.GetString("D0"));
         Assert.Equal(["new-service"], services);
