@@ -4,6 +4,7 @@ using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Pricing;
 using Metrics.Core.Queries;
+using Metrics.Functions.Queries;
 using Metrics.Core.Rollups;
 using Metrics.Core.Sketches;
 using Metrics.Storage;
@@ -53,7 +54,7 @@ internal static class QueryBenchmark
         }
         // Both volumes are measured in alternation, so a burst of outside load on this shared machine hits both alike.
         var summaries = await MeasureAsync(sets, repeats, async data =>
-            PerformanceReport.Build((await data.Reader.ReadAsync(CellFormats.Requests, [Families.Endpoint], ThirtyDays, Grain.Day))[Families.Endpoint], null, null).Summary.Requests);
+            (await new QueryData(data.Reader).PerformanceAsync(ThirtyDays, null, null, CancellationToken.None)).Report.Summary.Requests);
         var breakdowns = await MeasureAsync(sets, repeats, async data =>
             BreakdownReport.Build("country", (await data.Reader.ReadAsync(CellFormats.Requests, [Families.Country], ThirtyDays, Grain.Day))[Families.Country],
                 null, PriceList.Empty, new HashSet<string>()).Totals.Requests);
@@ -67,6 +68,14 @@ internal static class QueryBenchmark
         for (var i = 0; i < sets.Count; i++)
             if (summaries[i].Answer != sets[i].Volume || breakdowns[i].Answer != sets[i].Volume)
                 throw new InvalidOperationException($"queries counted {summaries[i].Answer}/{breakdowns[i].Answer} requests, expected {sets[i].Volume}");
+        var rowSizes = new List<string>();
+        foreach (var data in sets)
+            foreach (var family in new[] { Families.Service, Families.Endpoint, Families.Country })
+            {
+                var (rows, durations, users) = await SketchBytesAsync(data, family);
+                rowSizes.Add($"  {Families.NameOf(family),-8} day rows, {data.Volume,9:N0} events: {rows,6:N0} rows, " +
+                    $"sketch bytes per row: durations {durations,7:F0}, users {users,7:F0}");
+            }
         var percentileError = await PercentileErrorAsync(sets[0], 50);
         var busy = await BusyHourAsync(azurite.ConnectionString, busyHour);
         var freshness = await FreshnessProbe.MeasureAsync(azurite.ConnectionString, 20);
@@ -79,6 +88,8 @@ internal static class QueryBenchmark
             Console.WriteLine($"  breakdown by country, {sets[i].Volume,8:N0} events   {breakdowns[i].Requests,16}   {breakdowns[i].MedianMs,9:F1}");
             Console.WriteLine($"  Azurite floor: no-row query, {sets[i].RollupRows,10:N0} rollup rows {emptyQueries[i].Requests,5}   {emptyQueries[i].MedianMs,9:F1}");
         }
+        Console.WriteLine("what the rows hold (the users sketch is read only where the answer shows users: not for the summary's endpoints)");
+        rowSizes.ForEach(Console.WriteLine);
         Console.WriteLine($"latency ratio large/small: summary {summaries[1].MedianMs / summaries[0].MedianMs:F2}, " +
             $"breakdown {breakdowns[1].MedianMs / breakdowns[0].MedianMs:F2} (target ≤ 1.5)");
         Console.WriteLine($"same storage request count at both volumes: summary {summaries[0].Requests == summaries[1].Requests}, " +
@@ -155,6 +166,21 @@ internal static class QueryBenchmark
                 times[s].Add(watch.Elapsed.TotalMilliseconds);
             }
         return [.. sets.Select((_, s) => new Measured(requests[s], times[s].Order().ElementAt(repeats / 2), answers[s]))];
+    }
+
+    /// <summary>A family's day rows in the 30 days, and the mean bytes of their two sketches: what grows with events.</summary>
+    private static async Task<(int Rows, double Durations, double Users)> SketchBytesAsync(Loaded data, string family)
+    {
+        var table = await data.Storage.TableAsync(RollupStore.TableOf(family, Grain.Day));
+        long durations = 0, users = 0;
+        var rows = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["Durations", "Users"]))
+        {
+            durations += row.GetBinary("Durations")?.Length ?? 0;
+            users += row.GetBinary("Users")?.Length ?? 0;
+            rows++;
+        }
+        return (rows, durations / (double)Math.Max(rows, 1), users / (double)Math.Max(rows, 1));
     }
 
     /// <summary>Worst relative error of p50/p95/p99 over random whole-hour ranges, against the exact lower quantile.</summary>

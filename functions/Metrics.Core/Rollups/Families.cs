@@ -30,6 +30,15 @@ public static class Families
 
     public static string[] Of(string kind) => kind == EventKinds.Requests ? RequestFamilies : UsageFamilies;
 
+    /// <summary>How many dimension values a key of the family holds.</summary>
+    public static int DimensionCount(string family) => family switch
+    {
+        Service => 2,
+        Endpoint => 4,
+        Country or Org or User or EventType or Page => 3,
+        _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
+    };
+
     /// <summary>The family's name in the product's words, for table names and logs.</summary>
     public static string NameOf(string family) => family switch
     {

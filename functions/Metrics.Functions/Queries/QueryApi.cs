@@ -31,9 +31,8 @@ public static class QueryApi
         QuerySources sources, TimeProvider time, IOptions<RetentionOptions> retention, string? service, string? endpoint, CancellationToken cancellationToken)
     {
         if (Window(request, time, retention) is not { } window) return RangeProblem(request, time, retention);
-        var slices = (await data.RequestsAsync(window, Grain.Day, cancellationToken, Families.Endpoint))[Families.Endpoint];
-        var report = PerformanceReport.Build(slices, service, endpoint);
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, slices.Count > 0), cancellationToken);
+        var (report, hasData) = await data.PerformanceAsync(window, service, endpoint, cancellationToken);
+        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken);
         return TypedResults.Ok(new PerformanceResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.Endpoints));
     }
 

@@ -68,7 +68,7 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         {
             var hourRows = new List<KeyValuePair<RollupKey, TCell>>();
             foreach (var family in Families.Of(format.Kind))
-                await foreach (var row in rollups.ReadAsync(format, family, Grain.Hour, day, day.AddHours(23), cancellationToken).ConfigureAwait(false))
+                await foreach (var row in rollups.ReadAsync(format, family, Grain.Hour, day, day.AddHours(23), cancellationToken: cancellationToken).ConfigureAwait(false))
                     hourRows.Add(new(row.Key, row.Cell));
             var (w, d) = await WriteFamiliesAsync(format, Grain.Day, day, HourRollup.Merge(hourRows, format.Merge), cancellationToken).ConfigureAwait(false);
             written += w;

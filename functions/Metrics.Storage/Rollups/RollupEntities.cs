@@ -56,16 +56,33 @@ public static class RollupEntities
         AsyncRequests = row.GetInt64("AsyncRequests") ?? 0,
         LastEventAt = row.GetDateTimeOffset("LastEventAt") ?? default,
         Durations = QuantileSketch.FromBytes(row.GetBinary("Durations")),
-        Users = DistinctCountSketch.FromBytes(row.GetBinary("Users")),
+        Users = DistinctCountOf(row, "Users"),
     };
 
     public static UsageCell ToUsageCell(TableEntity row) => new()
     {
         Events = row.GetInt64("Events") ?? 0,
         LastEventAt = row.GetDateTimeOffset("LastEventAt") ?? default,
-        Visitors = DistinctCountSketch.FromBytes(row.GetBinary("Visitors")),
-        Users = DistinctCountSketch.FromBytes(row.GetBinary("Users")),
+        Visitors = DistinctCountOf(row, "Visitors"),
+        Users = DistinctCountOf(row, "Users"),
     };
+
+    /// <summary>
+    /// The columns of a family's rows without the distinct-count sketches, for queries that show no user or
+    /// visitor counts: those sketches are most of a busy row's bytes (8 bytes a user up to 4,096 users).
+    /// </summary>
+    public static IReadOnlyList<string> ColumnsWithoutDistinctCounts(string family)
+    {
+        string[] keys = ["PartitionKey", "RowKey", "Family", .. Enumerable.Range(0, Families.DimensionCount(family)).Select(i => $"D{i}")];
+        string[] measures = Families.RequestFamilies.Contains(family)
+            ? ["Requests", "ClientErrors", "ServerErrors", "DurationMicros", "Units", "CpuMicros", "GpuMicros", "SyncRequests", "AsyncRequests", "LastEventAt", "Durations"]
+            : ["Events", "LastEventAt"];
+        return [.. keys, .. measures];
+    }
+
+    /// <summary>The sketch in the column; empty when the row was read without it.</summary>
+    private static DistinctCountSketch DistinctCountOf(TableEntity row, string column) =>
+        row.GetBinary(column) is { } bytes ? DistinctCountSketch.FromBytes(bytes) : new DistinctCountSketch();
 
     public static RollupKey KeyOf(TableEntity row)
     {

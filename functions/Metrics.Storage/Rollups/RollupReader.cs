@@ -14,8 +14,12 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
 {
     /// <summary>Slices of each of <paramref name="families"/> covering the window.</summary>
     /// <param name="grain">Day lets whole clean days come from day rows; Hour keeps hourly resolution.</param>
+    /// <param name="distinctCountsOf">The families whose user and visitor sketches the answer needs (null: all). The
+    /// others' sketches, most of a busy row's bytes, are not read, and their slices' counts of users are not to be used.</param>
     public async Task<IReadOnlyDictionary<string, List<RollupSlice<TCell>>>> ReadAsync<TCell>(CellFormat<TCell> format,
-        IReadOnlyList<string> families, QueryWindow window, Grain grain, CancellationToken cancellationToken = default) where TCell : new()
+        IReadOnlyList<string> families, QueryWindow window, Grain grain, IReadOnlyCollection<string>? distinctCountsOf = null,
+        CancellationToken cancellationToken = default)
+        where TCell : new()
     {
         var dirty = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false))
             .Select(d => d.Hour).Where(window.Contains).ToHashSet();
@@ -34,10 +38,11 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
         foreach (var family in families)
         {
             var slices = new List<RollupSlice<TCell>>();
+            var distinctCounts = distinctCountsOf?.Contains(family) ?? true;
             foreach (var (first, last) in Runs(wholeDays.Order(), TimeSpan.FromDays(1)))
-                await AddStoredAsync(slices, format, family, Grain.Day, first, last, wholeDays.Contains, cancellationToken).ConfigureAwait(false);
+                await AddStoredAsync(slices, format, family, Grain.Day, first, last, distinctCounts, wholeDays.Contains, cancellationToken).ConfigureAwait(false);
             foreach (var (first, last) in Runs(storedHours, TimeSpan.FromHours(1)))
-                await AddStoredAsync(slices, format, family, Grain.Hour, first, last, _ => true, cancellationToken).ConfigureAwait(false);
+                await AddStoredAsync(slices, format, family, Grain.Hour, first, last, distinctCounts, _ => true, cancellationToken).ConfigureAwait(false);
             foreach (var (hour, cells) in live)
                 slices.AddRange(cells.Where(c => c.Key.Family == family).Select(c => new RollupSlice<TCell>(hour, c.Key, c.Value)));
             result[family] = slices;
@@ -46,9 +51,10 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
     }
 
     private async Task AddStoredAsync<TCell>(List<RollupSlice<TCell>> slices, CellFormat<TCell> format, string family, Grain grain,
-        DateTimeOffset first, DateTimeOffset last, Func<DateTimeOffset, bool> keep, CancellationToken cancellationToken) where TCell : new()
+        DateTimeOffset first, DateTimeOffset last, bool distinctCounts, Func<DateTimeOffset, bool> keep, CancellationToken cancellationToken)
+        where TCell : new()
     {
-        await foreach (var row in store.ReadAsync(format, family, grain, first, last, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in store.ReadAsync(format, family, grain, first, last, distinctCounts, cancellationToken).ConfigureAwait(false))
         {
             var start = RollupPartitions.StartOf(row.PartitionKey);
             if (keep(start)) slices.Add(new RollupSlice<TCell>(start, row.Key, row.Cell));

@@ -44,14 +44,16 @@ public sealed class RollupStore(StorageAccount account)
     }
 
     /// <summary>Every row of the family's hours or days from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
+    /// <param name="distinctCounts">False leaves the user and visitor sketches unread: the cells' counts of them are then 0.</param>
     public async IAsyncEnumerable<RollupRow<TCell>> ReadAsync<TCell>(CellFormat<TCell> format, string family, Grain grain,
-        DateTimeOffset first, DateTimeOffset last,
+        DateTimeOffset first, DateTimeOffset last, bool distinctCounts = true,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default) where TCell : new()
     {
+        var select = distinctCounts ? null : RollupEntities.ColumnsWithoutDistinctCounts(family);
         var table = await account.TableAsync(TableOf(family, grain), cancellationToken).ConfigureAwait(false);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey ge {RollupPartitions.Key(format.Kind, family, grain, first)} and PartitionKey le {RollupPartitions.Key(format.Kind, family, grain, last)}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
             yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
     }
 

@@ -1,0 +1,71 @@
+using Metrics.Core.Ingestion;
+using Metrics.Core.Rollups;
+using Metrics.Storage.Rollups;
+using Metrics.Storage.Tests.Raw;
+using Metrics.Tests.Shared;
+
+namespace Metrics.Storage.Tests.Rollups;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class RollupStoreTests(SharedAzurite azurite)
+{
+    private static readonly DateTimeOffset Hour = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<string> RequestFamilies => [.. Families.RequestFamilies];
+
+    public static TheoryData<string> UsageFamilies => [.. Families.UsageFamilies];
+
+    [Theory]
+    [MemberData(nameof(RequestFamilies))]
+    public async Task Request_rows_read_without_distinct_counts_keep_every_other_measure(string family)
+    {
+        var cells = HourRollup.Of(Enumerable.Range(0, 200).Select(i => RawEventStoreTests.Event(i, Hour.AddSeconds(i))))
+            .Where(c => c.Key.Family == family).ToDictionary();
+        var (full, lean) = await WriteAndReadBothWaysAsync(CellFormats.Requests, family, cells);
+
+        Assert.Equal(cells.Count, lean.Count);
+        foreach (var (key, cell) in full)
+        {
+            Assert.True(cell.Users.Estimate() > 0);
+            Assert.Equal(0, lean[key].Users.Estimate());
+            Assert.Equal(Measures(cell), Measures(lean[key]));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(UsageFamilies))]
+    public async Task Usage_rows_read_without_distinct_counts_keep_every_other_measure(string family)
+    {
+        var events = Enumerable.Range(0, 50).Select(i => new UsageEvent($"u-{i}", "site", UsageEventTypes.PageView, Hour.AddSeconds(i),
+            $"/page-{i % 3}", null, null, $"user-{i % 7}", $"visitor-{i % 11}", null, "DE", null));
+        var cells = HourRollup.Of(events).Where(c => c.Key.Family == family).ToDictionary();
+        var (full, lean) = await WriteAndReadBothWaysAsync(CellFormats.Usage, family, cells);
+
+        Assert.Equal(cells.Count, lean.Count);
+        foreach (var (key, cell) in full)
+        {
+            Assert.True(cell.Visitors.Estimate() > 0 && cell.Users.Estimate() > 0);
+            Assert.Equal((0L, 0L), (lean[key].Visitors.Estimate(), lean[key].Users.Estimate()));
+            Assert.Equal((cell.Events, cell.LastEventAt), (lean[key].Events, lean[key].LastEventAt));
+        }
+    }
+
+    private async Task<(Dictionary<RollupKey, TCell> Full, Dictionary<RollupKey, TCell> Lean)> WriteAndReadBothWaysAsync<TCell>(
+        CellFormat<TCell> format, string family, Dictionary<RollupKey, TCell> cells) where TCell : new()
+    {
+        var store = new RollupStore(azurite.NewStorage());
+        await store.ReplaceAsync(format, family, Grain.Hour, Hour, cells);
+        var full = await store.ReadAsync(format, family, Grain.Hour, Hour, Hour).ToDictionaryAsync(r => r.Key, r => r.Cell);
+        var lean = await store.ReadAsync(format, family, Grain.Hour, Hour, Hour, distinctCounts: false).ToDictionaryAsync(r => r.Key, r => r.Cell);
+        return (full, lean);
+    }
+
+    /// <summary>Every stored column of a request cell but its users sketch.</summary>
+    private static string Measures(RequestCell cell)
+    {
+        var row = RollupEntities.From("p", RollupKey.Of(Families.Service, "s", "m"), cell);
+        row.Remove("Users");
+        return string.Join(';', row.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}={(p.Value is byte[] bytes ? Convert.ToHexString(bytes) : p.Value)}"));
+    }
+}
