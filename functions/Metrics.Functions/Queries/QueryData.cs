@@ -20,7 +20,7 @@ public sealed class QueryData(RollupReader reader)
         CancellationToken cancellationToken)
     {
         var summaryFamily = endpoint is null ? Families.Service : Families.Endpoint;
-        string[] families = summaryFamily == Families.Endpoint ? [Families.Endpoint] : [Families.Endpoint, summaryFamily];
+        string[] families = endpoint is null ? [Families.Endpoint, Families.Service] : [Families.Endpoint];
         var slices = await reader.ReadAsync(CellFormats.Requests, families, window, Grain.Day,
             distinctCountsOf: [summaryFamily], cancellationToken: cancellationToken);
         var endpoints = slices[Families.Endpoint];
