@@ -12,6 +12,9 @@ namespace Metrics.Storage.Rollups;
 /// </summary>
 public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours)
 {
+    /// <summary>Day partitions read at once; a 90-day query is then a dozen rounds of requests, not 90 pages in a row.</summary>
+    private const int ParallelDays = 8;
+
     /// <summary>Slices of each of <paramref name="families"/> covering the window.</summary>
     /// <param name="grain">Day lets whole clean days come from day rows; Hour keeps hourly resolution.</param>
     /// <param name="distinctCountsOf">The families whose user and visitor sketches the answer needs (null: all). The
@@ -39,10 +42,9 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
         {
             var slices = new List<RollupSlice<TCell>>();
             var distinctCounts = distinctCountsOf?.Contains(family) ?? true;
-            foreach (var (first, last) in Runs(wholeDays.Order(), TimeSpan.FromDays(1)))
-                await AddStoredAsync(slices, format, family, Grain.Day, first, last, distinctCounts, wholeDays.Contains, cancellationToken).ConfigureAwait(false);
+            slices.AddRange(await ReadDaysAsync(format, family, [.. wholeDays.Order()], distinctCounts, cancellationToken).ConfigureAwait(false));
             foreach (var (first, last) in Runs(storedHours, TimeSpan.FromHours(1)))
-                await AddStoredAsync(slices, format, family, Grain.Hour, first, last, distinctCounts, _ => true, cancellationToken).ConfigureAwait(false);
+                await AddStoredAsync(slices, format, family, Grain.Hour, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
             foreach (var (hour, cells) in live)
                 slices.AddRange(cells.Where(c => c.Key.Family == family).Select(c => new RollupSlice<TCell>(hour, c.Key, c.Value)));
             result[family] = slices;
@@ -50,15 +52,31 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
         return result;
     }
 
+    /// <summary>
+    /// Day rows, one query per day partition, several at once. A range scan over the days would page by 1,000 rows
+    /// (and, on Table storage, wherever the service splits partitions), so its requests would depend on how many
+    /// tuples the days hold; per day they are one each, whatever the volume, and run side by side, not one page
+    /// after another. Slices come back in day order, so sums add up in the same order every time.
+    /// </summary>
+    private async Task<IEnumerable<RollupSlice<TCell>>> ReadDaysAsync<TCell>(CellFormat<TCell> format, string family, IReadOnlyList<DateTimeOffset> days,
+        bool distinctCounts, CancellationToken cancellationToken) where TCell : new()
+    {
+        var perDay = new List<RollupSlice<TCell>>[days.Count];
+        await Parallel.ForAsync(0, days.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelDays, CancellationToken = cancellationToken }, async (i, token) =>
+        {
+            perDay[i] = [];
+            await foreach (var row in store.ReadAsync(format, family, Grain.Day, days[i], days[i], distinctCounts, token).ConfigureAwait(false))
+                perDay[i].Add(new RollupSlice<TCell>(days[i], row.Key, row.Cell));
+        }).ConfigureAwait(false);
+        return perDay.SelectMany(day => day);
+    }
+
     private async Task AddStoredAsync<TCell>(List<RollupSlice<TCell>> slices, CellFormat<TCell> format, string family, Grain grain,
-        DateTimeOffset first, DateTimeOffset last, bool distinctCounts, Func<DateTimeOffset, bool> keep, CancellationToken cancellationToken)
+        DateTimeOffset first, DateTimeOffset last, bool distinctCounts, CancellationToken cancellationToken)
         where TCell : new()
     {
         await foreach (var row in store.ReadAsync(format, family, grain, first, last, distinctCounts, cancellationToken).ConfigureAwait(false))
-        {
-            var start = RollupPartitions.StartOf(row.PartitionKey);
-            if (keep(start)) slices.Add(new RollupSlice<TCell>(start, row.Key, row.Cell));
-        }
+            slices.Add(new RollupSlice<TCell>(RollupPartitions.StartOf(row.PartitionKey), row.Key, row.Cell));
     }
 
     private async Task<List<(DateTimeOffset Hour, Dictionary<RollupKey, TCell> Cells)>> RecomputeLiveAsync<TCell>(CellFormat<TCell> format,

@@ -51,8 +51,10 @@ public sealed class RollupStore(StorageAccount account)
     {
         var select = distinctCounts ? null : RollupEntities.ColumnsWithoutDistinctCounts(family);
         var table = await account.TableAsync(TableOf(family, grain), cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {RollupPartitions.Key(format.Kind, family, grain, first)} and PartitionKey le {RollupPartitions.Key(format.Kind, family, grain, last)}");
+        var (from, to) = (RollupPartitions.Key(format.Kind, family, grain, first), RollupPartitions.Key(format.Kind, family, grain, last));
+        var filter = from == to
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {from}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey le {to}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
             yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
     }

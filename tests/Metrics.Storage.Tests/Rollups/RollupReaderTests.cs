@@ -1,0 +1,48 @@
+using Metrics.Core.Queries;
+using Metrics.Core.Rollups;
+using Metrics.Storage.Raw;
+using Metrics.Storage.Retention;
+using Metrics.Storage.Rollups;
+using Metrics.Storage.Tests.Raw;
+using Metrics.Tests.Shared;
+
+namespace Metrics.Storage.Tests.Rollups;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class RollupReaderTests(SharedAzurite azurite)
+{
+    private static readonly QueryWindow TenDays = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Whole_days_cost_the_same_storage_requests_however_many_rows_they_hold()
+    {
+        // 2 tuples a day fit one page of a range scan; 150 a day need two. Read day by day, both take one request a day.
+        var sparse = await ReadDaysAsync(tuplesPerDay: 2);
+        var dense = await ReadDaysAsync(tuplesPerDay: 150);
+
+        Assert.Equal((20, 1_500), (sparse.Rows, dense.Rows));
+        Assert.Equal(10 + 1, sparse.Requests); // one per day, and the dirty-hour list
+        Assert.Equal(sparse.Requests, dense.Requests);
+    }
+
+    private async Task<(int Rows, long Requests)> ReadDaysAsync(int tuplesPerDay)
+    {
+        var storage = azurite.NewStorage();
+        var store = new RollupStore(storage);
+        foreach (var day in TenDays.Buckets(Interval.Day))
+        {
+            var events = Enumerable.Range(0, tuplesPerDay).Select(i => RawEventStoreTests.Event(i, day, service: $"service-{i}"));
+            await store.ReplaceAsync(CellFormats.Requests, Families.Endpoint, Grain.Day, day, HourRollup.Of(events).Where(c => c.Key.Family == Families.Endpoint));
+        }
+        var reader = new RollupReader(store, new RawEventReader(storage), new DirtyHours(storage), new FinalizedHours(storage));
+
+        await reader.ReadAsync(CellFormats.Requests, [Families.Endpoint], TenDays, Grain.Day); // creates the dirty-hour table, once
+        var before = storage.Calls.TotalRequests;
+        var slices = (await reader.ReadAsync(CellFormats.Requests, [Families.Endpoint], TenDays, Grain.Day))[Families.Endpoint];
+        var requests = storage.Calls.TotalRequests - before;
+
+        Assert.Equal(tuplesPerDay * 10L, slices.Sum(s => s.Cell.Requests));
+        Assert.Equal(TenDays.Buckets(Interval.Day), slices.Select(s => s.Start).Distinct());
+        return (slices.Count, requests);
+    }
+}
