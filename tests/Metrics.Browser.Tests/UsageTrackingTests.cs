@@ -16,7 +16,7 @@ namespace Metrics.Browser.Tests;
 public sealed class UsageTrackingTests(SharedAzurite azurite, Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
 {
     /// <summary>Set to a folder to keep a screenshot of the tracked page (a look at what the test sees).</summary>
-    private const string ScreenshotVariable = "METRICS_BROWSER_SCREENSHOTS";
+    internal const string ScreenshotVariable = "METRICS_BROWSER_SCREENSHOTS";
     private static readonly TimeSpan StorageWait = TimeSpan.FromSeconds(15);
 
     private TrackedSite _site = null!;

@@ -32,6 +32,7 @@ public static class MetricsApp
         app.UseRateLimiter();
         app.MapOpenApi("/api/openapi.json");
         app.MapOperationsApi();
+        app.MapDashboardApi();
         app.MapTrackerApi();
         app.MapIngestApi();
         app.MapTimerFunctions();

@@ -1,0 +1,40 @@
+using System.Net;
+using Metrics.Tests.Shared;
+
+namespace Metrics.Functions.Tests.Operations;
+
+/// <summary>The page itself; what it shows in a browser is tested in Metrics.Browser.Tests (DashboardTests).</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class DashboardPageTests(SharedAzurite azurite)
+{
+    [Fact]
+    public async Task The_page_is_served_without_a_key_under_a_policy_that_allows_only_its_own_script_and_style()
+    {
+        await using var app = await TestApp.StartAsync(azurite.ConnectionString);
+
+        using var response = await app.Client.GetAsync("/api/dashboard");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<title>Metrics dashboard</title>", await response.Content.ReadAsStringAsync());
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single().Split(';', StringSplitOptions.TrimEntries);
+        Assert.Contains("default-src 'none'", policy);
+        Assert.Contains("connect-src 'self'", policy);
+        Assert.Single(policy, p => p.StartsWith("script-src 'sha256-", StringComparison.Ordinal) && !p.Contains("unsafe", StringComparison.Ordinal));
+        Assert.Single(policy, p => p.StartsWith("style-src 'sha256-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unchanged_page_is_revalidated_by_its_etag()
+    {
+        await using var app = await TestApp.StartAsync(azurite.ConnectionString);
+        using var first = await app.Client.GetAsync("/api/dashboard");
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/dashboard");
+        again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var response = await app.Client.SendAsync(again);
+
+        Assert.Equal("no-cache", first.Headers.CacheControl?.ToString());
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+    }
+}
