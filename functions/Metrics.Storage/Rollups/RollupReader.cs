@@ -37,8 +37,8 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
             : [];
         var storedHours = window.Hours().Where(h => !dirty.Contains(h) && !wholeDays.Contains(RollupPartitions.DayOf(h))).ToList();
 
-        var result = new Dictionary<string, List<RollupSlice<TCell>>>();
-        foreach (var family in families)
+        // Families live in tables of their own: read side by side.
+        var read = await Task.WhenAll(families.Distinct().Select(async family =>
         {
             var slices = new List<RollupSlice<TCell>>();
             var distinctCounts = distinctCountsOf?.Contains(family) ?? true;
@@ -47,9 +47,9 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
                 await AddStoredAsync(slices, format, family, Grain.Hour, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
             foreach (var (hour, cells) in live)
                 slices.AddRange(cells.Where(c => c.Key.Family == family).Select(c => new RollupSlice<TCell>(hour, c.Key, c.Value)));
-            result[family] = slices;
-        }
-        return result;
+            return (family, slices);
+        })).ConfigureAwait(false);
+        return read.ToDictionary(r => r.family, r => r.slices);
     }
 
     /// <summary>
