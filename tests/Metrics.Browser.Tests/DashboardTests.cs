@@ -32,7 +32,13 @@ public sealed class DashboardTests(SharedAzurite azurite, Chromium chromium) : I
         var at = DateTimeOffset.UtcNow.AddHours(-1);
         var events = Enumerable.Range(0, 40).Select(i => RequestEvent(i, at, i < 30 ? "/orders" : "/search", i < 30 ? "ES" : "DE",
             status: i < 30 && i % 10 == 0 ? 500 : 200, user: i == 0 ? HostileUser : $"user-{i % 4}"));
-        await IngestAsync(events);
+        await IngestAsync("/api/ingest/requests", new JsonObject { ["service"] = "orders-api", ["events"] = new JsonArray([.. events]) });
+        // And 4 beacons from a customer's page: 3 views of /pricing, one click.
+        await IngestAsync("/api/ingest/usage", new JsonObject
+        {
+            ["site"] = TestApp.Site,
+            ["events"] = new JsonArray([.. Enumerable.Range(0, 4).Select(i => UsageEvent(i, at, i < 3 ? "page_view" : "button_click"))]),
+        });
         var (page, problems) = await OpenDashboardAsync();
         // Its first queries went without a key: 401s, logged as console errors once each request ends.
         await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("Sign in");
@@ -50,6 +56,10 @@ public sealed class DashboardTests(SharedAzurite azurite, Chromium chromium) : I
         Assert.Equal(["GET /orders (orders-api)", "30"], await Cells(page, "#endpoints", "GET /orders (orders-api)", 2));
         Assert.Equal(["GET /search (orders-api)", "10"], await Cells(page, "#endpoints", "GET /search (orders-api)", 2));
         // Partial: the 24 hours start before the first request this app ever stored.
+        await Assertions.Expect(page.Locator("#usage [data-measure=Events] dd")).ToHaveTextAsync("4");
+        Assert.Equal(["page_view", "3"], await Cells(page, "#event-types", "page_view", 2));
+        Assert.Equal(["button_click", "1"], await Cells(page, "#event-types", "button_click", 2));
+        Assert.Equal(["/pricing", "3"], await Cells(page, "#pages", "/pricing", 2));
         await Assertions.Expect(page.Locator("#sources li").First).ToHaveTextAsync(new Regex(@"^requests: partial, last event [\d,]+ s ago$"));
 
         await page.SelectOptionAsync("#by", "country");
@@ -99,17 +109,29 @@ public sealed class DashboardTests(SharedAzurite azurite, Chromium chromium) : I
         return [.. (await row.Locator("td").AllTextContentsAsync()).Take(count)];
     }
 
-    private async Task IngestAsync(IEnumerable<JsonNode> events)
+    /// <summary>Sent as a service (ingestion key) or as a browser on the site's page (origin and agent) would send it.</summary>
+    private async Task IngestAsync(string route, JsonObject batch)
     {
-        var batch = new JsonObject { ["service"] = "orders-api", ["events"] = new JsonArray([.. events]) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/requests")
+        using var request = new HttpRequestMessage(HttpMethod.Post, route)
         {
             Content = new StringContent(batch.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("x-metrics-key", TestApp.IngestKey);
+        request.Headers.Add("Origin", TestApp.Origin);
+        request.Headers.TryAddWithoutValidation("User-Agent", TestApp.BrowserUserAgent);
         using var response = await _app.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
+
+    private static JsonObject UsageEvent(int i, DateTimeOffset at, string type) => new()
+    {
+        ["id"] = $"beacon-{i}",
+        ["type"] = type,
+        ["timestamp"] = at.AddSeconds(i).ToString("O", CultureInfo.InvariantCulture),
+        ["page"] = "/pricing",
+        ["name"] = type == "button_click" ? "upgrade" : null,
+        ["sessionId"] = $"session-{i % 2}",
+    };
 
     private static JsonObject RequestEvent(int i, DateTimeOffset at, string endpoint, string country, int status, string user) => new()
     {
