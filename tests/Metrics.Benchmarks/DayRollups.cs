@@ -8,33 +8,34 @@ using Metrics.Storage.Rollups;
 namespace Metrics.Benchmarks;
 
 /// <summary>
-/// Day rollup rows written straight from generated events, for volumes that take Azurite hours to load and
-/// compact row by row (its per-insert cost grows with the rows a table holds). A whole-day query reads day rows
-/// only, and a day's cells computed from all its events are what compaction gets by merging its 24 hours
-/// (sketch merges are exact unions and bucket sums): <see cref="CompareAsync"/> checks that on real data.
+/// Day and week rollup rows written straight from generated events, for volumes that take Azurite hours to load and
+/// compact row by row (its per-insert cost grows with the rows a table holds). A query over whole days reads day and
+/// week rows only, and a day's or week's cells computed from all its events are what compaction gets by merging its
+/// hours and then days (sketch merges are exact unions and bucket sums): <see cref="CompareAsync"/> checks that on real data.
 /// </summary>
 internal static class DayRollups
 {
-    public static async Task<int> WriteAsync(StorageAccount storage, IEnumerable<RequestEvent> events)
+    /// <summary>Day rows, and week rows for the weeks that are over (as compaction writes them), of every request family.</summary>
+    public static async Task<int> WriteAsync(StorageAccount storage, IReadOnlyCollection<RequestEvent> events)
     {
         var store = new RollupStore(storage);
         var written = 0;
-        foreach (var day in events.GroupBy(e => RollupPartitions.DayOf(e.Timestamp)))
-        {
-            var cells = HourRollup.Of(day);
-            foreach (var family in Families.RequestFamilies)
-                written += (await store.ReplaceAsync(CellFormats.Requests, family, Grain.Day, day.Key, cells.Where(c => c.Key.Family == family))).Written;
-        }
+        foreach (var (grain, bucketOf) in new (Grain, Func<DateTimeOffset, DateTimeOffset>)[] { (Grain.Day, RollupPartitions.DayOf), (Grain.Week, RollupPartitions.WeekOf) })
+            foreach (var bucket in events.GroupBy(e => bucketOf(e.Timestamp)).Where(b => grain == Grain.Day || b.Key.AddDays(7) <= DateTimeOffset.UtcNow))
+            {
+                var cells = HourRollup.Of(bucket);
+                foreach (var family in Families.RequestFamilies)
+                    written += (await store.ReplaceAsync(CellFormats.Requests, family, grain, bucket.Key, cells.Where(c => c.Key.Family == family))).Written;
+            }
         return written;
     }
 
-    /// <summary>Every request family's day table under two prefixes, property by property: rows compared, or the first difference.</summary>
+    /// <summary>Every request family's day and week tables under two prefixes, property by property: rows compared, or the first difference.</summary>
     public static async Task<int> CompareAsync(StorageAccount compacted, StorageAccount direct)
     {
         var compared = 0;
-        foreach (var family in Families.RequestFamilies)
+        foreach (var table in Families.RequestFamilies.SelectMany(f => new[] { RollupStore.TableOf(f, Grain.Day), RollupStore.TableOf(f, Grain.Week) }))
         {
-            var table = RollupStore.TableOf(family, Grain.Day);
             var expected = await RowsAsync(compacted, table);
             var actual = await RowsAsync(direct, table);
             if (!expected.Keys.Order().SequenceEqual(actual.Keys.Order()))

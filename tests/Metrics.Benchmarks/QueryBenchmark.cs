@@ -69,7 +69,7 @@ internal static class QueryBenchmark
         {
             var family = BreakdownReport.FamilyOf(by);
             breakdowns[by] = await MeasureAsync(sets, repeats, async data =>
-                BreakdownReport.Build(by, (await new QueryData(data.Reader).RequestsAsync(ThirtyDays, Grain.Day, CancellationToken.None, family))[family],
+                BreakdownReport.Build(by, (await new QueryData(data.Reader).RequestsAsync(ThirtyDays, Grain.Week, CancellationToken.None, family))[family],
                     null, PriceList.Empty, new HashSet<string>()).Totals.Requests);
         }
         // Azurite's floor: it answers every query by scanning the whole table, so one query that matches no row
@@ -210,7 +210,7 @@ internal static class QueryBenchmark
         {
             var from = ThirtyDays.From.AddHours(random.Next(0, 700));
             var window = new QueryWindow(from, from.AddHours(random.Next(1, (int)(ThirtyDays.To - from).TotalHours + 1)));
-            var cell = Slices.Total((await data.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, Grain.Day))[Families.Service]);
+            var cell = Slices.Total((await data.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, Grain.Week))[Families.Service]);
             var exact = data.Events.Where(e => window.Contains(e.Timestamp)).Select(e => e.DurationMs).Order().ToList();
             if (exact.Count == 0) continue;
             foreach (var q in new[] { 0.50, 0.95, 0.99 })

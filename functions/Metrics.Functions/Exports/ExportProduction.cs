@@ -57,7 +57,7 @@ public sealed class ExportProduction(QueryData data, PriceStore prices, RosterSt
     {
         var by = query.By!;
         var family = BreakdownReport.FamilyOf(by);
-        var slices = (await data.RequestsAsync(Window(query), Grain.Day, cancellationToken, family))[family];
+        var slices = (await data.RequestsAsync(Window(query), Grain.Week, cancellationToken, family))[family];
         var members = by == "membership" ? await roster.GetMembersAsync(cancellationToken) : new HashSet<string>();
         var report = BreakdownReport.Build(by, slices, query.Service, await prices.GetAsync(cancellationToken), members);
         foreach (var row in report.Rows) yield return row;
@@ -65,7 +65,7 @@ public sealed class ExportProduction(QueryData data, PriceStore prices, RosterSt
 
     private async IAsyncEnumerable<FinanceRow> FinanceRowsAsync(ExportQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var slices = (await data.RequestsAsync(Window(query), Grain.Day, cancellationToken, Families.Org))[Families.Org];
+        var slices = (await data.RequestsAsync(Window(query), Grain.Week, cancellationToken, Families.Org))[Families.Org];
         foreach (var row in FinanceMonthToDate.Build(slices, await prices.GetAsync(cancellationToken))) yield return row;
     }
 

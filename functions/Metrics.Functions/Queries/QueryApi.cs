@@ -44,7 +44,7 @@ public static class QueryApi
         var anonymous = true;
         if (includeAnonymous is not null && !bool.TryParse(includeAnonymous, out anonymous))
             return ParameterProblem("includeAnonymous", includeAnonymous, ["true", "false"]);
-        var slices = await data.UsageAsync(window, Grain.Day, cancellationToken, Families.EventType, Families.Page);
+        var slices = await data.UsageAsync(window, Grain.Week, cancellationToken, Families.EventType, Families.Page);
         var report = UsageReport.Build(slices[Families.EventType], slices[Families.Page], eventType, anonymous);
         var context = await sources.DescribeAsync(window, Has(EventKinds.Usage, slices[Families.EventType].Count > 0), cancellationToken);
         return TypedResults.Ok(new UsageResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.EventTypes, report.Pages));
@@ -54,7 +54,7 @@ public static class QueryApi
         QuerySources sources, TimeProvider time, IOptions<RetentionOptions> retention, CancellationToken cancellationToken)
     {
         if (Window(request, time, retention) is not { } window) return RangeProblem(request, time, retention);
-        var slices = (await data.UsageAsync(window, Grain.Day, cancellationToken, Families.EventType))[Families.EventType];
+        var slices = (await data.UsageAsync(window, Grain.Week, cancellationToken, Families.EventType))[Families.EventType];
         var context = await sources.DescribeAsync(window, Has(EventKinds.Usage, slices.Count > 0), cancellationToken);
         return TypedResults.Ok(new CountResponse(context.Range, context.Sources, context.Freshness, Slices.Total(slices).Events));
     }
@@ -88,7 +88,7 @@ public static class QueryApi
         if (!BreakdownReport.Dimensions.Contains(by)) return ParameterProblem("by", by, BreakdownReport.Dimensions);
         if (format is not ("json" or "csv")) return ParameterProblem("format", format, ["json", "csv"]);
         var family = BreakdownReport.FamilyOf(by);
-        var slices = (await data.RequestsAsync(window, Grain.Day, cancellationToken, family))[family];
+        var slices = (await data.RequestsAsync(window, Grain.Week, cancellationToken, family))[family];
         var members = by == "membership" ? await roster.GetMembersAsync(cancellationToken) : new HashSet<string>();
         var report = BreakdownReport.Build(by, slices, service, await prices.GetAsync(cancellationToken), members);
         if (format == "csv")
@@ -109,7 +109,7 @@ public static class QueryApi
         metric ??= "requests";
         if (!ServiceValue.Metrics.Contains(metric)) return ParameterProblem("metric", metric, ServiceValue.Metrics);
         string[] families = metric == "countries" ? [Families.Service, Families.Country] : [Families.Service];
-        var slices = await data.RequestsAsync(window, Grain.Day, cancellationToken, families);
+        var slices = await data.RequestsAsync(window, Grain.Week, cancellationToken, families);
         bool Selected(RollupSlice<RequestCell> s) => service is null || s.Key.Value(0) == service;
         var serviceSlices = slices[Families.Service].Where(Selected).ToList();
         var countrySlices = metric == "countries" ? slices[Families.Country].Where(Selected).ToList() : [];

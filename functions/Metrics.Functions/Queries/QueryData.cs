@@ -21,7 +21,7 @@ public sealed class QueryData(RollupReader reader)
     {
         var summaryFamily = endpoint is null ? Families.Service : Families.Endpoint;
         string[] families = endpoint is null ? [Families.Endpoint, Families.Service] : [Families.Endpoint];
-        var slices = await reader.ReadAsync(CellFormats.Requests, families, window, Grain.Day,
+        var slices = await reader.ReadAsync(CellFormats.Requests, families, window, Grain.Week,
             distinctCountsOf: [summaryFamily], cancellationToken: cancellationToken);
         var endpoints = slices[Families.Endpoint];
         return (PerformanceReport.Build(endpoints, slices[summaryFamily], service, endpoint), endpoints.Count > 0);

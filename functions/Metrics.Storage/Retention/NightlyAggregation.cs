@@ -114,11 +114,14 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
             {
                 var hours = await account.TableAsync(RollupStore.TableOf(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
                 var days = await account.TableAsync(RollupStore.TableOf(family, Grain.Day), cancellationToken).ConfigureAwait(false);
+                var weeks = await account.TableAsync(RollupStore.TableOf(family, Grain.Week), cancellationToken).ConfigureAwait(false);
                 deleted += await PartitionSweeper.DeleteRangeAsync(hours, RollupPartitions.Prefix(kind, family, Grain.Hour),
                     RollupPartitions.Key(kind, family, Grain.Hour, cutoff), cancellationToken).ConfigureAwait(false);
-                // A day row goes with its last hour: keep the day the cutoff falls in.
+                // A day or week row goes with its last hour: keep the day and the week the cutoff falls in.
                 deleted += await PartitionSweeper.DeleteRangeAsync(days, RollupPartitions.Prefix(kind, family, Grain.Day),
                     RollupPartitions.Key(kind, family, Grain.Day, RollupPartitions.DayOf(cutoff)), cancellationToken).ConfigureAwait(false);
+                deleted += await PartitionSweeper.DeleteRangeAsync(weeks, RollupPartitions.Prefix(kind, family, Grain.Week),
+                    RollupPartitions.Key(kind, family, Grain.Week, RollupPartitions.WeekOf(cutoff)), cancellationToken).ConfigureAwait(false);
             }
             await finalizedHours.ForgetBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
         }

@@ -15,7 +15,8 @@ public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, lo
 
 /// <summary>
 /// Recomputes rollups from raw rows: each dirty hour's rows of every family, then the day rows of the
-/// days those hours are in (merged from the day's hour rows), and only then clears the markers. Never
+/// days those hours are in (merged from the day's hour rows), then the rows of those days' weeks that are over
+/// (merged from their day rows), and only then clears the markers. Never
 /// increments, so a crash or a second run at any point leaves the same, exact result.
 /// </summary>
 public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours, TimeProvider time,
@@ -66,15 +67,29 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         var days = hours.Select(RollupPartitions.DayOf).Distinct().ToList();
         foreach (var day in days)
         {
-            var hourRows = new List<KeyValuePair<RollupKey, TCell>>();
-            foreach (var family in Families.Of(format.Kind))
-                await foreach (var row in rollups.ReadAsync(format, family, Grain.Hour, day, day.AddHours(23), cancellationToken: cancellationToken).ConfigureAwait(false))
-                    hourRows.Add(new(row.Key, row.Cell));
-            var (w, d) = await WriteFamiliesAsync(format, Grain.Day, day, HourRollup.Merge(hourRows, format.Merge), cancellationToken).ConfigureAwait(false);
+            var (w, d) = await MergeAsync(format, Grain.Hour, day, day.AddHours(23), Grain.Day, cancellationToken).ConfigureAwait(false);
+            written += w;
+            deleted += d;
+        }
+        // A week is rolled up once it is over; a query over a week still in progress reads its days.
+        foreach (var week in days.Select(RollupPartitions.WeekOf).Distinct().Where(w => w.AddDays(7) <= time.GetUtcNow()))
+        {
+            var (w, d) = await MergeAsync(format, Grain.Day, week, week.AddDays(6), Grain.Week, cancellationToken).ConfigureAwait(false);
             written += w;
             deleted += d;
         }
         return new CompactionSummary(hours.Count, days.Count, rawRows, written, deleted, 0);
+    }
+
+    /// <summary>Rewrites the <paramref name="into"/> rows starting at <paramref name="first"/> by merging the finer rows from first to last.</summary>
+    private async Task<(int Written, int Deleted)> MergeAsync<TCell>(CellFormat<TCell> format, Grain from, DateTimeOffset first, DateTimeOffset last,
+        Grain into, CancellationToken cancellationToken) where TCell : new()
+    {
+        var rows = new List<KeyValuePair<RollupKey, TCell>>();
+        foreach (var family in Families.Of(format.Kind))
+            await foreach (var row in rollups.ReadAsync(format, family, from, first, last, cancellationToken: cancellationToken).ConfigureAwait(false))
+                rows.Add(new(row.Key, row.Cell));
+        return await WriteFamiliesAsync(format, into, first, HourRollup.Merge(rows, format.Merge), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(int Written, int Deleted)> WriteFamiliesAsync<TCell>(CellFormat<TCell> format, Grain grain, DateTimeOffset start,

@@ -2,19 +2,23 @@ using System.Globalization;
 
 namespace Metrics.Storage.Rollups;
 
-/// <summary>How long a rollup row's time bucket is.</summary>
-public enum Grain { Hour, Day }
+/// <summary>
+/// How long a rollup row's time bucket is. As a read's grain: the coarsest bucket the answer may be built from
+/// (Week for answers over the whole range, Day for daily series, Hour for hourly ones).
+/// </summary>
+public enum Grain { Hour, Day, Week }
 
 /// <summary>
-/// Rollup partitions: <c>{kind}-{family}-h{yyyyMMddHH}</c> for hours and <c>{kind}-{family}-d{yyyyMMdd}</c>
-/// for days. Keys sort by time, so a range of hours or days is one contiguous PartitionKey range scan.
+/// Rollup partitions: <c>{kind}-{family}-h{yyyyMMddHH}</c> for hours, <c>{kind}-{family}-d{yyyyMMdd}</c> for days and
+/// <c>{kind}-{family}-w{yyyyMMdd}</c> for weeks (Monday to Monday, UTC). Keys sort by time, so a range of hours or
+/// days is one contiguous PartitionKey range scan.
 /// </summary>
 public static class RollupPartitions
 {
     public static string Key(string kind, string family, Grain grain, DateTimeOffset start) =>
         $"{Prefix(kind, family, grain)}{start.UtcDateTime.ToString(grain == Grain.Hour ? "yyyyMMddHH" : "yyyyMMdd", CultureInfo.InvariantCulture)}";
 
-    public static string Prefix(string kind, string family, Grain grain) => $"{kind}-{family}-{(grain == Grain.Hour ? 'h' : 'd')}";
+    public static string Prefix(string kind, string family, Grain grain) => $"{kind}-{family}-{grain switch { Grain.Hour => 'h', Grain.Day => 'd', _ => 'w' }}";
 
     public static DateTimeOffset StartOf(string partitionKey)
     {
@@ -26,4 +30,11 @@ public static class RollupPartitions
     }
 
     public static DateTimeOffset DayOf(DateTimeOffset at) => new(at.UtcDateTime.Date, TimeSpan.Zero);
+
+    /// <summary>The Monday 00:00 UTC that starts the week of <paramref name="at"/>.</summary>
+    public static DateTimeOffset WeekOf(DateTimeOffset at)
+    {
+        var day = DayOf(at);
+        return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+    }
 }

@@ -16,7 +16,8 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
     private const int ParallelDays = 8;
 
     /// <summary>Slices of each of <paramref name="families"/> covering the window.</summary>
-    /// <param name="grain">Day lets whole clean days come from day rows; Hour keeps hourly resolution.</param>
+    /// <param name="grain">Week lets whole clean weeks come from week rows and whole clean days from day rows (for answers
+    /// over the whole window); Day keeps daily resolution; Hour keeps hourly resolution.</param>
     /// <param name="distinctCountsOf">The families whose user and visitor sketches the answer needs (null: all). The
     /// others' sketches, most of a busy row's bytes, are not read, and their slices' counts of users are not to be used.</param>
     public async Task<IReadOnlyDictionary<string, List<RollupSlice<TCell>>>> ReadAsync<TCell>(CellFormat<TCell> format,
@@ -31,9 +32,13 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
         if (dirty.Count > 0) dirty.ExceptWith(await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false));
         var live = await RecomputeLiveAsync(format, dirty, cancellationToken).ConfigureAwait(false);
 
-        var wholeDays = grain == Grain.Day
+        var wholeDays = grain >= Grain.Day
             ? window.Buckets(Interval.Day).Where(day => day >= window.From && day.AddDays(1) <= window.To
                 && !Enumerable.Range(0, 24).Any(h => dirty.Contains(day.AddHours(h)))).ToHashSet()
+            : [];
+        var wholeWeeks = grain == Grain.Week
+            ? wholeDays.Select(RollupPartitions.WeekOf).Distinct().Where(week => Enumerable.Range(0, 7).All(d => wholeDays.Contains(week.AddDays(d))))
+                .Order().ToList()
             : [];
         var storedHours = window.Hours().Where(h => !dirty.Contains(h) && !wholeDays.Contains(RollupPartitions.DayOf(h))).ToList();
 
@@ -42,7 +47,11 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
         {
             var slices = new List<RollupSlice<TCell>>();
             var distinctCounts = distinctCountsOf?.Contains(family) ?? true;
-            slices.AddRange(await ReadDaysAsync(format, family, [.. wholeDays.Order()], distinctCounts, cancellationToken).ConfigureAwait(false));
+            var weeks = await ReadWeeksAsync(format, family, wholeWeeks, distinctCounts, cancellationToken).ConfigureAwait(false);
+            slices.AddRange(weeks.SelectMany(w => w.Slices));
+            var covered = weeks.Select(w => w.Week).ToHashSet();
+            slices.AddRange(await ReadDaysAsync(format, family, [.. wholeDays.Where(d => !covered.Contains(RollupPartitions.WeekOf(d))).Order()],
+                distinctCounts, cancellationToken).ConfigureAwait(false));
             foreach (var (first, last) in Runs(storedHours, TimeSpan.FromHours(1)))
                 await AddStoredAsync(slices, format, family, Grain.Hour, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
             foreach (var (hour, cells) in live)
@@ -69,6 +78,20 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
                 perDay[i].Add(new RollupSlice<TCell>(days[i], row.Key, row.Cell));
         }).ConfigureAwait(false);
         return perDay.SelectMany(day => day);
+    }
+
+    /// <summary>
+    /// The weeks that have complete week rows, as slices starting on their Mondays. A week without them (not over
+    /// when it was last compacted, or being rewritten) is left out, and the caller reads its days instead.
+    /// </summary>
+    private async Task<List<(DateTimeOffset Week, List<RollupSlice<TCell>> Slices)>> ReadWeeksAsync<TCell>(CellFormat<TCell> format, string family,
+        List<DateTimeOffset> weeks, bool distinctCounts, CancellationToken cancellationToken) where TCell : new()
+    {
+        var perWeek = new List<RollupSlice<TCell>>?[weeks.Count];
+        await Parallel.ForAsync(0, weeks.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelDays, CancellationToken = cancellationToken }, async (i, token) =>
+            perWeek[i] = (await store.ReadWeekAsync(format, family, weeks[i], distinctCounts, token).ConfigureAwait(false))?
+                .Select(row => new RollupSlice<TCell>(weeks[i], row.Key, row.Cell)).ToList()).ConfigureAwait(false);
+        return [.. weeks.Select((week, i) => (week, perWeek[i])).Where(w => w.Item2 is not null).Select(w => (w.week, w.Item2!))];
     }
 
     private async Task AddStoredAsync<TCell>(List<RollupSlice<TCell>> slices, CellFormat<TCell> format, string family, Grain grain,

@@ -14,15 +14,22 @@ public sealed record RollupRow<TCell>(string PartitionKey, RollupKey Key, TCell 
 /// </summary>
 public sealed class RollupStore(StorageAccount account)
 {
-    public static string TableOf(string family, Grain grain) => $"Rollups{Families.NameOf(family)}{(grain == Grain.Hour ? "Hours" : "Days")}";
+    /// <summary>
+    /// The RowKey of the row that a week partition gets last, once all its rows are written. Without it the
+    /// partition may be half written (a run stopped midway), and readers take the week's days instead.
+    /// </summary>
+    public const string WeekComplete = "~complete";
+
+    public static string TableOf(string family, Grain grain) => $"Rollups{Families.NameOf(family)}{grain}s";
 
     /// <summary>Every rollup table, requests' families first.</summary>
     public static IEnumerable<string> Tables =>
-        Families.RequestFamilies.Concat(Families.UsageFamilies).SelectMany(f => new[] { TableOf(f, Grain.Hour), TableOf(f, Grain.Day) });
+        Families.RequestFamilies.Concat(Families.UsageFamilies).SelectMany(f => Enum.GetValues<Grain>().Select(g => TableOf(f, g)));
 
     /// <summary>
-    /// Makes the family's partition for the hour or day at <paramref name="start"/> hold exactly <paramref name="cells"/>:
-    /// upserts them and deletes rows that are no longer produced. Returns rows written and deleted.
+    /// Makes the family's partition for the hour, day or week at <paramref name="start"/> hold exactly <paramref name="cells"/>:
+    /// upserts them and deletes rows that are no longer produced (a week's then gets its <see cref="WeekComplete"/> row).
+    /// Returns rows written and deleted.
     /// </summary>
     public async Task<(int Written, int Deleted)> ReplaceAsync<TCell>(CellFormat<TCell> format, string family, Grain grain, DateTimeOffset start,
         IEnumerable<KeyValuePair<RollupKey, TCell>> cells, CancellationToken cancellationToken = default) where TCell : new()
@@ -34,13 +41,34 @@ public sealed class RollupStore(StorageAccount account)
         var stale = new List<TableEntity>();
         await foreach (var existing in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), select: ["PartitionKey", "RowKey"],
                            cancellationToken: cancellationToken).ConfigureAwait(false))
-            if (!keep.Contains(existing.RowKey)) stale.Add(existing);
+            if (!keep.Contains(existing.RowKey) && existing.RowKey != WeekComplete) stale.Add(existing);
 
+        // A week is marked complete only once all its rows are in place: unmark it before changing any.
+        if (grain == Grain.Week) await table.DeleteEntityAsync(partitionKey, WeekComplete, cancellationToken: cancellationToken).ConfigureAwait(false);
         var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r))
             .Concat(stale.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r)));
         foreach (var transaction in actions.Chunk(Raw.RawEventStore.MaxTransactionSize))
             await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+        if (grain == Grain.Week)
+            await table.UpsertEntityAsync(new TableEntity(partitionKey, WeekComplete), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         return (rows.Count, stale.Count);
+    }
+
+    /// <summary>A week's rows, or null when the week has none complete (never computed, or being rewritten).</summary>
+    public async Task<List<RollupRow<TCell>>?> ReadWeekAsync<TCell>(CellFormat<TCell> format, string family, DateTimeOffset week, bool distinctCounts,
+        CancellationToken cancellationToken = default) where TCell : new()
+    {
+        var select = distinctCounts ? null : RollupEntities.ColumnsWithoutDistinctCounts(family);
+        var table = await account.TableAsync(TableOf(family, Grain.Week), cancellationToken).ConfigureAwait(false);
+        var rows = new List<RollupRow<TCell>>();
+        var complete = false;
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RollupPartitions.Key(format.Kind, family, Grain.Week, week)}"),
+                           select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == WeekComplete) complete = true;
+            else rows.Add(new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row)));
+        }
+        return complete ? rows : null;
     }
 
     /// <summary>Every row of the family's hours or days from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
@@ -56,7 +84,7 @@ public sealed class RollupStore(StorageAccount account)
             ? TableClient.CreateQueryFilter($"PartitionKey eq {from}")
             : TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey le {to}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
-            yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
+            if (row.RowKey != WeekComplete) yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
     }
 
     /// <summary>The start of the family's first hour with rollups, if any.</summary>
