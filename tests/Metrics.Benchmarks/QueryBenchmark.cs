@@ -55,12 +55,12 @@ internal static class QueryBenchmark
         var sets = new List<Loaded> { await LoadAsync(azurite.ConnectionString, small, throughRaw: true) };
         Console.WriteLine($"loaded {small:N0} events in {sets[0].LoadSeconds:F1} s, compacted 720 hours in {sets[0].CompactSeconds:F1} s");
         var check = await LoadAsync(azurite.ConnectionString, small, throughRaw: false, prefix: "direct");
-        Console.WriteLine($"day rollups of the same {small:N0} events written directly: equal to compaction's in all " +
+        Console.WriteLine($"day and week rollups of the same {small:N0} events written directly: equal to compaction's in all " +
             $"{await DayRollups.CompareAsync(sets[0].Storage, check.Storage):N0} rows");
         sets.Add(await LoadAsync(azurite.ConnectionString, large, rawLarge));
         Console.WriteLine(rawLarge
             ? $"loaded {large:N0} events in {sets[1].LoadSeconds:F1} s, compacted 720 hours in {sets[1].CompactSeconds:F1} s"
-            : $"wrote the day rollups of {large:N0} events directly in {sets[1].LoadSeconds:F1} s ({sets[1].RollupRows:N0} rows)");
+            : $"wrote the day and week rollups of {large:N0} events directly in {sets[1].LoadSeconds:F1} s ({sets[1].RollupRows:N0} rows)");
         // Both volumes are measured in alternation, so a burst of outside load on this shared machine hits both alike.
         var summaries = await MeasureAsync(sets, repeats, async data =>
             (await new QueryData(data.Reader).PerformanceAsync(ThirtyDays, null, null, CancellationToken.None)).Report.Summary.Requests);
