@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Metrics.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace Metrics.Functions.Operations;
 
@@ -23,24 +23,22 @@ public static partial class DashboardApi
                 response.Headers.XContentTypeOptions = "nosniff";
                 // Revalidated each time (cheap, by ETag), so a deployment's page is seen at once.
                 response.Headers.CacheControl = "no-cache";
-                return TypedResults.Bytes(loaded.Content, "text/html; charset=utf-8", entityTag: loaded.ETag);
+                return TypedResults.Bytes(loaded.File.Content, "text/html; charset=utf-8", entityTag: loaded.File.ETag);
             })
             .WithTags("Operations").WithName("Dashboard").WithSummary("The admin dashboard page");
         return app;
     }
 
     /// <summary>The page's bytes and the policy that lets exactly its own inline script and style run.</summary>
-    private sealed record DashboardPage(byte[] Content, string ContentSecurityPolicy, EntityTagHeaderValue ETag)
+    private sealed record DashboardPage(StaticContent File, string ContentSecurityPolicy)
     {
         public static DashboardPage? Load(string path)
         {
-            if (!File.Exists(path)) return null;
-            var content = File.ReadAllBytes(path);
-            var html = Encoding.UTF8.GetString(content);
+            if (StaticContent.Load(path) is not { } file) return null;
+            var html = Encoding.UTF8.GetString(file.Content);
             var policy = "default-src 'none'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; " +
                 $"script-src {Hashes(ScriptBlock(), html)}; style-src {Hashes(StyleBlock(), html)}";
-            var etag = Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 12));
-            return new DashboardPage(content, policy, new EntityTagHeaderValue($"\"{etag}\""));
+            return new DashboardPage(file, policy);
         }
 
         /// <summary>CSP source expressions for the blocks' text, hashed as the browser hashes it (UTF-8, exactly as written).</summary>

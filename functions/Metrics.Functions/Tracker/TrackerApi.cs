@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
+using Metrics.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace Metrics.Functions.Tracker;
 
@@ -15,7 +14,7 @@ public static class TrackerApi
     public static IEndpointRouteBuilder MapTrackerApi(this IEndpointRouteBuilder app)
     {
         // Read once, on first use: the script only changes with a deployment.
-        var script = new Lazy<TrackerScript?>(() => TrackerScript.Load(Path.Combine(AppContext.BaseDirectory, "tracker", "metrics.js")));
+        var script = new Lazy<StaticContent?>(() => StaticContent.Load(Path.Combine(AppContext.BaseDirectory, "tracker", "metrics.js")));
         app.MapGet("/api/tracker.js", Results<FileContentHttpResult, NotFound> (HttpResponse response) =>
             {
                 if (script.Value is not { } loaded) return TypedResults.NotFound();
@@ -27,16 +26,5 @@ public static class TrackerApi
             })
             .WithTags("Tracker").WithName("TrackerScript").WithSummary("The browser beacon script sites include");
         return app;
-    }
-
-    private sealed record TrackerScript(byte[] Content, EntityTagHeaderValue ETag)
-    {
-        public static TrackerScript? Load(string path)
-        {
-            if (!File.Exists(path)) return null;
-            var content = File.ReadAllBytes(path);
-            var hash = Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 12));
-            return new TrackerScript(content, new EntityTagHeaderValue($"\"{hash}\""));
-        }
     }
 }

@@ -5,15 +5,15 @@ using Metrics.Storage.Raw;
 namespace Metrics.Storage.Rollups;
 
 /// <summary>
-/// Reads what a query needs: stored rollups for clean hours (whole days from day rows, the ragged edges
-/// from hour rows), plus a live recompute from raw rows of the hours still marked dirty, so an event is
+/// Reads what a query needs: stored rollups for clean hours (whole weeks from week rows where the answer
+/// allows, whole days from day rows, the ragged edges from hour rows), plus a live recompute from raw rows of the hours still marked dirty, so an event is
 /// visible as soon as its batch is acknowledged. Storage requests grow with hours and dimension values,
 /// never with events (dirty hours aside, which compaction keeps to the last minute or so).
 /// </summary>
 public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours)
 {
-    /// <summary>Day partitions read at once; a 90-day query is then a dozen rounds of requests, not 90 pages in a row.</summary>
-    private const int ParallelDays = 8;
+    /// <summary>Week or day partitions read at once, per family.</summary>
+    private const int ParallelPartitions = 8;
 
     /// <summary>Slices of each of <paramref name="families"/> covering the window.</summary>
     /// <param name="grain">Week lets whole clean weeks come from week rows and whole clean days from day rows (for answers
@@ -47,11 +47,15 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
         {
             var slices = new List<RollupSlice<TCell>>();
             var distinctCounts = distinctCountsOf?.Contains(family) ?? true;
-            var weeks = await ReadWeeksAsync(format, family, wholeWeeks, distinctCounts, cancellationToken).ConfigureAwait(false);
-            slices.AddRange(weeks.SelectMany(w => w.Slices));
-            var covered = weeks.Select(w => w.Week).ToHashSet();
-            slices.AddRange(await ReadDaysAsync(format, family, [.. wholeDays.Where(d => !covered.Contains(RollupPartitions.WeekOf(d))).Order()],
-                distinctCounts, cancellationToken).ConfigureAwait(false));
+            // A week without complete week rows (not compacted since it ended, or being rewritten) is read from its days.
+            var weekRows = await EachPartitionAsync(wholeWeeks, (week, token) => store.ReadWeekAsync(format, family, week, distinctCounts, token),
+                cancellationToken).ConfigureAwait(false);
+            var completeWeeks = wholeWeeks.Where((_, i) => weekRows[i] is not null).ToHashSet();
+            slices.AddRange(wholeWeeks.SelectMany((week, i) => weekRows[i]?.Select(row => new RollupSlice<TCell>(week, row.Key, row.Cell)) ?? []));
+            var days = wholeDays.Where(day => !completeWeeks.Contains(RollupPartitions.WeekOf(day))).Order().ToList();
+            var dayRows = await EachPartitionAsync(days, (day, token) => store.ReadAsync(format, family, Grain.Day, day, day, distinctCounts, token).ToListAsync(token).AsTask(),
+                cancellationToken).ConfigureAwait(false);
+            slices.AddRange(days.SelectMany((day, i) => dayRows[i].Select(row => new RollupSlice<TCell>(day, row.Key, row.Cell))));
             foreach (var (first, last) in Runs(storedHours, TimeSpan.FromHours(1)))
                 await AddStoredAsync(slices, format, family, Grain.Hour, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
             foreach (var (hour, cells) in live)
@@ -62,36 +66,18 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
     }
 
     /// <summary>
-    /// Day rows, one query per day partition, several at once. A range scan over the days would page by 1,000 rows
-    /// (and, on Table storage, wherever the service splits partitions), so its requests would depend on how many
-    /// tuples the days hold; per day they are one each, whatever the volume, and run side by side, not one page
-    /// after another. Slices come back in day order, so sums add up in the same order every time.
+    /// One query per week or day partition, several at once. A range scan over them would page by 1,000 rows (and,
+    /// on Table storage, wherever the service splits partitions), so its requests would depend on how many tuples
+    /// the partitions hold; this way they are one each, whatever the volume, and run side by side, not one page
+    /// after another. Results come back in the order of <paramref name="starts"/>, so sums add up the same way every time.
     /// </summary>
-    private async Task<IEnumerable<RollupSlice<TCell>>> ReadDaysAsync<TCell>(CellFormat<TCell> format, string family, IReadOnlyList<DateTimeOffset> days,
-        bool distinctCounts, CancellationToken cancellationToken) where TCell : new()
+    private static async Task<T[]> EachPartitionAsync<T>(List<DateTimeOffset> starts, Func<DateTimeOffset, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
     {
-        var perDay = new List<RollupSlice<TCell>>[days.Count];
-        await Parallel.ForAsync(0, days.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelDays, CancellationToken = cancellationToken }, async (i, token) =>
-        {
-            perDay[i] = [];
-            await foreach (var row in store.ReadAsync(format, family, Grain.Day, days[i], days[i], distinctCounts, token).ConfigureAwait(false))
-                perDay[i].Add(new RollupSlice<TCell>(days[i], row.Key, row.Cell));
-        }).ConfigureAwait(false);
-        return perDay.SelectMany(day => day);
-    }
-
-    /// <summary>
-    /// The weeks that have complete week rows, as slices starting on their Mondays. A week without them (not over
-    /// when it was last compacted, or being rewritten) is left out, and the caller reads its days instead.
-    /// </summary>
-    private async Task<List<(DateTimeOffset Week, List<RollupSlice<TCell>> Slices)>> ReadWeeksAsync<TCell>(CellFormat<TCell> format, string family,
-        List<DateTimeOffset> weeks, bool distinctCounts, CancellationToken cancellationToken) where TCell : new()
-    {
-        var perWeek = new List<RollupSlice<TCell>>?[weeks.Count];
-        await Parallel.ForAsync(0, weeks.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelDays, CancellationToken = cancellationToken }, async (i, token) =>
-            perWeek[i] = (await store.ReadWeekAsync(format, family, weeks[i], distinctCounts, token).ConfigureAwait(false))?
-                .Select(row => new RollupSlice<TCell>(weeks[i], row.Key, row.Cell)).ToList()).ConfigureAwait(false);
-        return [.. weeks.Select((week, i) => (week, perWeek[i])).Where(w => w.Item2 is not null).Select(w => (w.week, w.Item2!))];
+        var results = new T[starts.Count];
+        await Parallel.ForAsync(0, starts.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelPartitions, CancellationToken = cancellationToken },
+            async (i, token) => results[i] = await read(starts[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        return results;
     }
 
     private async Task AddStoredAsync<TCell>(List<RollupSlice<TCell>> slices, CellFormat<TCell> format, string family, Grain grain,

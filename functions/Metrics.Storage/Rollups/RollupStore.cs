@@ -58,12 +58,9 @@ public sealed class RollupStore(StorageAccount account)
     public async Task<List<RollupRow<TCell>>?> ReadWeekAsync<TCell>(CellFormat<TCell> format, string family, DateTimeOffset week, bool distinctCounts,
         CancellationToken cancellationToken = default) where TCell : new()
     {
-        var select = distinctCounts ? null : RollupEntities.ColumnsWithoutDistinctCounts(family);
-        var table = await account.TableAsync(TableOf(family, Grain.Week), cancellationToken).ConfigureAwait(false);
         var rows = new List<RollupRow<TCell>>();
         var complete = false;
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {RollupPartitions.Key(format.Kind, family, Grain.Week, week)}"),
-                           select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in EntitiesAsync(format.Kind, family, Grain.Week, week, week, distinctCounts, cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey == WeekComplete) complete = true;
             else rows.Add(new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row)));
@@ -71,20 +68,28 @@ public sealed class RollupStore(StorageAccount account)
         return complete ? rows : null;
     }
 
-    /// <summary>Every row of the family's hours or days from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
+    /// <summary>Every row of the family's hours, days or weeks from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
     /// <param name="distinctCounts">False leaves the user and visitor sketches unread: the cells' counts of them are then 0.</param>
     public async IAsyncEnumerable<RollupRow<TCell>> ReadAsync<TCell>(CellFormat<TCell> format, string family, Grain grain,
         DateTimeOffset first, DateTimeOffset last, bool distinctCounts = true,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default) where TCell : new()
     {
+        await foreach (var row in EntitiesAsync(format.Kind, family, grain, first, last, distinctCounts, cancellationToken).ConfigureAwait(false))
+            if (row.RowKey != WeekComplete) yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
+    }
+
+    private async IAsyncEnumerable<TableEntity> EntitiesAsync(string kind, string family, Grain grain,
+        DateTimeOffset first, DateTimeOffset last, bool distinctCounts,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var select = distinctCounts ? null : RollupEntities.ColumnsWithoutDistinctCounts(family);
         var table = await account.TableAsync(TableOf(family, grain), cancellationToken).ConfigureAwait(false);
-        var (from, to) = (RollupPartitions.Key(format.Kind, family, grain, first), RollupPartitions.Key(format.Kind, family, grain, last));
+        var (from, to) = (RollupPartitions.Key(kind, family, grain, first), RollupPartitions.Key(kind, family, grain, last));
         var filter = from == to
             ? TableClient.CreateQueryFilter($"PartitionKey eq {from}")
             : TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey le {to}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
-            if (row.RowKey != WeekComplete) yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
+            yield return row;
     }
 
     /// <summary>The start of the family's first hour with rollups, if any.</summary>
