@@ -139,7 +139,7 @@ internal static class QueryBenchmark
     {
         var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = prefix + volume });
         var dirty = new DirtyHours(storage);
-        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), Options.Create(new StorageOptions()));
+        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), new FinalizedHours(storage), Options.Create(new StorageOptions()));
         var random = new Random(volume);
         var events = Enumerable.Range(0, volume).Select(i => Traffic.Event(random, i, ThirtyDays.From.AddSeconds(random.NextDouble() * 30 * 86400))).ToList();
         var raw = new RawEventReader(storage);
@@ -226,7 +226,7 @@ internal static class QueryBenchmark
     {
         var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = "busy" });
         var dirty = new DirtyHours(storage);
-        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), Options.Create(new StorageOptions()));
+        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), new FinalizedHours(storage), Options.Create(new StorageOptions()));
         var hour = End.AddHours(-1);
         var random = new Random(3);
         var rows = Enumerable.Range(0, events).Select(i => Traffic.Event(random, i, hour.AddSeconds(random.NextDouble() * 3600))).ToList();

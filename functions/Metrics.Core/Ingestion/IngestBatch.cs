@@ -10,9 +10,9 @@ public sealed record Rejection(int Index, string Reason);
 /// and rejected with a reason. Nothing is dropped silently.
 /// </summary>
 public sealed record IngestBatch<T>(IReadOnlyList<T> Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected)
-    where T : class
+    where T : class, IIngestedEvent
 {
-    public static IngestBatch<T> Read(JsonElement events, Func<JsonElement, EventRead<T>> read, Func<T, string> id)
+    public static IngestBatch<T> Read(JsonElement events, Func<JsonElement, EventRead<T>> read)
     {
         var accepted = new List<T>(events.GetArrayLength());
         var rejected = new List<Rejection>();
@@ -24,7 +24,7 @@ public sealed record IngestBatch<T>(IReadOnlyList<T> Accepted, int Duplicates, I
             var result = read(element);
             if (result.Event is { } accept)
             {
-                if (seen.Add(id(accept))) accepted.Add(accept);
+                if (seen.Add(accept.Id)) accepted.Add(accept);
                 else duplicates++;
             }
             else rejected.Add(new Rejection(index, result.Reason!));

@@ -21,7 +21,7 @@ public sealed record RequestEvent(
     string? Model,
     long Units,
     double CpuMs,
-    double GpuMs)
+    double GpuMs) : IIngestedEvent
 {
     public bool IsError => Status >= 400;
 }

@@ -15,7 +15,7 @@ public sealed record UsageEvent(
     string VisitorId,
     string? SessionId,
     string? Country,
-    string? Properties)
+    string? Properties) : IIngestedEvent
 {
     public bool IsAnonymous => UserId is null;
 }

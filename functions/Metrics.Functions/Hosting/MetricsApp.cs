@@ -69,6 +69,7 @@ public static class MetricsApp
         services.AddHostedService<DevelopmentStorage>();
 
         services.AddSingleton<IngestKeys>();
+        services.AddSingleton<BatchAcceptance>();
         services.AddSingleton<BeaconSites>();
         services.AddSingleton<IngestCounters>();
         services.AddSingleton<FunctionLatency>();

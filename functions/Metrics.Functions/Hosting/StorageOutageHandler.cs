@@ -1,4 +1,6 @@
 using Metrics.Storage;
+using Metrics.Storage.Raw;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Metrics.Functions.Hosting;
@@ -13,14 +15,29 @@ internal sealed partial class StorageOutageHandler(ILogger<StorageOutageHandler>
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!StorageFault.IsUnavailable(exception)) return false;
-        LogStorageUnavailable(logger, context.Request.Path, exception);
+        ProblemHttpResult problem;
+        if (exception is FinalisedWhileStoringException finalised)
+        {
+            LogFinalisedWhileStoring(logger, context.Request.Path, finalised.Events, finalised.Boundary);
+            problem = Problems.Of(StatusCodes.Status503ServiceUnavailable, "hours-being-finalised", "Hours of this batch were finalised while it was stored",
+                $"{finalised.Events} events fall before {finalised.Boundary:O}: the nightly run began finalising those hours while this batch " +
+                $"was being stored, and may not count them. Nothing of this batch is acknowledged. Send it again after {RetryAfterSeconds} " +
+                "seconds: those events will be rejected with a reason, and event ids make the retry safe for the others.");
+        }
+        else if (StorageFault.IsUnavailable(exception))
+        {
+            LogStorageUnavailable(logger, context.Request.Path, exception);
+            problem = Problems.Of(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage is unavailable",
+                $"Nothing was stored from this request. Send it again after {RetryAfterSeconds} seconds; event ids make the retry safe.");
+        }
+        else return false;
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var problem = Problems.Of(StatusCodes.Status503ServiceUnavailable, "storage-unavailable", "Storage is unavailable",
-            $"Nothing was stored from this request. Send it again after {RetryAfterSeconds} seconds; event ids make the retry safe.");
         await problem.ExecuteAsync(context).ConfigureAwait(false);
         return true;
     }
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "{Events} events served at {Path} fell before the finalisation boundary {Boundary} once stored")]
+    private static partial void LogFinalisedWhileStoring(ILogger logger, PathString path, int events, DateTimeOffset boundary);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Storage unavailable while serving {Path}")]
     private static partial void LogStorageUnavailable(ILogger logger, PathString path, Exception exception);

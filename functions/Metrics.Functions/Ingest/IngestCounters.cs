@@ -11,7 +11,7 @@ public sealed class IngestCounters
 {
     private readonly ConcurrentDictionary<(string Kind, string Outcome, string Reason), long> _counts = new();
 
-    public void Count<T>(string kind, IngestBatch<T> batch) where T : class
+    public void Count<T>(string kind, IngestBatch<T> batch) where T : class, IIngestedEvent
     {
         Add(kind, "accepted", "", batch.Accepted.Count);
         Add(kind, "duplicate", "", batch.Duplicates);

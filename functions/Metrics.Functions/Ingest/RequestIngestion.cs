@@ -13,8 +13,8 @@ internal static class RequestIngestion
     public const string KeyHeader = "x-metrics-key";
 
     public static async Task<Results<Accepted<IngestReceipt>, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, IngestKeys keys, RawEventStore store, IngestCounters counters,
-        TimeProvider time, IOptions<RetentionOptions> retention, CancellationToken cancellationToken)
+        HttpRequest request, IngestKeys keys, BatchAcceptance acceptance, RawEventStore store, IngestCounters counters,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         if (!keys.Accept(request.Headers[KeyHeader]))
             return Problems.Unauthorized($"Send a configured ingestion key in the {KeyHeader} header.");
@@ -26,8 +26,8 @@ internal static class RequestIngestion
         if (invalid is not null) return invalid;
 
         var now = time.GetUtcNow();
-        var reader = new RequestEventReader(service, AcceptanceWindow.At(now, retention.Value.RawDays));
-        var batch = IngestBatch<RequestEvent>.Read(events, reader.Read, e => e.Id);
+        var batch = await acceptance.ReadAsync<RequestEvent>(EventKinds.Requests, events, now,
+            window => new RequestEventReader(service, window).Read, cancellationToken);
         if (batch.Accepted.Count == 0) return NoValidEvent(batch.Rejected);
 
         var batchId = Guid.CreateVersion7(now).ToString("N");

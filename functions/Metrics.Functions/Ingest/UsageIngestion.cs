@@ -14,8 +14,8 @@ namespace Metrics.Functions.Ingest;
 internal static class UsageIngestion
 {
     public static async Task<Results<Accepted<IngestReceipt>, ProblemHttpResult>> HandleAsync(
-        HttpContext context, BeaconSites sites, VisitorSalts salts, RawEventStore store, IngestCounters counters,
-        TimeProvider time, IOptions<RetentionOptions> retention, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+        HttpContext context, BeaconSites sites, VisitorSalts salts, BatchAcceptance acceptance, RawEventStore store,
+        IngestCounters counters, TimeProvider time, IOptions<IngestOptions> options, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var (body, unreadable) = await BatchBody.ReadAsync(request, allowTextPlain: true, cancellationToken);
@@ -40,8 +40,8 @@ internal static class UsageIngestion
 
         var salt = await salts.ForDayAsync(DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
         var client = new BeaconClient(AnonymousVisitor.Id(salt, site, ClientAddress.Of(context), userAgent), Country(request, options.Value));
-        var reader = new UsageEventReader(site, AcceptanceWindow.At(now, retention.Value.RawDays), client);
-        var batch = IngestBatch<UsageEvent>.Read(events, reader.Read, e => e.Id);
+        var batch = await acceptance.ReadAsync<UsageEvent>(EventKinds.Usage, events, now,
+            window => new UsageEventReader(site, window, client).Read, cancellationToken);
         if (batch.Accepted.Count == 0) return RequestIngestion.NoValidEvent(batch.Rejected);
 
         await store.WriteAsync(batch.Accepted, batchId, now, cancellationToken);

@@ -8,10 +8,31 @@ namespace Metrics.Storage.Retention;
 /// Hours whose rollups are final: recorded after their rollups are durable and before their raw rows
 /// are deleted. A run that dies while deleting resumes deleting, and never recomputes an hour from
 /// half its raw rows; compaction leaves these hours alone.
+/// Before it reads any hour it will finalise, the nightly run moves a boundary past them
+/// (<see cref="AdvanceBoundaryAsync"/>); ingestion refuses events before the boundary, and reads it again once it
+/// has stored late events, so an event is either in the rows a finalisation reads or not acknowledged.
 /// </summary>
 public sealed class FinalizedHours(StorageAccount account)
 {
     public const string Table = "FinalizedHours";
+    public const string BoundaryPartition = "boundary";
+    private const string Before = "Before";
+
+    /// <summary>The start of the first hour not finalised: every hour before it is, or is being, finalised (MinValue: none).</summary>
+    public async Task<DateTimeOffset> BoundaryAsync(string kind, CancellationToken cancellationToken = default)
+    {
+        var table = await account.TableAsync(Table, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(BoundaryPartition, kind, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value!.GetDateTimeOffset(Before) ?? DateTimeOffset.MinValue : DateTimeOffset.MinValue;
+    }
+
+    /// <summary>Moves the boundary forward to <paramref name="before"/>; never back (only the nightly run, under its lease, calls this).</summary>
+    public async Task AdvanceBoundaryAsync(string kind, DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        if (await BoundaryAsync(kind, cancellationToken).ConfigureAwait(false) >= before) return;
+        await account.WithTableAsync(Table, table => table.UpsertEntityAsync(new TableEntity(BoundaryPartition, kind) { [Before] = before },
+            TableUpdateMode.Replace, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task MarkAsync(string kind, DateTimeOffset hour, CancellationToken cancellationToken = default) =>
         await account.WithTableAsync(Table, table => table.UpsertEntityAsync(new TableEntity(kind, HourBucket.Key(hour)),

@@ -45,7 +45,7 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
         {
             // Over budget: relieve storage now by finalising everything older than a day, not seven.
             alert = NightlySummary.OverBudget;
-            finalised = finalised.Plus(await FinaliseBeforeAsync(QueryWindow.FloorHour(now.AddDays(-1)), cancellationToken).ConfigureAwait(false));
+            finalised = finalised.Plus(await FinaliseBeforeAsync(QueryWindow.FloorHour(now - RetentionOptions.EarlyRollUpAge), cancellationToken).ConfigureAwait(false));
             rolledUpEarly = true;
             (raw, rollups) = await CountAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -68,6 +68,8 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
         var total = new Finalised(0, 0, 0, 0);
         foreach (var kind in new[] { EventKinds.Requests, EventKinds.Usage })
         {
+            // First close the hours to ingestion: an event stored from here on is refused, or not acknowledged (FinalizedHours).
+            await finalizedHours.AdvanceBoundaryAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
             // Hours with data are those with hour rollups or dirty markers: found without scanning raw rows.
             var done = await finalizedHours.ListAsync(kind, cancellationToken).ConfigureAwait(false);
             var family = Families.Of(kind)[0];

@@ -50,4 +50,28 @@ public sealed class AcceptanceWindowTests
     [InlineData(30)]
     public void Earliest_follows_the_configured_raw_retention(int days) =>
         Assert.Equal(Now.AddDays(-days), AcceptanceWindow.At(Now, days).Earliest);
+
+    [Fact]
+    public void Hours_before_the_finalisation_boundary_are_refused_with_why_and_the_earliest_accepted()
+    {
+        var boundary = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+        var window = Window.ExceptFinalisedBefore(boundary);
+
+        Assert.Null(window.Check(boundary));
+        Assert.Equal("timestamp falls in an hour whose rollups are already final (the nightly run finalised every hour before " +
+            "2026-11-21T10:00:00.0000000+00:00, rolling raw data up early when storage is over its row budget), so it could no longer be " +
+            "counted; earliest accepted 2026-11-21T10:00:00.0000000+00:00", window.Check(boundary.AddTicks(-1)));
+        Assert.StartsWith("timestamp is older than the raw retention window", window.Check(Window.Earliest.AddTicks(-1)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_boundary_inside_raw_retention_changes_nothing() =>
+        Assert.Equal(Window, Window.ExceptFinalisedBefore(Window.Earliest.AddHours(-1)));
+
+    [Fact]
+    public void Only_events_older_than_half_a_day_are_late()
+    {
+        Assert.False(LateEvents.AnyIn([Now, Now.AddHours(-12)], Now));
+        Assert.True(LateEvents.AnyIn([Now, Now.AddHours(-12).AddTicks(-1)], Now));
+    }
 }

@@ -9,14 +9,17 @@ namespace Metrics.Core.Tests.Ingestion;
 public sealed class IngestBatchTests
 {
     /// <summary>A stand-in event: objects with an id are accepted, anything else is rejected with its text.</summary>
-    private sealed record Item(string Id, int Value);
+    private sealed record Item(string Id, int Value) : IIngestedEvent
+    {
+        public DateTimeOffset Timestamp => Now;
+    }
 
     private static EventRead<Item> ReadItem(JsonElement element) =>
         element.ValueKind == JsonValueKind.Object
             ? EventRead<Item>.Accepted(new Item(element.GetProperty("id").GetString()!, element.GetProperty("v").GetInt32()))
             : EventRead<Item>.Rejected($"bad {element.GetRawText()}");
 
-    private static IngestBatch<Item> Read(string json) => IngestBatch<Item>.Read(Parse(json), ReadItem, item => item.Id);
+    private static IngestBatch<Item> Read(string json) => IngestBatch<Item>.Read(Parse(json), ReadItem);
 
     [Fact]
     public void Empty_batch_accepts_rejects_and_duplicates_nothing()
@@ -91,7 +94,7 @@ public sealed class IngestBatchTests
             Request(),
             Request().With("method", "FETCH"));
 
-        var batch = IngestBatch<RequestEvent>.Read(events.Element(), reader.Read, e => e.Id);
+        var batch = IngestBatch<RequestEvent>.Read(events.Element(), reader.Read);
 
         Assert.Equal(2, batch.Accepted.Count);
         Assert.Equal("r-1", batch.Accepted[0].Id);

@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Metrics.Core.Ingestion;
 using Metrics.Storage;
 using Metrics.Storage.Raw;
+using Metrics.Storage.Retention;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,7 @@ public sealed class RawEventStoreTests(SharedAzurite azurite)
     public async Task More_rows_than_one_transaction_holds_are_all_stored_in_their_hour_and_shard_partitions()
     {
         var storage = azurite.NewStorage();
-        var store = new RawEventStore(storage, new DirtyHours(storage), new SourceFreshness(storage), Options.Create(new StorageOptions { Shards = 2 }));
+        var store = new RawEventStore(storage, new DirtyHours(storage), new SourceFreshness(storage), new FinalizedHours(storage), Options.Create(new StorageOptions { Shards = 2 }));
         var events = Enumerable.Range(0, 450).Select(i => Event(i, Hour)).ToList();
 
         await store.WriteAsync(events, "batch-1", Hour);
@@ -30,6 +31,37 @@ public sealed class RawEventStoreTests(SharedAzurite azurite)
         Assert.Equal(["2026112410-00", "2026112410-01"], rows.Select(r => r.PartitionKey).Distinct().Order());
         Assert.Equal(events.Select(e => RawEntities.ToRequestEvent(RawEntities.From(e, 2, "b", Hour))).OrderBy(e => e.Id),
             rows.Select(RawEntities.ToRequestEvent).OrderBy(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Late_events_that_the_finalisation_boundary_passed_while_they_were_stored_are_not_acknowledged()
+    {
+        var storage = azurite.NewStorage();
+        var finalized = new FinalizedHours(storage);
+        var store = new RawEventStore(storage, new DirtyHours(storage), new SourceFreshness(storage), finalized, Options.Create(new StorageOptions()));
+        var receivedAt = Hour.AddDays(2);
+        // The handler found no boundary when it accepted these; the nightly run moves it before their write returns.
+        await finalized.AdvanceBoundaryAsync(EventKinds.Requests, Hour.AddHours(1));
+
+        var refused = await Assert.ThrowsAsync<FinalisedWhileStoringException>(
+            () => store.WriteAsync([Event(1, Hour), Event(2, Hour.AddHours(1)), Event(3, Hour.AddHours(1))], "b-1", receivedAt));
+
+        Assert.Equal((1, Hour.AddHours(1)), (refused.Events, refused.Boundary));
+        await store.WriteAsync([Event(4, Hour.AddHours(1))], "b-2", receivedAt);
+        await store.WriteAsync([Event(5, Hour)], "b-3", Hour.AddHours(1));
+    }
+
+    [Fact]
+    public async Task The_finalisation_boundary_only_moves_forward_and_is_kept_per_kind()
+    {
+        var finalized = new FinalizedHours(azurite.NewStorage());
+        Assert.Equal(DateTimeOffset.MinValue, await finalized.BoundaryAsync(EventKinds.Requests));
+
+        await finalized.AdvanceBoundaryAsync(EventKinds.Requests, Hour);
+        await finalized.AdvanceBoundaryAsync(EventKinds.Requests, Hour.AddDays(-1));
+
+        Assert.Equal(Hour, await finalized.BoundaryAsync(EventKinds.Requests));
+        Assert.Equal(DateTimeOffset.MinValue, await finalized.BoundaryAsync(EventKinds.Usage));
     }
 
     [Fact]

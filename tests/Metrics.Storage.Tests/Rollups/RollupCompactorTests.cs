@@ -28,7 +28,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         var raw = new RawEventReader(storage);
         var rollups = new RollupStore(storage);
         var time = new FakeTimeProvider(Hour.AddHours(2));
-        return new Parts(storage, new RawEventStore(storage, dirty, new SourceFreshness(storage), Options.Create(new StorageOptions())), dirty,
+        return new Parts(storage, new RawEventStore(storage, dirty, new SourceFreshness(storage), new FinalizedHours(storage), Options.Create(new StorageOptions())), dirty,
             new RollupCompactor(raw, rollups, dirty, new FinalizedHours(storage), time, Options.Create(new RetentionOptions())), new RollupReader(rollups, raw, dirty, new FinalizedHours(storage)));
     }
 

@@ -75,7 +75,7 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
         var dirty = new DirtyHours(storage);
         var raw = new RawEventReader(storage);
         var rollups = new RollupStore(storage);
-        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), Options.Create(new StorageOptions()));
+        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), new FinalizedHours(storage), Options.Create(new StorageOptions()));
         var compactor = new RollupCompactor(raw, rollups, dirty, new FinalizedHours(storage), new FakeTimeProvider(Now), Options.Create(new RetentionOptions()));
         var events = Enumerable.Range(0, 17).SelectMany(day => Enumerable.Range(0, 20)
             .Select(i => RawEventStoreTests.Event(day * 100 + i, FirstDay.AddDays(day).AddHours(10 + i % 3)))).ToList();
