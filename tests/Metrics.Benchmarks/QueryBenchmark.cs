@@ -62,19 +62,20 @@ internal static class QueryBenchmark
             ? $"loaded {large:N0} events in {sets[1].LoadSeconds:F1} s, compacted 720 hours in {sets[1].CompactSeconds:F1} s"
             : $"wrote the day and week rollups of {large:N0} events directly in {sets[1].LoadSeconds:F1} s ({sets[1].RollupRows:N0} rows)");
         // Both volumes are measured in alternation, so a burst of outside load on this shared machine hits both alike.
-        var summaries = await MeasureAsync(sets, repeats, async data =>
+        Task<Measured[]> MeasureAsync(Func<Loaded, Task<long>> query) => QueryBenchmark.MeasureAsync(sets, repeats, () => azurite.CpuTime, query);
+        var summaries = await MeasureAsync(async data =>
             (await new QueryData(data.Reader).PerformanceAsync(ThirtyDays, null, null, CancellationToken.None)).Report.Summary.Requests);
         var breakdowns = new Dictionary<string, Measured[]>();
         foreach (var by in Breakdowns)
         {
             var family = BreakdownReport.FamilyOf(by);
-            breakdowns[by] = await MeasureAsync(sets, repeats, async data =>
+            breakdowns[by] = await MeasureAsync(async data =>
                 BreakdownReport.Build(by, (await new QueryData(data.Reader).RequestsAsync(ThirtyDays, Grain.Week, CancellationToken.None, family))[family],
                     null, PriceList.Empty, new HashSet<string>()).Totals.Requests);
         }
         // Azurite's floor: it answers every query by scanning the whole table, so one query that matches no row
         // costs in proportion to the rows the table holds (here the endpoint family's days), whatever the query reads.
-        var emptyQueries = await MeasureAsync(sets, repeats, async data =>
+        var emptyQueries = await MeasureAsync(async data =>
         {
             var table = await data.Storage.TableAsync(RollupStore.TableOf(Families.Endpoint, Grain.Day));
             return await table.QueryAsync<TableEntity>("PartitionKey eq 'absent'").CountAsync();
@@ -97,10 +98,10 @@ internal static class QueryBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"30-day queries (whole days)    storage requests {sets[0].Volume,9:N0} / {sets[1].Volume,9:N0}" +
-            $"    median ms {sets[0].Volume,9:N0} / {sets[1].Volume,9:N0}    latency ratio (target ≤ 1.5)");
+            $"    median ms {sets[0].Volume,9:N0} / {sets[1].Volume,9:N0}    latency ratio (target ≤ 1.5)    of which Azurite CPU ms");
         void Print(string query, Measured[] m) => Console.WriteLine(
             $"  {query,-28} {m[0].Requests,26:N0} / {m[1].Requests,9:N0} {m[0].MedianMs,19:F1} / {m[1].MedianMs,9:F1} {m[1].MedianMs / m[0].MedianMs,18:F2}" +
-            (m[0].Requests == m[1].Requests ? "" : "   (request counts differ)"));
+            $" {m[0].MedianAzuriteCpuMs,20:F1} / {m[1].MedianAzuriteCpuMs,9:F1}" + (m[0].Requests == m[1].Requests ? "" : "   (request counts differ)"));
         Print("performance summary", summaries);
         foreach (var (by, measured) in breakdowns) Print($"breakdown by {by}", measured);
         Print("Azurite floor, no-row query", emptyQueries);
@@ -133,7 +134,8 @@ internal static class QueryBenchmark
 
     private sealed record Loaded(int Volume, StorageAccount Storage, RollupReader Reader, List<RequestEvent> Events, double LoadSeconds, double CompactSeconds, long RollupRows);
 
-    private sealed record Measured(long Requests, double MedianMs, long Answer);
+    /// <summary>A query's storage requests, median time and median CPU time Azurite spent in it (out of the same runs).</summary>
+    private sealed record Measured(long Requests, double MedianMs, double MedianAzuriteCpuMs, long Answer);
 
     private static async Task<Loaded> LoadAsync(string connectionString, int volume, bool throughRaw, string prefix = "q")
     {
@@ -164,7 +166,7 @@ internal static class QueryBenchmark
         return new Loaded(volume, storage, reader, kept, loadSeconds, watch.Elapsed.TotalSeconds, compaction.RowsWritten);
     }
 
-    private static async Task<Measured[]> MeasureAsync(List<Loaded> sets, int repeats, Func<Loaded, Task<long>> query)
+    private static async Task<Measured[]> MeasureAsync(List<Loaded> sets, int repeats, Func<TimeSpan> azuriteCpu, Func<Loaded, Task<long>> query)
     {
         var answers = new long[sets.Count];
         var requests = new long[sets.Count];
@@ -176,14 +178,17 @@ internal static class QueryBenchmark
             requests[s] = sets[s].Storage.Calls.TotalRequests - before;
         }
         var times = sets.Select(_ => new List<double>()).ToArray();
+        var cpu = sets.Select(_ => new List<double>()).ToArray();
         for (var i = 0; i < repeats; i++)
             for (var s = 0; s < sets.Count; s++)
             {
+                var cpuBefore = azuriteCpu();
                 var watch = Stopwatch.StartNew();
                 await query(sets[s]);
                 times[s].Add(watch.Elapsed.TotalMilliseconds);
+                cpu[s].Add((azuriteCpu() - cpuBefore).TotalMilliseconds);
             }
-        return [.. sets.Select((_, s) => new Measured(requests[s], times[s].Order().ElementAt(repeats / 2), answers[s]))];
+        return [.. sets.Select((_, s) => new Measured(requests[s], times[s].Order().ElementAt(repeats / 2), cpu[s].Order().ElementAt(repeats / 2), answers[s]))];
     }
 
     /// <summary>A family's day rows in the 30 days, and the mean bytes of their two sketches: what grows with events.</summary>

@@ -13,6 +13,9 @@ public sealed class AzuriteProcess(string entryScript, AzuriteOptions options) :
     public AzuriteOptions Options => options;
     public string ConnectionString => options.ConnectionString;
 
+    /// <summary>The CPU time Azurite has used so far: benchmarks tell the emulator's share of a query's time from ours.</summary>
+    public TimeSpan CpuTime => _process?.TotalProcessorTime ?? TimeSpan.Zero;
+
     /// <summary>
     /// Starts Azurite and waits until it says both its table and blob services listen. An open port alone
     /// proves nothing: another process may have taken a port between its choice and Azurite's bind, and
