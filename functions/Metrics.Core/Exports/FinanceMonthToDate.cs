@@ -8,8 +8,8 @@ namespace Metrics.Core.Exports;
 public sealed record FinanceRow(string Org, string Model, long Requests, long Units, decimal UnitPrice, decimal Spend);
 
 /// <summary>
-/// Spend per org and model, from the same org rollups and the same per-slice pricing as the org
-/// breakdown, so the rows add up to the breakdown's totals exactly (decimal sums do not round).
+/// Spend per org and model, from the same org rollups and the same pricing as the org breakdown
+/// (<see cref="RequestCell.Spend"/>), so the rows add up to the breakdown's totals exactly (decimal sums do not round).
 /// </summary>
 public static class FinanceMonthToDate
 {
@@ -18,9 +18,9 @@ public static class FinanceMonthToDate
         var groups = new Dictionary<(string Org, string Model), (long Requests, long Units, decimal Spend)>();
         foreach (var slice in slices.Where(s => s.Key.Family == Families.Org))
         {
-            var key = (Org: slice.Key.Value(2), Model: BreakdownReport.ModelOf(slice.Key));
+            var key = (Org: slice.Key.Value(2), Model: Families.ModelOf(slice.Key));
             var (requests, units, spend) = groups.GetValueOrDefault(key);
-            groups[key] = (requests + slice.Cell.Requests, units + slice.Cell.Units, spend + prices.Spend(key.Model, slice.Cell.Units));
+            groups[key] = (requests + slice.Cell.Requests, units + slice.Cell.Units, spend + slice.Cell.Spend(prices));
         }
         return groups
             .Select(g => new FinanceRow(Named(g.Key.Org), Named(g.Key.Model), g.Value.Requests, g.Value.Units, prices.PriceOf(g.Key.Model), g.Value.Spend))

@@ -36,26 +36,21 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
         string GroupOf(RollupSlice<RequestCell> s) => by switch
         {
             "service" => s.Key.Value(0),
-            "model" => s.Key.Value(1),
+            "model" => Families.ModelOf(s.Key),
             "endpoint" => $"{s.Key.Value(0)} {s.Key.Value(2)} {s.Key.Value(1)}",
-            "membership" => roster.Contains(s.Key.Value(2)) ? Member : External,
+            "user" => s.Key.Value(1),
+            "membership" => roster.Contains(s.Key.Value(1)) ? Member : External,
             _ => s.Key.Value(2),
         };
-        var spend = new Dictionary<string, decimal>();
-        foreach (var slice in selected)
-            spend[GroupOf(slice)] = spend.GetValueOrDefault(GroupOf(slice)) + prices.Spend(ModelOf(slice.Key), slice.Cell.Units);
 
         var total = Slices.Total(selected);
         var rows = Slices.Merge(selected, GroupOf)
-            .Select(g => Row(g.Key.Length == 0 ? None : g.Key, g.Value, spend[g.Key], total.Requests))
+            .Select(g => Row(g.Key.Length == 0 ? None : g.Key, g.Value, prices, total.Requests))
             .OrderByDescending(r => r.Requests).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
-        return new BreakdownReport(by, rows, Row("total", total, spend.Values.Sum(), total.Requests));
+        return new BreakdownReport(by, rows, Row("total", total, prices, total.Requests));
     }
 
-    /// <summary>Where the model sits in each family's key (see <see cref="Families"/>).</summary>
-    public static string ModelOf(RollupKey key) => key.Value(key.Family == Families.Endpoint ? 3 : 1);
-
-    private static BreakdownRow Row(string key, RequestCell cell, decimal spend, long allRequests) => new(key, cell.Requests, cell.Errors,
-        cell.ClientErrors, cell.ServerErrors, cell.ErrorRate, cell.AverageMs, cell.PercentileMs(0.95), cell.Units, spend, cell.CpuMs,
+    private static BreakdownRow Row(string key, RequestCell cell, PriceList prices, long allRequests) => new(key, cell.Requests, cell.Errors,
+        cell.ClientErrors, cell.ServerErrors, cell.ErrorRate, cell.AverageMs, cell.PercentileMs(0.95), cell.Units, cell.Spend(prices), cell.CpuMs,
         cell.GpuMs, cell.SyncRequests, cell.AsyncRequests, cell.Users.Estimate(), allRequests == 0 ? 0 : (double)cell.Requests / allRequests);
 }

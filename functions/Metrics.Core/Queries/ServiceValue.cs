@@ -27,7 +27,7 @@ public static class ServiceValue
             "cpuMs" => (decimal)cell.CpuMs,
             "gpuMs" => (decimal)cell.GpuMs,
             "units" => cell.Units,
-            "spend" => serviceSlices.Sum(s => prices.Spend(BreakdownReport.ModelOf(s.Key), s.Cell.Units)),
+            "spend" => cell.Spend(prices),
             "syncRequests" => cell.SyncRequests,
             "asyncRequests" => cell.AsyncRequests,
             "users" => cell.Users.Estimate(),

@@ -4,8 +4,11 @@ namespace Metrics.Core.Rollups;
 
 /// <summary>
 /// The dimension tuples rollups are kept by. Each query reads one family, so the rows it reads grow with
-/// hours and dimension values in its range, never with events. Model is in every request family because
-/// spend is units × the model's price, and must be computable for any grouping.
+/// hours and dimension values in its range, never with events. Spend is units × the model's price, so every
+/// request cell keeps its units per model (<see cref="RequestCell.UnitsByModel"/>) and any grouping can be priced.
+/// Model is in the keys of the families whose values are few, so their answers can be split by model too (the
+/// model breakdown, the finance export by org and model); not in the user family's, where it would multiply
+/// the many users' rows by the models each uses.
 /// </summary>
 public static class Families
 {
@@ -17,7 +20,7 @@ public static class Families
     public const string Country = "C";
     /// <summary>Requests by (service, model, org).</summary>
     public const string Org = "O";
-    /// <summary>Requests by (service, model, user): user breakdown and roster membership.</summary>
+    /// <summary>Requests by (service, user): user breakdown and roster membership.</summary>
     public const string User = "U";
 
     /// <summary>Usage by (site, event type, anonymous?).</summary>
@@ -33,9 +36,9 @@ public static class Families
     /// <summary>How many dimension values a key of the family holds.</summary>
     public static int DimensionCount(string family) => family switch
     {
-        Service => 2,
+        Service or User => 2,
         Endpoint => 4,
-        Country or Org or User or EventType or Page => 3,
+        Country or Org or EventType or Page => 3,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
@@ -52,13 +55,22 @@ public static class Families
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
+    /// <summary>Where the model sits in a key of the family: the last value of an endpoint key, the second of the others.</summary>
+    /// <exception cref="ArgumentException">The family keeps no model in its keys (<see cref="User"/>).</exception>
+    public static string ModelOf(RollupKey key) => key.Family switch
+    {
+        Endpoint => key.Value(3),
+        Service or Country or Org => key.Value(1),
+        _ => throw new ArgumentException($"family {key.Family} keeps no model in its keys", nameof(key)),
+    };
+
     internal static IEnumerable<RollupKey> KeysOf(RequestEvent e)
     {
         yield return RollupKey.Of(Service, e.Service, e.Model);
         yield return RollupKey.Of(Endpoint, e.Service, e.Endpoint, e.Method, e.Model);
         yield return RollupKey.Of(Country, e.Service, e.Model, e.Country);
         yield return RollupKey.Of(Org, e.Service, e.Model, e.OrgId);
-        yield return RollupKey.Of(User, e.Service, e.Model, e.UserId);
+        yield return RollupKey.Of(User, e.Service, e.UserId);
     }
 
     internal static IEnumerable<RollupKey> KeysOf(UsageEvent e)

@@ -1,4 +1,5 @@
 using Metrics.Core.Ingestion;
+using Metrics.Core.Pricing;
 using Metrics.Core.Sketches;
 
 namespace Metrics.Core.Rollups;
@@ -22,6 +23,8 @@ public sealed class RequestCell
     public DateTimeOffset LastEventAt { get; set; }
     public QuantileSketch Durations { get; set; } = new();
     public DistinctCountSketch Users { get; set; } = new();
+    /// <summary>Units per model (models without units left out; the empty string for none), what spend is priced from.</summary>
+    public SortedDictionary<string, long> UnitsByModel { get; set; } = new(StringComparer.Ordinal);
 
     public long Errors => ClientErrors + ServerErrors;
     public double ErrorRate => Requests == 0 ? 0 : (double)Errors / Requests;
@@ -29,6 +32,8 @@ public sealed class RequestCell
     public double CpuMs => CpuMicros / 1000.0;
     public double GpuMs => GpuMicros / 1000.0;
     public double PercentileMs(double q) => Durations.Quantile(q);
+    /// <summary>Units × each model's price: exact decimals, so spends add up the same however cells are grouped.</summary>
+    public decimal Spend(PriceList prices) => UnitsByModel.Sum(m => prices.Spend(m.Key, m.Value));
 
     public void Add(RequestEvent e)
     {
@@ -38,6 +43,7 @@ public sealed class RequestCell
         DurationMicros += Micros(e.DurationMs);
         Durations.Add(e.DurationMs);
         Units += e.Units;
+        AddUnits(e.Model ?? "", e.Units);
         CpuMicros += Micros(e.CpuMs);
         GpuMicros += Micros(e.GpuMs);
         if (e.Invocation == Invocation.Async) AsyncRequests++;
@@ -60,6 +66,12 @@ public sealed class RequestCell
         if (other.LastEventAt > LastEventAt) LastEventAt = other.LastEventAt;
         Durations.Merge(other.Durations);
         Users.Merge(other.Users);
+        foreach (var (model, units) in other.UnitsByModel) AddUnits(model, units);
+    }
+
+    private void AddUnits(string model, long units)
+    {
+        if (units != 0) UnitsByModel[model] = UnitsByModel.GetValueOrDefault(model) + units;
     }
 
     /// <summary>The exact integer a duration contributes to sums; tests compute totals the same way.</summary>

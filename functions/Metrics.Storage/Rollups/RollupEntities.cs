@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Azure.Data.Tables;
 using Metrics.Core.Rollups;
 using Metrics.Core.Sketches;
@@ -30,6 +31,7 @@ public static class RollupEntities
         row["LastEventAt"] = cell.LastEventAt;
         row["Durations"] = cell.Durations.ToBytes();
         row["Users"] = cell.Users.ToBytes();
+        if (cell.UnitsByModel.Count > 0) row["UnitsByModel"] = JsonSerializer.Serialize(cell.UnitsByModel);
         return row;
     }
 
@@ -57,6 +59,9 @@ public static class RollupEntities
         LastEventAt = row.GetDateTimeOffset("LastEventAt") ?? default,
         Durations = QuantileSketch.FromBytes(row.GetBinary("Durations")),
         Users = DistinctCountOf(row, "Users"),
+        UnitsByModel = row.GetString("UnitsByModel") is { } units
+            ? new(JsonSerializer.Deserialize<Dictionary<string, long>>(units)!, StringComparer.Ordinal)
+            : new(StringComparer.Ordinal),
     };
 
     public static UsageCell ToUsageCell(TableEntity row) => new()
@@ -75,7 +80,8 @@ public static class RollupEntities
     {
         string[] keys = ["PartitionKey", "RowKey", "Family", .. Enumerable.Range(0, Families.DimensionCount(family)).Select(i => $"D{i}")];
         string[] measures = Families.RequestFamilies.Contains(family)
-            ? ["Requests", "ClientErrors", "ServerErrors", "DurationMicros", "Units", "CpuMicros", "GpuMicros", "SyncRequests", "AsyncRequests", "LastEventAt", "Durations"]
+            ? ["Requests", "ClientErrors", "ServerErrors", "DurationMicros", "Units", "UnitsByModel", "CpuMicros", "GpuMicros", "SyncRequests", "AsyncRequests",
+                "LastEventAt", "Durations"]
             : ["Events", "LastEventAt"];
         return [.. keys, .. measures];
     }

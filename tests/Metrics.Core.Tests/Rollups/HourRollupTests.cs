@@ -67,6 +67,8 @@ public sealed class HourRollupTests
                 Assert.True(events.Sum(e => Micros(e.CpuMs)) == total.CpuMicros, $"{what}: cpu micros");
                 Assert.True(events.Sum(e => Micros(e.GpuMs)) == total.GpuMicros, $"{what}: gpu micros");
                 Assert.True(events.Sum(e => e.Units) == total.Units, $"{what}: units");
+                Assert.Equal(events.GroupBy(e => e.Model ?? "").Select(g => (g.Key, g.Sum(e => e.Units))).Where(m => m.Item2 != 0).Order(),
+                    total.UnitsByModel.Select(m => (m.Key, m.Value)).Order());
                 Assert.True(events.Count(e => e.Invocation == Invocation.Async) == total.AsyncRequests, $"{what}: async");
                 Assert.True(events.Count(e => e.Invocation == Invocation.Sync) == total.SyncRequests, $"{what}: sync");
                 Assert.True(events.Select(e => e.UserId).OfType<string>().Distinct().Count() == total.Users.Estimate(), $"{what}: users");
@@ -91,7 +93,7 @@ public sealed class HourRollupTests
             }
             // Absent values group together under the empty string rather than being dropped.
             var withoutUser = events.Count(e => e.UserId is null);
-            Assert.Equal(withoutUser, cells.Where(c => c.Key.Family == Families.User && c.Key.Value(2).Length == 0).Sum(c => c.Value.Requests));
+            Assert.Equal(withoutUser, cells.Where(c => c.Key.Family == Families.User && c.Key.Value(1).Length == 0).Sum(c => c.Value.Requests));
             return true;
         }).QuickCheckThrowOnFailure();
 
@@ -195,6 +197,7 @@ public sealed class HourRollupTests
         Assert.True(expected.ServerErrors == actual.ServerErrors, $"{what}: server errors");
         Assert.True(expected.DurationMicros == actual.DurationMicros, $"{what}: duration micros");
         Assert.True(expected.Units == actual.Units, $"{what}: units");
+        Assert.True(expected.UnitsByModel.SequenceEqual(actual.UnitsByModel), $"{what}: units by model");
         Assert.True(expected.CpuMicros == actual.CpuMicros, $"{what}: cpu micros");
         Assert.True(expected.GpuMicros == actual.GpuMicros, $"{what}: gpu micros");
         Assert.True(expected.SyncRequests == actual.SyncRequests, $"{what}: sync");
