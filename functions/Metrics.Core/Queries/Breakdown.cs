@@ -38,9 +38,10 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
             "service" => s.Key.Value(0),
             "model" => Families.ModelOf(s.Key),
             "endpoint" => $"{s.Key.Value(0)} {s.Key.Value(2)} {s.Key.Value(1)}",
-            "user" => s.Key.Value(1),
+            "country" or "user" => s.Key.Value(1),
             "membership" => roster.Contains(s.Key.Value(1)) ? Member : External,
-            _ => s.Key.Value(2),
+            "org" => s.Key.Value(2),
+            _ => throw new ArgumentOutOfRangeException(nameof(by), by, "not a breakdown dimension"),
         };
 
         var total = Slices.Total(selected);

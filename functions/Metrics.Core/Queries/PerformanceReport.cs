@@ -14,7 +14,7 @@ public sealed record EndpointPerformance(string Service, string Endpoint, string
 /// <summary><c>GET /api/metrics/performance</c>: the summary and every endpoint, slowest first.</summary>
 public sealed record PerformanceReport(PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints)
 {
-    /// <param name="endpointSlices">Slices of the <see cref="Families.Endpoint"/> family: (service, endpoint, method, model).
+    /// <param name="endpointSlices">Slices of the <see cref="Families.Endpoint"/> family: (service, endpoint, method).
     /// Their users are not used.</param>
     /// <param name="summarySlices">What the summary is computed from, distinct users included: the same endpoint slices
     /// with their users, or, without an endpoint filter, the <see cref="Families.Service"/> family's (service, model).</param>

@@ -6,19 +6,19 @@ namespace Metrics.Core.Rollups;
 /// The dimension tuples rollups are kept by. Each query reads one family, so the rows it reads grow with
 /// hours and dimension values in its range, never with events. Spend is units × the model's price, so every
 /// request cell keeps its units per model (<see cref="RequestCell.UnitsByModel"/>) and any grouping can be priced.
-/// Model is in the keys of the families whose values are few, so their answers can be split by model too (the
-/// model breakdown, the finance export by org and model); not in the user family's, where it would multiply
-/// the many users' rows by the models each uses.
+/// Model is in a family's keys only where an answer is split by it: the model breakdown (service family) and the
+/// finance export by org and model (org family). Elsewhere it would multiply rows, and the users and durations
+/// that each row's sketches hold, by the models in use, for nothing any answer shows.
 /// </summary>
 public static class Families
 {
     /// <summary>Requests by (service, model): summaries, time series, per-service values, reliability.</summary>
     public const string Service = "S";
-    /// <summary>Requests by (service, endpoint, method, model): the endpoint table and endpoint filters.</summary>
+    /// <summary>Requests by (service, endpoint, method): the endpoint table and endpoint filters.</summary>
     public const string Endpoint = "E";
-    /// <summary>Requests by (service, model, country).</summary>
+    /// <summary>Requests by (service, country).</summary>
     public const string Country = "C";
-    /// <summary>Requests by (service, model, org).</summary>
+    /// <summary>Requests by (service, model, org): the org breakdown and the finance export by org and model.</summary>
     public const string Org = "O";
     /// <summary>Requests by (service, user): user breakdown and roster membership.</summary>
     public const string User = "U";
@@ -36,9 +36,8 @@ public static class Families
     /// <summary>How many dimension values a key of the family holds.</summary>
     public static int DimensionCount(string family) => family switch
     {
-        Service or User => 2,
-        Endpoint => 4,
-        Country or Org or EventType or Page => 3,
+        Service or Country or User => 2,
+        Endpoint or Org or EventType or Page => 3,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
@@ -55,20 +54,17 @@ public static class Families
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
-    /// <summary>Where the model sits in a key of the family: the last value of an endpoint key, the second of the others.</summary>
-    /// <exception cref="ArgumentException">The family keeps no model in its keys (<see cref="User"/>).</exception>
-    public static string ModelOf(RollupKey key) => key.Family switch
-    {
-        Endpoint => key.Value(3),
-        Service or Country or Org => key.Value(1),
-        _ => throw new ArgumentException($"family {key.Family} keeps no model in its keys", nameof(key)),
-    };
+    /// <summary>The model of a key of the service or org family (its second value).</summary>
+    /// <exception cref="ArgumentException">The family keeps no model in its keys.</exception>
+    public static string ModelOf(RollupKey key) => key.Family is Service or Org
+        ? key.Value(1)
+        : throw new ArgumentException($"family {key.Family} keeps no model in its keys", nameof(key));
 
     internal static IEnumerable<RollupKey> KeysOf(RequestEvent e)
     {
         yield return RollupKey.Of(Service, e.Service, e.Model);
-        yield return RollupKey.Of(Endpoint, e.Service, e.Endpoint, e.Method, e.Model);
-        yield return RollupKey.Of(Country, e.Service, e.Model, e.Country);
+        yield return RollupKey.Of(Endpoint, e.Service, e.Endpoint, e.Method);
+        yield return RollupKey.Of(Country, e.Service, e.Country);
         yield return RollupKey.Of(Org, e.Service, e.Model, e.OrgId);
         yield return RollupKey.Of(User, e.Service, e.UserId);
     }
