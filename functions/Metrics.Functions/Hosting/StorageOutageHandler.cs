@@ -1,13 +1,14 @@
 using Metrics.Storage;
 using Metrics.Storage.Raw;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Metrics.Functions.Hosting;
 
 /// <summary>
 /// Storage that cannot be reached is the service's failure, not the client's: 503 with Retry-After, and
-/// since nothing was acknowledged the client sends the same batch again (ids make the retry safe).
+/// since nothing was acknowledged the client sends the same batch again (ids make the retry safe). So is a batch
+/// whose late events the nightly run began finalising while they were stored (<see cref="FinalisedWhileStoringException"/>).
 /// </summary>
 internal sealed partial class StorageOutageHandler(ILogger<StorageOutageHandler> logger) : IExceptionHandler
 {
