@@ -1,15 +1,11 @@
 using Azure.Data.Tables;
-using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
 using Metrics.Storage;
-using Metrics.Storage.Raw;
-using Metrics.Storage.Retention;
 using Metrics.Storage.Rollups;
 using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Storage.Tests.Rollups;
@@ -19,18 +15,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
 {
     private static readonly DateTimeOffset Hour = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
 
-    private sealed record Parts(StorageAccount Storage, RawEventStore Store, DirtyHours Dirty, RollupCompactor Compactor, RollupReader Reader);
-
-    private Parts Build()
-    {
-        var storage = azurite.NewStorage();
-        var dirty = new DirtyHours(storage);
-        var raw = new RawEventReader(storage);
-        var rollups = new RollupStore(storage);
-        var time = new FakeTimeProvider(Hour.AddHours(2));
-        return new Parts(storage, new RawEventStore(storage, dirty, new SourceFreshness(storage), new FinalizedHours(storage), Options.Create(new StorageOptions())), dirty,
-            new RollupCompactor(raw, rollups, dirty, new FinalizedHours(storage), time, Options.Create(new RetentionOptions())), new RollupReader(rollups, raw, dirty, new FinalizedHours(storage)));
-    }
+    private RollupPipeline Build() => RollupPipeline.On(azurite.NewStorage(), new FakeTimeProvider(Hour.AddHours(2)));
 
     [Fact]
     public async Task Compaction_writes_hour_and_day_rows_equal_to_the_live_computation_and_clears_the_marker()

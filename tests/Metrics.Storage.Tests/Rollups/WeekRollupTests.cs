@@ -1,13 +1,9 @@
-using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
-using Metrics.Storage.Raw;
-using Metrics.Storage.Retention;
 using Metrics.Storage.Rollups;
 using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Storage.Tests.Rollups;
@@ -23,8 +19,6 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
     private static readonly DateTimeOffset FirstDay = new(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Now = new(2026, 11, 18, 12, 0, 0, TimeSpan.Zero);
     private static readonly QueryWindow SixteenDays = new(FirstDay, FirstDay.AddDays(16));
-
-    private sealed record Parts(StorageAccount Storage, RawEventStore Store, RollupCompactor Compactor, RollupReader Reader);
 
     [Fact]
     public async Task Weeks_that_are_over_are_read_from_week_rows_with_the_answer_their_days_give()
@@ -69,23 +63,18 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
     }
 
     /// <summary>20 requests on each of 17 days, compacted as the nightly run would (hours older than a week included).</summary>
-    private async Task<Parts> LoadAsync()
+    private async Task<RollupPipeline> LoadAsync()
     {
-        var storage = azurite.NewStorage();
-        var dirty = new DirtyHours(storage);
-        var raw = new RawEventReader(storage);
-        var rollups = new RollupStore(storage);
-        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), new FinalizedHours(storage), Options.Create(new StorageOptions()));
-        var compactor = new RollupCompactor(raw, rollups, dirty, new FinalizedHours(storage), new FakeTimeProvider(Now), Options.Create(new RetentionOptions()));
+        var parts = RollupPipeline.On(azurite.NewStorage(), new FakeTimeProvider(Now));
         var events = Enumerable.Range(0, 17).SelectMany(day => Enumerable.Range(0, 20)
             .Select(i => RawEventStoreTests.Event(day * 100 + i, FirstDay.AddDays(day).AddHours(10 + i % 3)))).ToList();
-        await store.WriteAsync(events, "b", Now);
-        await compactor.RecomputeAsync(EventKinds.Requests, [.. events.Select(e => QueryWindow.FloorHour(e.Timestamp)).Distinct()]);
-        await dirty.ClearBeforeAsync(EventKinds.Requests, Now);
-        return new Parts(storage, store, compactor, new RollupReader(rollups, raw, dirty, new FinalizedHours(storage)));
+        await parts.Store.WriteAsync(events, "b", Now);
+        await parts.Compactor.RecomputeAsync(EventKinds.Requests, [.. events.Select(e => QueryWindow.FloorHour(e.Timestamp)).Distinct()]);
+        await parts.Dirty.ClearBeforeAsync(EventKinds.Requests, Now);
+        return parts;
     }
 
-    private static async Task<(RequestCell Total, long Requests)> ReadAsync(Parts parts, Grain grain)
+    private static async Task<(RequestCell Total, long Requests)> ReadAsync(RollupPipeline parts, Grain grain)
     {
         await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], SixteenDays, grain); // tables created
         var before = parts.Storage.Calls.TotalRequests;
