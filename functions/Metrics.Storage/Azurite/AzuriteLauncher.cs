@@ -52,17 +52,22 @@ public static class AzuriteLauncher
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "metrics-functions");
         var folder = Path.Combine(home, "azurite-" + Convert.ToHexStringLower(SHA256.HashData(lockfile).AsSpan(0, 6)));
         var entry = Path.Combine(folder, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (File.Exists(entry)) return entry;
+        // npm writes the entry script long before the rest of the package: only the mark written after `npm ci`
+        // finished says the install is whole (a parallel test run once started a half-installed Azurite).
+        var installed = Path.Combine(folder, ".installed");
+        if (File.Exists(installed)) return entry;
 
         Directory.CreateDirectory(home);
         // Test projects run in parallel: one installs, the others wait for it.
         await using var installLock = await LockAsync(folder + ".lock", cancellationToken).ConfigureAwait(false);
-        if (File.Exists(entry)) return entry;
+        if (File.Exists(installed)) return entry;
         Directory.CreateDirectory(folder);
         foreach (var file in new[] { "package.json", "package-lock.json" })
             File.Copy(Path.Combine(source, file), Path.Combine(folder, file), overwrite: true);
         await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], folder, cancellationToken).ConfigureAwait(false);
-        return File.Exists(entry) ? entry : throw new InvalidOperationException($"npm ci finished but {entry} is missing");
+        if (!File.Exists(entry)) throw new InvalidOperationException($"npm ci finished but {entry} is missing");
+        await File.WriteAllTextAsync(installed, DateTimeOffset.UtcNow.ToString("O"), cancellationToken).ConfigureAwait(false);
+        return entry;
     }
 
     private static async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
