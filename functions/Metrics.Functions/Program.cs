@@ -1,6 +1,30 @@
+using Metrics.Functions.Exports;
 using Metrics.Functions.Hosting;
+using Metrics.Functions.Ingest;
+using Metrics.Functions.Operations;
+using Metrics.Functions.Queries;
+using Metrics.Functions.Security;
+using Metrics.Storage;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
 
-// One executable, two ways to run: as an Azure Functions custom handler behind the host, or by itself
-// locally on http://127.0.0.1:7071 with Azurite and the timers it would otherwise get from the host.
-var app = MetricsApp.Create(args);
-await app.RunAsync();
+// The function app, a .NET isolated worker: the Functions host (or Metrics.LocalHost, its stand-in) starts this
+// process and sends it invocations. Each area registers its services and binds its options beside its functions.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+
+builder.Services
+    .AddMetricsStorage()
+    .AddHosting(builder.Configuration, builder.Environment)
+    .AddSecurity()
+    .AddIngest()
+    .AddQueries()
+    .AddExports()
+    .AddOperations();
+
+// Outermost first: every invocation is measured; failures become problems; roles are checked and audited.
+builder.UseMiddleware<InvocationMetrics>();
+builder.UseMiddleware<FailureProblems>();
+builder.UseMiddleware<RoleRequirement>();
+
+builder.Build().Run();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Metrics.Storage;
 
-/// <summary>Where the data lives. Bound from configuration (API.md, "Configuration").</summary>
+/// <summary>Where the data lives. Bound from configuration (docs/api.md, "Configuration").</summary>
 public sealed class StorageOptions
 {
     public const string DevelopmentStorage = "UseDevelopmentStorage=true";

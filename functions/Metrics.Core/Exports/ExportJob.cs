@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Metrics.Core.Exports;
 
-/// <summary>The exports finance can ask for (API.md, "Exports").</summary>
+/// <summary>The exports finance can ask for (docs/api.md, "Exports").</summary>
 public static class ExportKinds
 {
     public const string Breakdown = "breakdown";

@@ -1,6 +1,6 @@
 namespace Metrics.Core.Ingestion;
 
-/// <summary>The limits of one ingestion batch and of each event in it (API.md, "Ingestion").</summary>
+/// <summary>The limits of one ingestion batch and of each event in it (docs/api.md, "Ingestion").</summary>
 public static class IngestLimits
 {
     public const int MaxBatchSize = 1000;

@@ -15,8 +15,12 @@ internal static class AdminBody
     private static readonly char[] Blank = ['\uFEFF', ' ', '\t', '\r', '\n'];
 
     /// <summary>The body's bytes, or the problem to answer instead.</summary>
-    public static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <param name="accepted">The media types the upload may be sent as; a request without a type is read by its content.</param>
+    public static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, IReadOnlyList<string> accepted, CancellationToken cancellationToken)
     {
+        if (MediaType(request) is { Length: > 0 } mediaType && !accepted.Contains(mediaType))
+            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type",
+                $"Send the list as {string.Join(" or ", accepted)}, not '{request.ContentType}'."));
         if (request.ContentLength > MaxBytes) return (null, TooLarge());
         using var body = new MemoryStream();
         var chunk = new byte[64 * 1024];

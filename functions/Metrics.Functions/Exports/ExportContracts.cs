@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Metrics.Functions.Exports;
 
-/// <summary>The body of <c>POST /api/exports</c>; which fields apply depends on <see cref="Kind"/> (API.md, "Exports").</summary>
+/// <summary>The body of <c>POST /api/exports</c>; which fields apply depends on <see cref="Kind"/> (docs/api.md, "Exports").</summary>
 public sealed record ExportRequestBody(string? Kind, string? By, string? From, string? To, string? Range, string? Service)
 {
     public const int MaxBytes = 16 * 1024;
@@ -16,6 +16,10 @@ public sealed record ExportRequestBody(string? Kind, string? By, string? From, s
     /// <summary>The body, or a 400 problem saying why it cannot be read.</summary>
     public static async Task<(ExportRequestBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        var mediaType = (request.ContentType ?? "").Split(';')[0].Trim();
+        if (mediaType.Length > 0 && !mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type",
+                $"Send the export request as application/json, not '{request.ContentType}'."));
         if (request.ContentLength > MaxBytes) return (null, Unreadable($"The body is over {MaxBytes} bytes; an export request is a few fields."));
         try
         {

@@ -11,7 +11,7 @@ namespace Metrics.Functions.Ingest;
 /// read again against the hours the nightly run has finalised too, so such an event is refused with a reason rather
 /// than stored where no rollup will ever count it. Live traffic is read once and costs no storage call.
 /// </summary>
-internal sealed class BatchAcceptance(FinalizedHours finalizedHours, IOptions<RetentionOptions> retention)
+public sealed class BatchAcceptance(FinalizedHours finalizedHours, IOptions<RetentionOptions> retention)
 {
     public async Task<IngestBatch<T>> ReadAsync<T>(string kind, JsonElement events, DateTimeOffset now,
         Func<AcceptanceWindow, Func<JsonElement, EventRead<T>>> readerIn, CancellationToken cancellationToken)

@@ -1,39 +1,30 @@
 using System.Threading.RateLimiting;
-using Metrics.Functions.Hosting;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Functions.Ingest;
 
 /// <summary>
-/// Beacons are unauthenticated, so each client address gets a fixed number of requests a minute;
-/// past it the answer is 429 with Retry-After, and well-behaved trackers back off.
+/// Beacons are unauthenticated, so each client address gets a fixed number of requests a minute; past it the
+/// answer is 429 with Retry-After, and well-behaved trackers back off. Checked before the body is read.
 /// </summary>
-internal static class BeaconRateLimit
+public sealed class BeaconRateLimit(IOptions<IngestOptions> options) : IDisposable
 {
-    public const string Policy = "beacons";
-
-    public static IServiceCollection AddBeaconRateLimit(this IServiceCollection services) =>
-        services.AddRateLimiter(limiter =>
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(client =>
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
         {
-            limiter.AddPolicy(Policy, context =>
-            {
-                var perMinute = context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value.BeaconsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(context), _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = perMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
-            limiter.OnRejected = async (rejected, cancellationToken) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Problems.Of(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many beacons from this client",
-                        $"This client sent more beacons than allowed in a minute. Retry after {seconds} seconds.")
-                    .ExecuteAsync(rejected.HttpContext).ConfigureAwait(false);
-            };
-        });
+            PermitLimit = options.Value.BeaconsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    /// <summary>Whether this client may send one more request now; if not, after how many seconds it may.</summary>
+    public bool TryAcquire(string client, out int retryAfterSeconds)
+    {
+        using var lease = _limiter.AttemptAcquire(client);
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+        retryAfterSeconds = lease.IsAcquired ? 0 : Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter.Dispose();
 }

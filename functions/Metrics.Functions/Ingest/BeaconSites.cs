@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Metrics.Functions.Ingest;
 
 /// <summary>The configured sites: which public site keys exist and which origins may use each.</summary>
-internal sealed class BeaconSites(IOptions<IngestOptions> options)
+public sealed class BeaconSites(IOptions<IngestOptions> options)
 {
     private readonly Dictionary<string, HashSet<string>> _origins = options.Value.Sites
         .Where(site => site.Key.Length > 0)

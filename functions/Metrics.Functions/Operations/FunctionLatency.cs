@@ -4,7 +4,7 @@ using Metrics.Storage;
 
 namespace Metrics.Functions.Operations;
 
-/// <summary>How long each HTTP function takes to answer, as a histogram per function (its endpoint name).</summary>
+/// <summary>How long each HTTP function takes to answer, as a histogram per function.</summary>
 public sealed class FunctionLatency
 {
     private readonly ConcurrentDictionary<string, (long[] Buckets, long[] CountAndMicros)> _byFunction = new();
@@ -22,19 +22,4 @@ public sealed class FunctionLatency
         _byFunction.OrderBy(f => f.Key, StringComparer.Ordinal)
             .Select(f => (f.Key, Interlocked.Read(ref f.Value.CountAndMicros[0]), Interlocked.Read(ref f.Value.CountAndMicros[1]) / 1e6,
                 f.Value.Buckets.Select(b => Interlocked.Read(ref b)).ToArray()));
-
-    /// <summary>Times every request that reached a named endpoint (a function).</summary>
-    public static async Task MeasureAsync(HttpContext context, Func<Task> next)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await next();
-        }
-        finally
-        {
-            if (context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName is { } name)
-                context.RequestServices.GetRequiredService<FunctionLatency>().Observe(name, Stopwatch.GetElapsedTime(started));
-        }
-    }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Metrics.Functions.Ingest;
-using Metrics.Functions.Timers;
 using Metrics.Storage;
 
 namespace Metrics.Functions.Operations;
@@ -9,7 +8,9 @@ namespace Metrics.Functions.Operations;
 /// <summary>The self-metrics in Prometheus text exposition format (version 0.0.4).</summary>
 internal static class PrometheusText
 {
-    public static string Render(IngestCounters ingest, FunctionLatency functions, StorageCallStats storage, TimerRunner timers)
+    public const string ContentType = "text/plain; version=0.0.4";
+
+    public static string Render(IngestCounters ingest, FunctionLatency functions, StorageCallStats storage, TimerRuns timers)
     {
         var text = new StringBuilder();
         Header(text, "metrics_ingested_events_total", "counter", "Events seen by ingestion, by kind, outcome and rejection reason.");
@@ -30,7 +31,7 @@ internal static class PrometheusText
         Header(text, "metrics_timer_last_run_timestamp_seconds", "gauge", "When each timer function last finished (Unix time).");
         Header(text, "metrics_timer_last_run_duration_seconds", "gauge", "How long each timer function's last run took.");
         Header(text, "metrics_timer_last_run_succeeded", "gauge", "1 if the last run succeeded, else 0.");
-        foreach (var (name, run) in timers.LastRuns())
+        foreach (var (name, run) in timers.Last())
         {
             Line(text, "metrics_timer_last_run_timestamp_seconds", $"function=\"{name}\"", run.FinishedAt.ToUnixTimeSeconds());
             Line(text, "metrics_timer_last_run_duration_seconds", $"function=\"{name}\"", run.Duration.TotalSeconds);

@@ -23,7 +23,7 @@ internal static class CallAudit
         new QueryBuilder(query.Where(p => !p.Key.Equals(FunctionKeyParameter, StringComparison.OrdinalIgnoreCase))
             .SelectMany(p => p.Value.Select(value => KeyValuePair.Create(p.Key, value ?? "")))).ToQueryString().Value ?? "";
 
-    /// <summary>The time range a query asked for (API.md, "Queries"): <c>range</c>, or <c>from/to</c>.</summary>
+    /// <summary>The time range a query asked for (docs/api.md, "Queries"): <c>range</c>, or <c>from/to</c>.</summary>
     private static string? Range(IQueryCollection query)
     {
         if (query["range"].ToString() is { Length: > 0 } range) return range;

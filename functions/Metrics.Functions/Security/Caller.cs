@@ -10,8 +10,7 @@ public static class CallerRoles
 
 /// <summary>
 /// Who is calling and with which roles, resolved once per request from API keys and, when trusted, the
-/// App Service principal. A handler behind <see cref="RoleRequirement.RequireRoles{TBuilder}"/> takes it as a
-/// parameter (<c>(Caller caller, …) =&gt;</c>) or calls <see cref="Of"/>.
+/// App Service principal. A function that needs it (to record who asked) calls <see cref="Of"/>.
 /// </summary>
 public sealed record Caller(string Name, IReadOnlySet<string> Roles)
 {
@@ -33,10 +32,4 @@ public sealed record Caller(string Name, IReadOnlySet<string> Roles)
         context.Items[ItemKey] = caller;
         return caller;
     }
-
-    /// <summary>
-    /// Minimal API binding. Parameters bind before endpoint filters run, so this resolves the caller itself
-    /// and never fails: an anonymous caller is turned away by the role filter with 401, not by binding with 400.
-    /// </summary>
-    public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(Of(context));
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Metrics.Core.Security;
 using Metrics.Functions.Ingest;
 using Metrics.Storage.Admin;
 using Microsoft.Extensions.Options;
@@ -54,11 +55,4 @@ public sealed class CallerResolver(IOptions<AuthOptions> auth, IOptions<IngestOp
 
     /// <summary>Names a key caller in the audit without writing the key: the start of its hash tells keys apart.</summary>
     private static string KeyName(string key) => $"key:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..8]}";
-}
-
-/// <summary>Registers what <see cref="RoleRequirement.RequireRoles{TBuilder}"/> needs.</summary>
-public static class CallerServices
-{
-    public static IServiceCollection AddCallerRoles(this IServiceCollection services) =>
-        services.AddSingleton<CallerResolver>().AddSingleton<AuditLog>();
 }

@@ -1,0 +1,18 @@
+namespace Metrics.Functions.Ingest;
+
+/// <summary>The ingestion area's services and options (<c>Ingest</c>, <c>Sites</c>).</summary>
+public static class IngestServices
+{
+    public static IServiceCollection AddIngest(this IServiceCollection services)
+    {
+        services.AddOptions<IngestOptions>().BindConfiguration("Ingest")
+            .Configure<IConfiguration>((ingest, configuration) => configuration.GetSection("Sites").Bind(ingest.Sites))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IngestKeys>();
+        services.AddSingleton<BeaconSites>();
+        services.AddSingleton<BeaconRateLimit>();
+        services.AddSingleton<BatchAcceptance>();
+        services.AddSingleton<IngestCounters>();
+        return services;
+    }
+}

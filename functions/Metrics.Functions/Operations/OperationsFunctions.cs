@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Metrics.Functions.Hosting;
+using Metrics.Functions.Ingest;
+using Metrics.Functions.Operations.OpenApi;
+using Metrics.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Metrics.Functions.Operations;
+
+/// <summary>Whether storage answers.</summary>
+public sealed record HealthStatus(string Status, string Storage);
+
+/// <summary>Health, self-metrics, the OpenAPI document and the dashboard page (docs/api.md, "Operations").</summary>
+public sealed class OperationsFunctions(StorageAccount storage, IngestCounters ingest, FunctionLatency latency, TimerRuns timers)
+{
+    private static readonly Lazy<JsonObject> Document = new(() => OpenApiDocument.Build(HostRoutePrefix()));
+    private static readonly Lazy<DashboardPage?> Page = new(() => DashboardPage.Load(Path.Combine(AppContext.BaseDirectory, "dashboard", "index.html")));
+
+    [Function("Health")]
+    [EndpointSummary("Whether the app can reach storage"), Tags("Operations")]
+    [ResponseContent(StatusCodes.Status503ServiceUnavailable, "application/json", typeof(HealthStatus))]
+    public async Task<Results<Ok<HealthStatus>, JsonHttpResult<HealthStatus>>> HealthAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.PingAsync(cancellationToken);
+            return TypedResults.Ok(new HealthStatus("healthy", "reachable"));
+        }
+        catch (Exception e) when (StorageFault.IsUnavailable(e))
+        {
+            request.HttpContext.Response.Headers.RetryAfter = FailureProblems.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Json(new HealthStatus("unhealthy", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    [Function("OpsMetrics")]
+    [EndpointSummary("Self-metrics in Prometheus text format"), Tags("Operations")]
+    [ResponseContent(StatusCodes.Status200OK, PrometheusText.ContentType)]
+    public IResult OpsMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ops/metrics")] HttpRequest request) =>
+        TypedResults.Text(PrometheusText.Render(ingest, latency, storage.Calls, timers), PrometheusText.ContentType);
+
+    [Function("OpenApi")]
+    [EndpointSummary("This OpenAPI document"), Tags("Operations")]
+    [ResponseContent(StatusCodes.Status200OK, "application/json")]
+    public static IResult OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/openapi.json")] HttpRequest request) =>
+        TypedResults.Text(Document.Value.ToJsonString(), "application/json; charset=utf-8");
+
+    /// <summary>
+    /// The admin dashboard page (functions/dashboard). It holds no data and needs no role; everything it shows it
+    /// fetches from the query API with the caller's admin key or platform sign-in. Its inline script and style are
+    /// allowed by hash in a Content-Security-Policy, so nothing else can run on it.
+    /// </summary>
+    [Function("Dashboard")]
+    [EndpointSummary("The admin dashboard page"), Tags("Operations")]
+    [ResponseContent(StatusCodes.Status200OK, "text/html")]
+    public static Results<FileContentHttpResult, NotFound> Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard")] HttpRequest request)
+    {
+        if (Page.Value is not { } page) return TypedResults.NotFound();
+        var headers = request.HttpContext.Response.Headers;
+        headers.ContentSecurityPolicy = page.ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        // Revalidated each time (cheap, by ETag), so a deployment's page is seen at once.
+        headers.CacheControl = "no-cache";
+        return TypedResults.Bytes(page.File.Content, "text/html; charset=utf-8", entityTag: page.File.ETag);
+    }
+
+    /// <summary>The route prefix of the app's host.json, as the host applies it to every route.</summary>
+    private static string HostRoutePrefix() => JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")))?["extensions"]?["http"]?["routePrefix"]
+        ?.GetValue<string>() ?? "api";
+}

@@ -1,0 +1,25 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Metrics.Functions.Security;
+
+/// <summary>Which roles each function requires, read once from the <see cref="RequiresRoleAttribute"/> on its method or class.</summary>
+public sealed class FunctionRoles
+{
+    private readonly Dictionary<string, IReadOnlyList<string>> _byFunction = AppFunctions.All()
+        .ToDictionary(f => f.Name, f => (f.Method.GetCustomAttribute<RequiresRoleAttribute>() ?? f.Method.DeclaringType!.GetCustomAttribute<RequiresRoleAttribute>())?.Roles
+            ?? (IReadOnlyList<string>)[], StringComparer.Ordinal);
+
+    public IReadOnlyList<string> Of(string function) => _byFunction.TryGetValue(function, out var roles) ? roles : [];
+}
+
+/// <summary>This app's functions: each <c>[Function]</c> method and its name.</summary>
+public static class AppFunctions
+{
+    public static IEnumerable<(string Name, MethodInfo Method)> All() =>
+        typeof(AppFunctions).Assembly.GetTypes()
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Select(method => (Attribute: method.GetCustomAttribute<FunctionAttribute>(), Method: method))
+            .Where(f => f.Attribute is not null)
+            .Select(f => (f.Attribute!.Name, f.Method));
+}

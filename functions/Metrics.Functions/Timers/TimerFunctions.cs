@@ -1,0 +1,61 @@
+using System.Globalization;
+using Metrics.Storage.Retention;
+using Metrics.Storage.Rollups;
+
+namespace Metrics.Functions.Timers;
+
+/// <summary>
+/// The timer functions (docs/api.md, "Timers"). The host runs each on its schedule, on one instance at a time; a run's
+/// summary is its return value, and what it did is logged in one line (alerts as warnings and errors). They need
+/// nothing but storage, which registers itself.
+/// </summary>
+public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAggregation nightly, ILogger<TimerFunctions> logger)
+{
+    /// <summary>Every minute: recompute the rollups of every dirty hour from its raw rows, so queries read rollups and only the last minute or so of raw data.</summary>
+    [Function("RollupCompaction")]
+    public async Task<CompactionSummary> RollupCompactionAsync([TimerTrigger("0 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var summary = await compactor.CompactDirtyHoursAsync(cancellationToken);
+        LogCompacted(logger, summary.HoursCompacted, summary.DaysCompacted, summary.RawRowsRead, summary.RowsWritten, summary.RowsDeleted, summary.HoursStillDirty);
+        return summary;
+    }
+
+    /// <summary>
+    /// 02:00 UTC: finalise and prune (see <see cref="NightlyAggregation"/>), then say how big storage is: a warning at
+    /// 80% of the row budget, an error starting with <c>ALERT:</c> at 100%.
+    /// </summary>
+    [Function("NightlyAggregation")]
+    public async Task<NightlySummary> NightlyAggregationAsync([TimerTrigger("0 0 2 * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var summary = await nightly.RunAsync(cancellationToken);
+        if (summary.Status == NightlySummary.AlreadyRunning) LogAlreadyRunning(logger);
+        else
+        {
+            var growth = summary.GrowthSinceLastRun?.ToString("+#;-#;0", CultureInfo.InvariantCulture) ?? "first run";
+            LogNightly(logger, summary.HoursFinalized, summary.RawRowsDeleted, summary.RollupRowsDeleted, summary.AuditRowsDeleted, summary.TotalRows, growth);
+        }
+        if (summary.Alert == NightlySummary.OverBudget) LogOverBudget(logger, summary.TotalRows, summary.RowBudget);
+        else if (summary.Alert == NightlySummary.Warning) LogNearBudget(logger, summary.TotalRows, summary.RowBudget);
+        return summary;
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "compacted {Hours} hours and {Days} days from {RawRows} raw rows; " +
+        "wrote {Written} rollup rows, deleted {Deleted}; {StillDirty} hours got new events meanwhile")]
+    private static partial void LogCompacted(ILogger logger, int hours, int days, long rawRows, int written, int deleted, int stillDirty);
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "finalised {Hours} hours, deleted {RawRows} raw rows, {RollupRows} rollup rows " +
+        "and {AuditRows} audit rows; {TotalRows} rows remain ({Growth})")]
+    private static partial void LogNightly(ILogger logger, int hours, long rawRows, long rollupRows, long auditRows, long totalRows, string growth);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "another NightlyAggregation run holds the lock; this one changed nothing")]
+    private static partial void LogAlreadyRunning(ILogger logger);
+
+    // The contract names the prefixes (docs/api.md, "Timers"): alert rules and people search the logs for them.
+#pragma warning disable SYSLIB1012
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "WARNING: {Rows} rows are over 80% of the budget of {Budget}")]
+    private static partial void LogNearBudget(ILogger logger, long rows, long budget);
+#pragma warning restore SYSLIB1012
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "ALERT: {Rows} rows reached the budget of {Budget}; rolled up raw data older than one day early")]
+    private static partial void LogOverBudget(ILogger logger, long rows, long budget);
+}
