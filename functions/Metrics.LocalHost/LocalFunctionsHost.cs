@@ -36,6 +36,8 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
 
     public IReadOnlyList<WorkerFunction> Functions => _worker.Functions;
 
+    public int WorkerProcessId => _worker.ProcessId;
+
     /// <summary>The worker's process has exited: the host cannot serve anything any more.</summary>
     public Task WorkerExited => _worker.Exited;
 
@@ -45,8 +47,9 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
 
     /// <param name="args">As for any ASP.NET Core app (<c>--urls</c>, <c>--environment</c>), plus <c>--script-root</c>, the app directory.</param>
     /// <param name="settings">App settings over those of local.settings.json and the environment (tests give theirs here).</param>
+    /// <param name="time">The clock the timers' schedules follow; the system's when null.</param>
     public static async Task<LocalFunctionsHost> StartAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null,
-        CancellationToken cancellationToken = default)
+        TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
         var names = builder.Configuration.AddLocalSettings(builder.Environment).ToList();
@@ -73,11 +76,12 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
             worker = await AppWorker.StartAsync(appDirectory, appSettings.WorkerEnvironment(appDirectory, app.Environment.EnvironmentName), loggers, cancellationToken);
 
             var invoker = new HttpFunctionInvoker(worker, app.Services.GetRequiredService<IHttpForwarder>(), loggers.CreateLogger<HttpFunctionInvoker>());
-            var timers = new TimerInvoker(worker, TimeProvider.System);
+            time ??= TimeProvider.System;
+            var timers = new TimerInvoker(worker, time);
             var routes = app.MapHttpFunctions(worker, invoker, HostJson.RoutePrefix(appDirectory)).ToList();
             app.MapAdminFunctions(worker, timers, appSettings);
             await app.StartAsync(cancellationToken);
-            var schedules = new TimerSchedules(worker, timers, appSettings, TimeProvider.System, loggers.CreateLogger<TimerSchedules>());
+            var schedules = new TimerSchedules(worker, timers, appSettings, time, loggers.CreateLogger<TimerSchedules>());
             schedules.Start();
 
             var host = new LocalFunctionsHost(app, worker, schedules, invoker, storage);

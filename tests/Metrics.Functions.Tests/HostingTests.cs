@@ -1,10 +1,16 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Metrics.Functions.Tests.Ingest;
+using Metrics.LocalHost;
 using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests;
 
+/// <summary>
+/// The app as the Functions host sees it: a worker process of its own that reports its functions, whose generated
+/// metadata (functions.metadata) and OpenAPI document list the same operations, with routes the host accepts.
+/// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class HostingTests(SharedAzurite azurite) : IAsyncLifetime
 {
@@ -12,12 +18,6 @@ public sealed class HostingTests(SharedAzurite azurite) : IAsyncLifetime
 
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(azurite.ConnectionString);
     public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    [Fact]
-    public async Task Root_answers_the_hosts_readiness_probe()
-    {
-        Assert.Equal(HttpStatusCode.OK, (await _app.Client.GetAsync("/")).StatusCode);
-    }
 
     [Fact]
     public async Task Health_reports_reachable_storage()
@@ -28,34 +28,64 @@ public sealed class HostingTests(SharedAzurite azurite) : IAsyncLifetime
         Assert.Equal("reachable", (await response.ReadJsonAsync()).GetProperty("storage").GetString());
     }
 
-    /// <summary>Under the Functions host only routes with a function.json are forwarded, so each must have one.</summary>
     [Fact]
-    public async Task Every_http_function_json_names_a_route_the_handler_serves_and_the_reverse()
+    public void The_worker_runs_in_a_process_of_its_own_and_reports_every_generated_function()
+    {
+        using var worker = Process.GetProcessById(_app.Host.WorkerProcessId);
+
+        Assert.NotEqual(Environment.ProcessId, worker.Id);
+        Assert.Equal(GeneratedMetadata().Select(f => f.GetProperty("name").GetString()).Order(), _app.Host.Functions.Select(f => f.Name).Order());
+    }
+
+    /// <summary>The host serves exactly what functions.metadata declares; the document must describe exactly that.</summary>
+    [Fact]
+    public async Task OpenApi_document_and_generated_function_metadata_list_the_same_operations()
     {
         var openApi = JsonDocument.Parse(await _app.Client.GetStringAsync("/api/openapi.json")).RootElement;
-        var served = openApi.GetProperty("paths").EnumerateObject()
-            .SelectMany(path => path.Value.EnumerateObject().Select(op => $"{op.Name.ToUpperInvariant()} {path.Name}"))
-            .ToHashSet();
+        var documented = openApi.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => $"{op.Name.ToUpperInvariant()} {path.Name} {op.Value.GetProperty("operationId").GetString()}"))
+            .Order().ToList();
         var prefix = HostRoutePrefix();
         var declared = HttpTriggers()
-            .SelectMany(trigger => trigger.GetProperty("methods").EnumerateArray()
-                .Select(m => $"{m.GetString()!.ToUpperInvariant()} /{string.Join('/', new[] { prefix, trigger.GetProperty("route").GetString() }.Where(p => p!.Length > 0))}"))
-            .Where(route => !route.StartsWith("OPTIONS", StringComparison.Ordinal) && !route.EndsWith("/openapi.json", StringComparison.Ordinal))
-            .ToHashSet();
+            .SelectMany(trigger => trigger.Trigger.GetProperty("methods").EnumerateArray()
+                .Select(m => m.GetString()!.ToUpperInvariant())
+                .Where(method => method != "OPTIONS")
+                .Select(method => $"{method} /{string.Join('/', new[] { prefix, trigger.Trigger.GetProperty("route").GetString() }.Where(p => p!.Length > 0))} {trigger.Name}"))
+            .Order().ToList();
 
-        Assert.Subset(served, declared);
-        Assert.Subset(declared, served.Where(route => route.Contains(" /api/", StringComparison.Ordinal)).ToHashSet());
+        Assert.Equal(declared, documented);
+    }
+
+    [Fact]
+    public async Task OpenApi_document_describes_parameters_bodies_problems_and_security()
+    {
+        var openApi = JsonDocument.Parse(await _app.Client.GetStringAsync("/api/openapi.json")).RootElement;
+        var breakdown = openApi.GetProperty("paths").GetProperty("/api/metrics/breakdown").GetProperty("get");
+        var ingest = openApi.GetProperty("paths").GetProperty("/api/ingest/requests").GetProperty("post");
+
+        var parameters = breakdown.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
+        Assert.Equal(["by", "format", "from", "range", "service", "to"], parameters.Keys.Order());
+        Assert.Equal(Core.Queries.BreakdownReport.Dimensions, parameters["by"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(["application/json", "text/csv"], breakdown.GetProperty("responses").GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name).Order());
+        Assert.Equal(["200", "400", "401", "403", "500", "503"], breakdown.GetProperty("responses").EnumerateObject().Select(r => r.Name));
+        Assert.True(breakdown.GetProperty("security")[0].TryGetProperty("bearer", out _));
+        Assert.True(ingest.GetProperty("security")[0].TryGetProperty("ingestKey", out _));
+        Assert.Equal("#/components/schemas/RequestBatch", ingest.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal("application/problem+json", ingest.GetProperty("responses").GetProperty("413").GetProperty("content").EnumerateObject().Single().Name);
+        var schemes = openApi.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("x-metrics-key", schemes.GetProperty("ingestKey").GetProperty("name").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("bearer").GetProperty("scheme").GetString());
     }
 
     /// <summary>
     /// The host refuses to load a function whose route template (the part after the route prefix) starts with
-    /// <c>admin</c> or <c>runtime</c>, its own APIs. API.md's <c>/api/admin/...</c> routes are kept by an empty
+    /// <c>admin</c> or <c>runtime</c>, its own APIs. docs/api.md's <c>/api/admin/...</c> routes are kept by an empty
     /// route prefix and templates that start with <c>api/</c>.
     /// </summary>
     [Fact]
     public void No_function_route_starts_with_a_segment_the_Functions_host_reserves()
     {
-        var routes = HttpTriggers().Select(trigger => trigger.GetProperty("route").GetString()!.Trim('/')).ToList();
+        var routes = HttpTriggers().Select(trigger => trigger.Trigger.GetProperty("route").GetString()!.Trim('/')).ToList();
 
         Assert.NotEmpty(routes);
         Assert.DoesNotContain(routes, route => route.StartsWith("admin", StringComparison.OrdinalIgnoreCase)
@@ -63,22 +93,28 @@ public sealed class HostingTests(SharedAzurite azurite) : IAsyncLifetime
         Assert.Contains("api/admin/roster", routes);
     }
 
-    private static IEnumerable<JsonElement> HttpTriggers() =>
-        Directory.GetFiles(AppContext.BaseDirectory, "function.json", SearchOption.AllDirectories)
-            .Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("bindings")[0].Clone())
-            .Where(trigger => trigger.GetProperty("type").GetString() == "httpTrigger");
-
-    private static string HostRoutePrefix() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json"))).RootElement
-            .GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString()!.Trim('/');
-
     [Fact]
-    public async Task Unknown_timer_function_is_404_and_admin_key_is_required()
+    public async Task Unknown_function_is_404_and_admin_key_is_required()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Client.PostAsync("/admin/functions/Nothing", null)).StatusCode);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/Nothing");
         request.Headers.Authorization = new("Bearer", TestApp.AdminKey);
-        Assert.Equal(HttpStatusCode.NotFound, (await _app.Client.SendAsync(request)).StatusCode);
+        var response = await _app.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("urn:metrics-functions:problem:unknown-function", (await response.ReadJsonAsync()).GetProperty("type").GetString());
     }
+
+    /// <summary>The build output the host runs: <c>functions.metadata</c>, generated by the worker SDK from the attributes.</summary>
+    private static List<JsonElement> GeneratedMetadata() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(LocalFunctionsHost.DefaultAppDirectory, "functions.metadata"))).RootElement.EnumerateArray().ToList();
+
+    private static IEnumerable<(string Name, JsonElement Trigger)> HttpTriggers() =>
+        GeneratedMetadata().SelectMany(function => function.GetProperty("bindings").EnumerateArray()
+            .Where(binding => binding.GetProperty("type").GetString() == "httpTrigger")
+            .Select(binding => (function.GetProperty("name").GetString()!, binding)));
+
+    private static string HostRoutePrefix() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(LocalFunctionsHost.DefaultAppDirectory, "host.json"))).RootElement
+            .GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString()!.Trim('/');
 }

@@ -1,18 +1,15 @@
-using Metrics.Functions.Hosting;
+using Metrics.LocalHost;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Metrics.Functions.Tests;
 
 /// <summary>
-/// The real handler on a real Kestrel port, with its own table prefix on the test run's Azurite.
-/// Tests talk to it over HTTP and read what it stored straight from storage.
+/// The real app as it runs under the Functions host: Metrics.LocalHost in this process, the worker in a process of its
+/// own, each test app with its own table prefix on the test run's Azurite. Tests talk to it over HTTP and read what it
+/// stored straight from storage, through <see cref="Services"/>: the product's stores, on the same storage and clock.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
@@ -24,19 +21,28 @@ public sealed class TestApp : IAsyncDisposable
     public const string CountryHeader = "X-Test-Country";
     public const string BrowserUserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 
-    private readonly WebApplication _app;
+    /// <summary>The timer functions, which tests run when they choose (<c>POST /admin/functions/{name}</c>), never on their schedules.</summary>
+    public static readonly IReadOnlyList<string> Timers = ["RollupCompaction", "NightlyAggregation"];
 
-    private TestApp(WebApplication app, Uri address)
+    private readonly LocalFunctionsHost _host;
+    private readonly ServiceProvider _services;
+    private readonly string _contentRoot;
+
+    private TestApp(LocalFunctionsHost host, ServiceProvider services, string contentRoot)
     {
-        _app = app;
-        Client = new HttpClient { BaseAddress = address };
+        _host = host;
+        _services = services;
+        _contentRoot = contentRoot;
+        Client = new HttpClient { BaseAddress = host.Address };
     }
 
     public HttpClient Client { get; }
-    public IServiceProvider Services => _app.Services;
-    public StorageAccount Storage => _app.Services.GetRequiredService<StorageAccount>();
+    public LocalFunctionsHost Host => _host;
+    public IServiceProvider Services => _services;
+    public StorageAccount Storage => _services.GetRequiredService<StorageAccount>();
 
-    public static async Task<TestApp> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <param name="time">The clock of the app's functions (and of <see cref="Services"/>); the system's when null.</param>
+    public static async Task<TestApp> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, SharedClock? time = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -48,27 +54,31 @@ public sealed class TestApp : IAsyncDisposable
             ["Sites:0:Origins"] = Origin,
             ["Auth:AdminKeys"] = AdminKey,
             ["Auth:FinanceKeys"] = FinanceKey,
-            ["Timers:RunLocally"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // What a timer run logs comes back with it (TimerCalls); only what is logged is sent.
+            ["Logging:LogLevel:Metrics.Functions.Timers"] = "Information",
         };
+        foreach (var timer in Timers) values[Metrics.LocalHost.Settings.AppSettings.DisabledSetting(timer)] = "true";
+        if (time is not null) values["Testing:ClockFile"] = time.Path;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
 
         // A content root of its own: no developer's local.settings.json leaks into a test.
         var contentRoot = Directory.CreateTempSubdirectory("metrics-app-").FullName;
-        var app = MetricsApp.Create(["--urls", "http://127.0.0.1:0", "--environment", "Testing", "--contentRoot", contentRoot], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(values);
-            if (time is not null) builder.Services.AddSingleton(time);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestApp(app, new Uri(address));
+        var host = await LocalFunctionsHost.StartAsync(["--urls", "http://127.0.0.1:0", "--environment", "Testing", "--contentRoot", contentRoot],
+            values, time);
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
+            .AddSingleton<TimeProvider>(time ?? TimeProvider.System)
+            .AddMetricsStorage()
+            .BuildServiceProvider();
+        return new TestApp(host, services, contentRoot);
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
+        await _services.DisposeAsync();
+        Directory.Delete(_contentRoot, recursive: true);
     }
 }

@@ -33,6 +33,8 @@ public sealed partial class AppWorker : IAsyncDisposable
 
     public IReadOnlyList<WorkerFunction> Functions { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>Completes when the worker process has exited.</summary>
     public Task Exited => _process.Exited;
 
@@ -77,6 +79,7 @@ public sealed partial class AppWorker : IAsyncDisposable
                 }, timeout.Token);
                 Ensure(loaded.FunctionLoadResponse.Result, $"load {function.Name}");
             }
+            await WaitUntilListeningAsync(httpUri, process, timeout.Token);
             LogLoaded(logger, functions.Count, started.ElapsedMilliseconds);
             return new AppWorker(endpoint, process, channel, httpUri, functions, logger);
         }
@@ -106,6 +109,27 @@ public sealed partial class AppWorker : IAsyncDisposable
         if (!_process.Exited.IsCompleted) LogKilled(_logger, _process.Id);
         await _process.DisposeAsync();
         await _endpoint.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The worker names its HTTP address when it initialises, before its server listens there: requests forwarded in
+    /// between would be refused. Served only once a connection to it succeeds.
+    /// </summary>
+    private static async Task WaitUntilListeningAsync(Uri httpUri, WorkerProcess process, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            try
+            {
+                await probe.ConnectAsync(httpUri.Host, httpUri.Port, cancellationToken);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (!process.Exited.IsCompleted)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+        }
     }
 
     private static void Ensure(StatusResult result, string step)

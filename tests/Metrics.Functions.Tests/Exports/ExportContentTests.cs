@@ -8,7 +8,6 @@ using Metrics.Functions.Tests.Security;
 using Metrics.Storage.Exports;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using static Metrics.Functions.Tests.Exports.ExportCalls;
 
 namespace Metrics.Functions.Tests.Exports;
@@ -18,7 +17,7 @@ namespace Metrics.Functions.Tests.Exports;
 public sealed class ExportContentTests(SharedAzurite azurite) : IAsyncLifetime
 {
     // Near the real clock: Azurite checks links against its own (real) time.
-    private readonly FakeTimeProvider _time = new(WholeSeconds(DateTimeOffset.UtcNow));
+    private readonly SharedClock _time = new(WholeSeconds(DateTimeOffset.UtcNow));
     private TestApp _app = null!;
 
     public async Task InitializeAsync()

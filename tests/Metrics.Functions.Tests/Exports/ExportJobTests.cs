@@ -6,7 +6,6 @@ using Metrics.Storage;
 using Metrics.Storage.Exports;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using static Metrics.Functions.Tests.Exports.ExportCalls;
 
 namespace Metrics.Functions.Tests.Exports;
@@ -15,7 +14,7 @@ namespace Metrics.Functions.Tests.Exports;
 [Collection(AzuriteCollection.Name)]
 public sealed class ExportJobTests(SharedAzurite azurite)
 {
-    private readonly FakeTimeProvider _time = new(WholeSeconds(DateTimeOffset.UtcNow));
+    private readonly SharedClock _time = new(WholeSeconds(DateTimeOffset.UtcNow));
 
     [Fact]
     public async Task Jobs_left_queued_or_running_by_a_previous_process_are_finished_by_the_next()

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Web;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 using static Metrics.Functions.Tests.Exports.ExportCalls;
 
 namespace Metrics.Functions.Tests.Exports;
@@ -15,7 +14,7 @@ namespace Metrics.Functions.Tests.Exports;
 public sealed class ExportLinkTests(SharedAzurite azurite) : IAsyncLifetime
 {
     private static readonly TimeSpan Behind = TimeSpan.FromHours(2);
-    private readonly FakeTimeProvider _time = new(WholeSeconds(DateTimeOffset.UtcNow) - Behind);
+    private readonly SharedClock _time = new(WholeSeconds(DateTimeOffset.UtcNow) - Behind);
     private TestApp _app = null!;
 
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(azurite.ConnectionString, time: _time);

@@ -3,14 +3,13 @@ using System.Text.Json.Nodes;
 using Metrics.Functions.Tests.Ingest;
 using Metrics.Functions.Tests.Security;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Exports;
 
 [Collection(AzuriteCollection.Name)]
 public sealed class ExportRequestTests(SharedAzurite azurite) : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(ExportCalls.WholeSeconds(DateTimeOffset.UtcNow));
+    private readonly SharedClock _time = new(ExportCalls.WholeSeconds(DateTimeOffset.UtcNow));
     private TestApp _app = null!;
 
     public async Task InitializeAsync() => _app = await TestApp.StartAsync(azurite.ConnectionString, time: _time);

@@ -6,7 +6,6 @@ using Metrics.Storage.Raw;
 using Metrics.Storage.Rollups;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Nightly;
 
@@ -25,7 +24,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
     [Fact]
     public async Task Compaction_leaves_a_dirty_hour_older_than_raw_retention_to_the_nightly_run()
     {
-        var time = new FakeTimeProvider(Hour.AddHours(1));
+        var time = new SharedClock(Hour.AddHours(1));
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
         await app.SendAsync(Traffic.Requests("r", [Hour], 10));
         time.SetUtcNow(Hour.AddDays(7).AddHours(1).AddMilliseconds(1));
@@ -50,7 +49,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
     [Fact]
     public async Task Nightly_finalises_a_compacted_hour_without_reading_its_raw_rows_again()
     {
-        var time = new FakeTimeProvider(Hour.AddHours(1));
+        var time = new SharedClock(Hour.AddHours(1));
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
         await app.SendAsync(Traffic.Requests("r", [Hour], 10));
         Assert.Equal(1, (await app.CompactAsync()).HoursCompacted);
@@ -67,7 +66,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
     [Fact]
     public async Task Compaction_still_recomputes_the_hour_that_straddles_the_raw_retention_edge()
     {
-        var time = new FakeTimeProvider(Hour.AddHours(1));
+        var time = new SharedClock(Hour.AddHours(1));
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
         await app.SendAsync(Traffic.Requests("r", [Hour], 10));
         time.SetUtcNow(Hour.AddDays(7).AddMinutes(59));
@@ -81,7 +80,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
     [Fact]
     public async Task Compaction_exactly_on_the_hour_leaves_the_hour_that_just_passed_raw_retention_to_the_nightly_run()
     {
-        var time = new FakeTimeProvider(Hour.AddHours(1));
+        var time = new SharedClock(Hour.AddHours(1));
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
         await app.SendAsync(Traffic.Requests("r", [Hour], 10));
         // Both timers fire at 02:00:00 in production; this hour ended exactly seven days ago.
@@ -103,7 +102,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
     {
         var now = new DateTimeOffset(2025, 7, 10, 2, 0, 30, TimeSpan.Zero);
         var twoDaysAgo = new DateTimeOffset(2025, 7, 8, 1, 0, 0, TimeSpan.Zero);
-        var time = new FakeTimeProvider(now);
+        var time = new SharedClock(now);
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, new Dictionary<string, string?> { ["Alerts:RowBudget"] = "10" }, time);
         await app.SendAsync(Traffic.Requests("r", [twoDaysAgo], 20));
         await app.CompactAsync();

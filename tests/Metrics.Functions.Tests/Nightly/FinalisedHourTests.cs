@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using Metrics.Core.Ingestion;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Nightly;
 
@@ -83,7 +82,7 @@ public sealed class FinalisedHourTests(SharedAzurite azurite)
     {
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = SharedAzurite.UniquePrefix() };
         if (overBudget) settings["Alerts:RowBudget"] = "1";
-        return TestApp.StartAsync(azurite.ConnectionString, settings, new FakeTimeProvider(Now));
+        return TestApp.StartAsync(azurite.ConnectionString, settings, new SharedClock(Now));
     }
 
     private static JsonObject Event(string id, DateTimeOffset at) => new()

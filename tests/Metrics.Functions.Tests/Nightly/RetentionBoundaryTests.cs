@@ -6,7 +6,6 @@ using Metrics.Storage.Admin;
 using Metrics.Storage.Retention;
 using Metrics.Storage.Rollups;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Nightly;
 
@@ -19,7 +18,7 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
     {
         var outside = new DateTimeOffset(2025, 5, 3, 1, 0, 0, TimeSpan.Zero);
         var inside = outside.AddHours(1);
-        var time = new FakeTimeProvider(inside.AddMinutes(10));
+        var time = new SharedClock(inside.AddMinutes(10));
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
         var random = new Random(3);
         // The last milliseconds of one hour and the first of the next.
@@ -66,7 +65,7 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
     public async Task Rollups_of_hours_older_than_ninety_days_are_pruned_and_the_hour_at_ninety_days_is_kept()
     {
         var cutoff = new DateTimeOffset(2025, 2, 1, 2, 0, 0, TimeSpan.Zero);
-        var time = new FakeTimeProvider(cutoff.AddHours(-2).AddMinutes(-10));
+        var time = new SharedClock(cutoff.AddHours(-2).AddMinutes(-10));
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
         // Admin calls are audited in one partition per day; the audit trail is kept as long as rollups.
         Assert.Equal(System.Net.HttpStatusCode.OK, (await app.AdminGetAsync("/api/metrics/usage")).StatusCode);

@@ -2,7 +2,6 @@ using System.Net;
 using Metrics.Core.Ingestion;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Nightly;
 
@@ -18,7 +17,7 @@ public sealed class SizeAlertTests(SharedAzurite azurite)
 
     private readonly string _prefix = SharedAzurite.UniquePrefix();
 
-    private Task<TestApp> StartAsync(FakeTimeProvider time, long? budget = null)
+    private Task<TestApp> StartAsync(SharedClock time, long? budget = null)
     {
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = _prefix };
         if (budget is not null) settings["Alerts:RowBudget"] = budget.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -26,9 +25,9 @@ public sealed class SizeAlertTests(SharedAzurite azurite)
     }
 
     /// <summary>Three days of traffic, compacted, and one quiet nightly run that reports the row count.</summary>
-    private async Task<(FakeTimeProvider Time, TimerAnswer FirstRun)> LoadAsync()
+    private async Task<(SharedClock Time, TimerAnswer FirstRun)> LoadAsync()
     {
-        var time = new FakeTimeProvider(Now);
+        var time = new SharedClock(Now);
         await using var app = await StartAsync(time);
         await app.SendAsync(Traffic.Requests("r", Traffic.Hours(Now.AddDays(-3), Now.AddHours(-1), every: 3), 8, seed: 21));
         await app.SendAsync(Traffic.Usage("u", Traffic.Hours(Now.AddDays(-3), Now.AddHours(-1), every: 6), 2, seed: 22));

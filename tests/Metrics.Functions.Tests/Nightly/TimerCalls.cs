@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
@@ -11,26 +10,22 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Metrics.Functions.Tests.Nightly;
 
-/// <summary>What a timer invocation answered: the host's <c>{"Outputs","Logs","ReturnValue"}</c> shape.</summary>
+/// <summary>What running a timer by hand answered: the run's return value (its summary) and what it logged.</summary>
 internal sealed record TimerAnswer(HttpStatusCode StatusCode, JsonElement Body)
 {
-    public JsonElement Summary => Body.GetProperty("ReturnValue");
-    public IReadOnlyList<string> LogLines => Body.GetProperty("Logs").EnumerateArray().Select(line => line.GetString()!).ToList();
+    public JsonElement Summary => Body.GetProperty("returnValue");
+    public IReadOnlyList<string> LogLines => Body.GetProperty("logs").EnumerateArray().Select(line => line.GetString()!).ToList();
     public string? RunStatus => Summary.GetProperty("Status").GetString();
     public long Number(string name) => Summary.GetProperty(name).GetInt64();
     public string? Text(string name) => Summary.GetProperty(name).GetString();
     public override string ToString() => $"{(int)StatusCode} {Body}";
 }
 
-/// <summary>Runs the timer functions the ways they are run in production and by hand.</summary>
+/// <summary>Runs the timer functions as an operator does, and their services as the functions call them.</summary>
 internal static class TimerCalls
 {
     public const string Nightly = "NightlyAggregation";
     public const string Compaction = "RollupCompaction";
-
-    /// <summary>The payload the Functions host POSTs to a custom handler for a timer trigger.</summary>
-    public const string HostTimerPayload =
-        """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":true}},"Metadata":{}}""";
 
     /// <summary><c>POST /admin/functions/{name}</c> with the admin key, as an operator runs a timer now.</summary>
     public static async Task<TimerAnswer> RunTimerAsync(this TestApp app, string name = Nightly)
@@ -38,13 +33,6 @@ internal static class TimerCalls
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/functions/{name}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestApp.AdminKey);
         return await AnswerAsync(await app.Client.SendAsync(request));
-    }
-
-    /// <summary><c>POST /{name}</c> with the host's timer payload, as the Functions host invokes a custom handler.</summary>
-    public static async Task<TimerAnswer> InvokeAsHostAsync(this TestApp app, string name, string payload = HostTimerPayload)
-    {
-        using var content = new StringContent(payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-        return await AnswerAsync(await app.Client.PostAsync($"/{name}", content));
     }
 
     /// <summary>The nightly service itself, as the timer function calls it.</summary>

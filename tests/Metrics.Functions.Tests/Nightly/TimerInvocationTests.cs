@@ -1,28 +1,32 @@
 using System.Net;
 using System.Text.Json;
+using Metrics.LocalHost.Settings;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Nightly;
 
-/// <summary>How the Functions host invokes the timers: <c>POST /{Name}</c> with its payload, answered in its shape.</summary>
+/// <summary>
+/// How the timers run: the host invokes them over its protocol with their <c>TimerInfo</c>, on their schedules or when an
+/// operator asks (<c>POST /admin/functions/{name}</c>); a run's summary is its return value, its log lines come with it.
+/// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class TimerInvocationTests(SharedAzurite azurite)
 {
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
     [Fact]
-    public async Task Host_invocation_of_NightlyAggregation_answers_200_with_outputs_logs_and_the_summary_as_return_value()
+    public async Task NightlyAggregation_run_by_hand_answers_200_with_its_summary_as_return_value_and_its_log_lines()
     {
         var time = TrafficHistory.Clock();
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
         await new TrafficHistory().LoadAsync(app, time);
 
-        var answer = await app.InvokeAsHostAsync(TimerCalls.Nightly);
+        var answer = await app.RunTimerAsync(TimerCalls.Nightly);
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Equal(["Outputs", "Logs", "ReturnValue"], answer.Body.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(JsonValueKind.Object, answer.Body.GetProperty("Outputs").ValueKind);
-        Assert.Empty(answer.Body.GetProperty("Outputs").EnumerateObject());
+        Assert.True(answer.Body.GetProperty("succeeded").GetBoolean(), answer.ToString());
+        Assert.Equal(TimerCalls.Nightly, answer.Body.GetProperty("function").GetString());
         Assert.Contains(answer.LogLines, line => line.StartsWith("finalised ", StringComparison.Ordinal));
         Assert.Equal("completed", answer.RunStatus);
         Assert.True(answer.Number("HoursFinalized") > 0, answer.ToString());
@@ -32,47 +36,56 @@ public sealed class TimerInvocationTests(SharedAzurite azurite)
     }
 
     [Fact]
-    public async Task Host_invocation_of_RollupCompaction_answers_200_in_the_same_shape_and_compacts_dirty_hours()
+    public async Task RollupCompaction_run_by_hand_compacts_dirty_hours_and_says_so_in_one_line()
     {
         var at = new DateTimeOffset(2025, 7, 1, 12, 0, 0, TimeSpan.Zero);
-        var time = new FakeTimeProvider(at);
+        var time = new SharedClock(at);
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
         await app.SendAsync(Traffic.Requests("r", Traffic.Hours(at.AddHours(-3), at), 5));
 
-        var answer = await app.InvokeAsHostAsync(TimerCalls.Compaction);
+        var answer = await app.RunTimerAsync(TimerCalls.Compaction);
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Equal(["Outputs", "Logs", "ReturnValue"], answer.Body.EnumerateObject().Select(p => p.Name));
-        Assert.Empty(answer.Body.GetProperty("Outputs").EnumerateObject());
-        Assert.Single(answer.LogLines);
+        Assert.StartsWith("compacted 3 hours", Assert.Single(answer.LogLines), StringComparison.Ordinal);
         Assert.Equal(3, answer.Number("HoursCompacted"));
         Assert.Equal(15, answer.Number("RawRowsRead"));
         Assert.Empty(await app.Storage.AllAsync(TableNames.DirtyHours));
     }
 
     [Fact]
-    public async Task Host_invocation_while_storage_is_unreachable_answers_500_in_the_same_shape_so_the_host_records_a_failure()
+    public async Task A_run_while_storage_is_unreachable_answers_500_with_the_reason_so_the_failure_is_recorded()
     {
-        var unreachable = UnreachableStorage.ConnectionString;
-        await using var app = await TestApp.StartAsync(unreachable, time: new FakeTimeProvider(new DateTimeOffset(2025, 7, 1, 2, 0, 0, TimeSpan.Zero)));
+        await using var app = await TestApp.StartAsync(UnreachableStorage.ConnectionString, time: new SharedClock(new DateTimeOffset(2025, 7, 1, 2, 0, 0, TimeSpan.Zero)));
 
-        var answer = await app.InvokeAsHostAsync(TimerCalls.Nightly);
+        var answer = await app.RunTimerAsync(TimerCalls.Nightly);
 
         Assert.Equal(HttpStatusCode.InternalServerError, answer.StatusCode);
-        Assert.Equal(["Outputs", "Logs", "ReturnValue"], answer.Body.EnumerateObject().Select(p => p.Name));
-        Assert.StartsWith("failed: ", Assert.Single(answer.LogLines), StringComparison.Ordinal);
+        Assert.False(answer.Body.GetProperty("succeeded").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(answer.Body.GetProperty("error").GetString()), answer.ToString());
         Assert.Equal(JsonValueKind.Null, answer.Summary.ValueKind);
     }
 
+    /// <summary>
+    /// The host's scheduler follows the clock it is given: moved past the next whole minute, RollupCompaction runs by
+    /// itself, and the dirty hours are compacted without anyone asking.
+    /// </summary>
     [Fact]
-    public async Task Host_invocation_with_an_empty_body_still_runs_the_timer()
+    public async Task RollupCompaction_runs_on_its_schedule_when_not_disabled()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2025, 7, 1, 2, 0, 0, TimeSpan.Zero));
-        await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
+        var at = new DateTimeOffset(2025, 7, 1, 12, 0, 30, TimeSpan.Zero);
+        var time = new SharedClock(at);
+        await using var app = await TestApp.StartAsync(azurite.ConnectionString,
+            new Dictionary<string, string?> { [AppSettings.DisabledSetting(TimerCalls.Compaction)] = "false" }, time);
+        await app.SendAsync(Traffic.Requests("r", Traffic.Hours(at.AddHours(-2), at), 4));
+        Assert.NotEmpty(await app.Storage.AllAsync(TableNames.DirtyHours));
 
-        var answer = await app.InvokeAsHostAsync(TimerCalls.Nightly, payload: "");
+        time.Advance(TimeSpan.FromSeconds(31));
 
-        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Equal("completed", answer.RunStatus);
+        var deadline = DateTime.UtcNow + MaxWait;
+        while ((await app.Storage.AllAsync(TableNames.DirtyHours)).Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"dirty hours still there {MaxWait.TotalSeconds} s after the schedule was due");
+            await Task.Delay(100);
+        }
     }
 }

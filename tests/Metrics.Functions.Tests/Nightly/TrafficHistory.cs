@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Time.Testing;
+using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests.Nightly;
 
@@ -40,10 +40,10 @@ internal sealed class TrafficHistory
     public IReadOnlyList<SentUsage> Usage => [.. _firstUsage, .. _secondUsage];
 
     /// <summary>A clock at <see cref="FirstIngest"/>, for <see cref="LoadAsync"/>.</summary>
-    public static FakeTimeProvider Clock() => new(FirstIngest);
+    public static SharedClock Clock() => new(FirstIngest);
 
     /// <summary>Ingests everything through HTTP, compacting after the first week, and leaves the clock at <see cref="NightlyAt"/>.</summary>
-    public async Task LoadAsync(TestApp app, FakeTimeProvider time)
+    public async Task LoadAsync(TestApp app, SharedClock time)
     {
         time.SetUtcNow(FirstIngest);
         await app.SendAsync(_firstRequests);

@@ -1,6 +1,5 @@
 using Metrics.Core.Sketches;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using static Metrics.Functions.Tests.Queries.MetricsCalls;
 
@@ -13,7 +12,7 @@ public sealed class DistinctUsersTests(SharedAzurite azurite, ITestOutputHelper 
     private const int Users = 5_000;
     private static readonly DateTimeOffset Now = new(2026, 6, 30, 21, 12, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _time = new(Now);
+    private readonly SharedClock _time = new(Now);
     private TestApp _app = null!;
     private Traffic _traffic = null!;
 

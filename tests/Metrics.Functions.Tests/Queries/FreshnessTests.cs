@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Metrics.Functions.Tests.Ingest;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Queries;
 
@@ -12,7 +11,7 @@ public sealed class FreshnessTests(SharedAzurite azurite) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 9, 9, 13, 5, 30, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _time = new(Now);
+    private readonly SharedClock _time = new(Now);
     private readonly TrafficGenerator _generator = new(new TrafficOptions { Seed = 99 });
     private TestApp _app = null!;
 

@@ -2,7 +2,6 @@ using System.Net;
 using Metrics.Functions.Tests.Security;
 using Metrics.Functions.Tests.Ingest;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 using static Metrics.Functions.Tests.Queries.MetricsCalls;
 
 namespace Metrics.Functions.Tests.Queries;
@@ -16,7 +15,7 @@ public sealed class OlderDataFixture(SharedAzurite azurite) : IAsyncLifetime
     public static readonly DateTimeOffset Now = new(2026, 7, 20, 16, 22, 48, TimeSpan.Zero);
     public static readonly DateTimeOffset Then = Now.AddDays(-21);
 
-    internal FakeTimeProvider Time { get; } = new(Then);
+    internal SharedClock Time { get; } = new(Then);
     internal TestApp App { get; private set; } = null!;
     internal Traffic Old { get; private set; } = null!;
     internal Traffic Recent { get; private set; } = null!;
@@ -109,7 +108,7 @@ public sealed class UncompactedOlderDataTests(SharedAzurite azurite) : IAsyncLif
     private static readonly DateTimeOffset Now = new(2026, 7, 20, 16, 22, 48, TimeSpan.Zero);
     private static readonly DateTimeOffset Then = Now.AddDays(-8);
 
-    private readonly FakeTimeProvider _time = new(Then);
+    private readonly SharedClock _time = new(Then);
     private TestApp _app = null!;
     private Traffic _traffic = null!;
 

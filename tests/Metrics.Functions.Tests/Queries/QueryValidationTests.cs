@@ -2,7 +2,6 @@ using System.Net;
 using Metrics.Functions.Tests.Ingest;
 using Metrics.Functions.Tests.Security;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Queries;
 
@@ -13,7 +12,7 @@ public sealed class IdleAppFixture(SharedAzurite azurite) : IAsyncLifetime
 
     internal TestApp App { get; private set; } = null!;
 
-    public async Task InitializeAsync() => App = await TestApp.StartAsync(azurite.ConnectionString, time: new FakeTimeProvider(Now));
+    public async Task InitializeAsync() => App = await TestApp.StartAsync(azurite.ConnectionString, time: new SharedClock(Now));
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 }

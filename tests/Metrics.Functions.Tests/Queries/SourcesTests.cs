@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 using static Metrics.Functions.Tests.Queries.MetricsCalls;
 
 namespace Metrics.Functions.Tests.Queries;
@@ -15,7 +14,7 @@ public sealed class SourcesTests(SharedAzurite azurite) : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 4, 14, 8, 48, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset FirstHour = new(2026, 4, 13, 2, 0, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _time = new(Now);
+    private readonly SharedClock _time = new(Now);
     private TestApp _app = null!;
     private Traffic _traffic = null!;
 

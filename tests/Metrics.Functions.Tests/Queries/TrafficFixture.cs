@@ -1,10 +1,9 @@
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Queries;
 
 /// <summary>An app holding some traffic in one storage state, on its own tables and fake clock.</summary>
-internal sealed record StoredTraffic(string Name, TestApp App, FakeTimeProvider Time)
+internal sealed record StoredTraffic(string Name, TestApp App, SharedClock Time)
 {
     public HttpClient Client => App.Client;
 
@@ -14,7 +13,7 @@ internal sealed record StoredTraffic(string Name, TestApp App, FakeTimeProvider 
     /// A test app on <paramref name="time"/>. Two raw shards instead of eight: generated traffic is spread thinly over
     /// days, and on Azurite every shard of every hour costs a transaction; queries read all shards either way.
     /// </summary>
-    public static async Task<TestApp> StartAppAsync(SharedAzurite azurite, FakeTimeProvider time)
+    public static async Task<TestApp> StartAppAsync(SharedAzurite azurite, SharedClock time)
     {
         var app = await TestApp.StartAsync(azurite.ConnectionString, new Dictionary<string, string?> { ["Storage:Shards"] = "2" }, time);
         // Compacting days of traffic on a busy Azurite can outlast HttpClient's default 100 seconds.
@@ -31,7 +30,7 @@ internal sealed record StoredTraffic(string Name, TestApp App, FakeTimeProvider 
     public static async Task<StoredTraffic> StoreAsync(SharedAzurite azurite, DateTimeOffset now, Traffic traffic, string state,
         IReadOnlyCollection<DateTimeOffset>? lateHours = null, IReadOnlyCollection<string>? members = null)
     {
-        var time = new FakeTimeProvider(now);
+        var time = new SharedClock(now);
         var app = await StartAppAsync(azurite, time);
         await app.Client.SetPricesAsync(TrafficGenerator.Prices);
         if (members is not null) await app.Client.SetRosterAsync(members);

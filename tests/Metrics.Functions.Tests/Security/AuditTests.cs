@@ -1,7 +1,6 @@
 using System.Net;
 using Metrics.Storage.Admin;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Functions.Tests.Security;
 
@@ -13,7 +12,7 @@ public sealed class AuditTests(SharedAzurite azurite)
     [Fact]
     public async Task Allowed_and_denied_calls_are_audited_newest_first_without_function_keys()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new SharedClock(Start);
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: time);
 
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsAsync("/api/admin/roster?range=7d&code=secret-function-key")).StatusCode);

@@ -6,7 +6,6 @@ using Metrics.Storage;
 using Metrics.Storage.Rollups;
 using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Storage.Tests.Rollups;
 
@@ -15,7 +14,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
 {
     private static readonly DateTimeOffset Hour = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
 
-    private RollupPipeline Build() => RollupPipeline.On(azurite.NewStorage(), new FakeTimeProvider(Hour.AddHours(2)));
+    private RollupPipeline Build() => RollupPipeline.On(azurite.NewStorage(), new SharedClock(Hour.AddHours(2)));
 
     [Fact]
     public async Task Compaction_writes_hour_and_day_rows_equal_to_the_live_computation_and_clears_the_marker()

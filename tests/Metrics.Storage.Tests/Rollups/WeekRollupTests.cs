@@ -4,7 +4,6 @@ using Metrics.Core.Rollups;
 using Metrics.Storage.Rollups;
 using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Metrics.Storage.Tests.Rollups;
 
@@ -65,7 +64,7 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
     /// <summary>20 requests on each of 17 days, compacted as the nightly run would (hours older than a week included).</summary>
     private async Task<RollupPipeline> LoadAsync()
     {
-        var parts = RollupPipeline.On(azurite.NewStorage(), new FakeTimeProvider(Now));
+        var parts = RollupPipeline.On(azurite.NewStorage(), new SharedClock(Now));
         var events = Enumerable.Range(0, 17).SelectMany(day => Enumerable.Range(0, 20)
             .Select(i => RawEventStoreTests.Event(day * 100 + i, FirstDay.AddDays(day).AddHours(10 + i % 3)))).ToList();
         await parts.Store.WriteAsync(events, "b", Now);

@@ -104,7 +104,7 @@ public static class OpenApiDocument
             // Another representation of an answer the typed results describe (CSV beside JSON) joins it.
             var response = Response(content.Status, [content.ContentType], content.Shape, schemas);
             if (responses.TryGetValue(Status(content.Status), out var known) && known["content"] is JsonObject types)
-                foreach (var (type, schema) in (JsonObject)response["content"]!.DeepClone()) types[type] = schema;
+                foreach (var (type, schema) in (JsonObject)response["content"]!) types[type] = schema!.DeepClone();
             else responses[Status(content.Status)] = response;
         }
         var problems = (method.GetCustomAttribute<ProblemResponsesAttribute>()?.Statuses ?? []).Append(StatusCodes.Status500InternalServerError);
