@@ -1,5 +1,5 @@
-// Metrics.Functions on the Flex Consumption plan: the function app (a custom handler), its storage account,
-// a user-assigned identity that reaches storage without keys, and Application Insights for the host's logs.
+// Metrics.Functions on the Flex Consumption plan: the function app (a .NET 10 isolated worker), its storage account,
+// a user-assigned identity that reaches storage without keys, and Application Insights for the host's and the worker's logs.
 // Deploy into an existing resource group:
 //   az deployment group create -g <group> -f infra/main.bicep -p name=<name> adminKeys='sha256:<hex>' ingestKeys='sha256:<hex>'
 // then the code (infra/README.md).
@@ -156,10 +156,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           }
         }
       }
-      // The handler is a self-contained linux-x64 executable: the custom handler runtime (host.json says how to start it).
+      // The app is a .NET isolated worker; the deployment package is the `dotnet publish` output (infra/README.md).
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
@@ -174,7 +174,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
-        // The handler's storage clients: Azure.Identity's DefaultAzureCredential picks the identity by AZURE_CLIENT_ID.
+        // The app's storage clients: Azure.Identity's DefaultAzureCredential picks the identity by AZURE_CLIENT_ID.
         { name: 'Storage__AccountName', value: storage.name }
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }

@@ -20,7 +20,7 @@ builder.Services
     .AddIngest()
     .AddQueries()
     .AddExports()
-    .AddOperations();
+    .AddOperations(builder.Configuration);
 
 // Outermost first: every invocation is measured; failures become problems; roles are checked and audited.
 builder.UseMiddleware<InvocationMetrics>();

@@ -17,7 +17,7 @@ internal static class FreshnessProbe
 
     public static async Task<Result> MeasureAsync(string connectionString, int samples)
     {
-        await using var app = await InProcessApp.StartAsync(connectionString, "fresh", IngestKey, shards: 8);
+        await using var app = await HostedApp.StartAsync(connectionString, "fresh", IngestKey, shards: 8);
         using var http = app.CreateAdminClient();
         var events = new SyntheticRequests("fresh-api", "fresh", DateTimeOffset.UtcNow);
         var delays = new List<double>();

@@ -27,7 +27,7 @@ internal static class IngestSummary
         Console.WriteLine($"ingestion (b)            {Median(ingests.Select(p => p.EventsPerSecond)):N0} events/s (median of {rounds.Count})");
         Console.WriteLine($"ingestion / raw          {ratio:N2} median; rounds {string.Join(", ", rounds.Select(r => r.Ratio.ToString("N2", CultureInfo.InvariantCulture)))}" +
             $"   (target >= {IngestBenchmark.TargetRatio:N1}: {(ratio >= IngestBenchmark.TargetRatio ? "met" : "NOT met")})");
-        Console.WriteLine($"app process B/event      {gross:N0} gross (app + clients, median) - {baseline.BytesPerEvent:N0} clients alone = {gross - baseline.BytesPerEvent:N0} by the app (Kestrel, handler, storage client)");
+        Console.WriteLine($"host process B/event     {gross:N0} gross (local host + clients, median) - {baseline.BytesPerEvent:N0} clients alone = {gross - baseline.BytesPerEvent:N0} by the local host (forwarding); the worker allocates in its own process, not counted here");
         Console.WriteLine($"raw phase B/entity       {Median(raws.Select(p => p.BytesPerEvent)):N0} (storage client serialising entities built before timing, and its HTTP)");
         Console.WriteLine($"CPU us/event (median)    (a) .NET {Median(raws.Select(p => Micro(p.ProcessCpu))):N0}, Azurite {Median(raws.Select(p => Micro(p.AzuriteCpu))):N0}; " +
             $"(b) .NET {Median(ingests.Select(p => Micro(p.ProcessCpu))):N0}, Azurite {Median(ingests.Select(p => Micro(p.AzuriteCpu))):N0}; " +

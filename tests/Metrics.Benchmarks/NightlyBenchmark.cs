@@ -12,6 +12,7 @@ using Metrics.Storage;
 using Metrics.Storage.Azurite;
 using Metrics.Storage.Raw;
 using Metrics.Storage.Retention;
+using Metrics.Tests.Shared;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Benchmarks;
@@ -153,7 +154,7 @@ internal static class NightlyBenchmark
         args.RejectUnknown();
 
         // Each step times its work alone, not the start of the app around it.
-        var (rows, seconds, detail) = step switch
+        var (rows, seconds, detail, peakMB) = step switch
         {
             "compact" => await CompactAsync(connectionString, prefix, end),
             "export" => await ExportAsync(connectionString, prefix, end),
@@ -161,31 +162,31 @@ internal static class NightlyBenchmark
             "raw" => await ScanAndDeleteAsync(connectionString, prefix, end),
             _ => throw new ArgumentException($"unknown step '{step}'"),
         };
-        Console.WriteLine(JsonSerializer.Serialize(new { rows, seconds, peakMB = PeakResidentMegabytes(), detail }));
+        Console.WriteLine(JsonSerializer.Serialize(new { rows, seconds, peakMB, detail }));
         return 0;
     }
 
     /// <summary>The minute timer's work, done once before the nightly run: every hour's rollups, markers cleared.</summary>
-    private static async Task<(long, double, string)> CompactAsync(string connectionString, string prefix, DateTimeOffset end)
+    private static async Task<(long, double, string, double)> CompactAsync(string connectionString, string prefix, DateTimeOffset end)
     {
-        await using var app = await InProcessApp.StartAsync(connectionString, prefix, "bench-ingest", shards: 8, AppSettings, new FixedTime(end.AddMinutes(1)));
+        await using var app = await HostedApp.StartAsync(connectionString, prefix, "bench-ingest", shards: 8, AppSettings, new SharedClock(end.AddMinutes(1)));
         var watch = Stopwatch.StartNew();
         var summary = await PostTimerAsync(app, "RollupCompaction");
-        return (summary.GetProperty("RawRowsRead").GetInt64(), watch.Elapsed.TotalSeconds, summary.GetRawText());
+        return (summary.GetProperty("RawRowsRead").GetInt64(), watch.Elapsed.TotalSeconds, summary.GetRawText(), PeakResidentMegabytes(app.WorkerProcessId));
     }
 
-    private static async Task<(long, double, string)> NightlyAsync(string connectionString, string prefix, DateTimeOffset end)
+    private static async Task<(long, double, string, double)> NightlyAsync(string connectionString, string prefix, DateTimeOffset end)
     {
         // Eight days on, every hour of the data is past the seven days of raw retention.
-        await using var app = await InProcessApp.StartAsync(connectionString, prefix, "bench-ingest", shards: 8, AppSettings, new FixedTime(end.AddDays(8)));
+        await using var app = await HostedApp.StartAsync(connectionString, prefix, "bench-ingest", shards: 8, AppSettings, new SharedClock(end.AddDays(8)));
         var watch = Stopwatch.StartNew();
         var summary = await PostTimerAsync(app, "NightlyAggregation");
-        return (summary.GetProperty("RawRowsDeleted").GetInt64(), watch.Elapsed.TotalSeconds, summary.GetRawText());
+        return (summary.GetProperty("RawRowsDeleted").GetInt64(), watch.Elapsed.TotalSeconds, summary.GetRawText(), PeakResidentMegabytes(app.WorkerProcessId));
     }
 
-    private static async Task<(long, double, string)> ExportAsync(string connectionString, string prefix, DateTimeOffset end)
+    private static async Task<(long, double, string, double)> ExportAsync(string connectionString, string prefix, DateTimeOffset end)
     {
-        await using var app = await InProcessApp.StartAsync(connectionString, prefix, "bench-ingest", shards: 8, AppSettings);
+        await using var app = await HostedApp.StartAsync(connectionString, prefix, "bench-ingest", shards: 8, AppSettings);
         using var http = app.CreateAdminClient();
         var watch = Stopwatch.StartNew();
         using var posted = await http.PostAsJsonAsync("/api/exports", new
@@ -201,7 +202,8 @@ internal static class NightlyBenchmark
             var job = await http.GetFromJsonAsync<JsonElement>($"/api/exports/{id}");
             var status = job.GetProperty("status").GetString();
             if (status == "failed") throw new InvalidOperationException($"export failed: {job}");
-            if (status == "succeeded") return (job.GetProperty("rows").GetInt64(), watch.Elapsed.TotalSeconds, $"sha256 {job.GetProperty("sha256").GetString()}");
+            if (status == "succeeded")
+                return (job.GetProperty("rows").GetInt64(), watch.Elapsed.TotalSeconds, $"sha256 {job.GetProperty("sha256").GetString()}", PeakResidentMegabytes(app.WorkerProcessId));
         }
     }
 
@@ -209,7 +211,7 @@ internal static class NightlyBenchmark
     /// The floor for the nightly run: the storage client alone reads every row in full (as finalising a dirty
     /// hour must) and deletes it in transactions of 100, per hour's PartitionKey range, four hours at a time.
     /// </summary>
-    private static async Task<(long, double, string)> ScanAndDeleteAsync(string connectionString, string prefix, DateTimeOffset end)
+    private static async Task<(long, double, string, double)> ScanAndDeleteAsync(string connectionString, string prefix, DateTimeOffset end)
     {
         var table = await Storage(connectionString, prefix).TableAsync(TableNames.RawEvents(EventKinds.Requests));
         long deleted = 0;
@@ -225,7 +227,7 @@ internal static class NightlyBenchmark
                 Interlocked.Add(ref deleted, page.Values.Count);
             }
         });
-        return (deleted, watch.Elapsed.TotalSeconds, "");
+        return (deleted, watch.Elapsed.TotalSeconds, "", PeakResidentMegabytes(Environment.ProcessId));
     }
 
     // A budget no run reaches: an over-budget early roll-up would change what the nightly step measures.
@@ -234,26 +236,23 @@ internal static class NightlyBenchmark
         ["Alerts:RowBudget"] = "1000000000",
     };
 
-    /// <summary>Runs a timer function now, as an operator would (<c>POST /admin/functions/{name}</c>); returns its summary (ReturnValue).</summary>
-    private static async Task<JsonElement> PostTimerAsync(InProcessApp app, string name)
+    /// <summary>Runs a timer function now, as an operator would (<c>POST /admin/functions/{name}</c>); returns its summary (its return value).</summary>
+    private static async Task<JsonElement> PostTimerAsync(HostedApp app, string name)
     {
         using var http = app.CreateAdminClient();
         using var answer = await http.PostAsync($"/admin/functions/{name}", null);
         var body = await answer.Content.ReadAsStringAsync();
         if (!answer.IsSuccessStatusCode) throw new InvalidOperationException($"{name} answered {(int)answer.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.GetProperty("ReturnValue").Clone();
+        return JsonDocument.Parse(body).RootElement.GetProperty("returnValue").Clone();
     }
 
-    /// <summary>This process's peak resident set (VmHWM), in MB: everything it held at its busiest, runtime included.</summary>
-    private static double PeakResidentMegabytes()
+    /// <summary>
+    /// A process's peak resident set (VmHWM), in MB: everything it held at its busiest, runtime included. For the app's
+    /// steps that is the worker's process, where the functions run; for the raw floor, this one.
+    /// </summary>
+    private static double PeakResidentMegabytes(int processId)
     {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
-
-    /// <summary>A clock that stays where it is put: the app's timers see the day the benchmark chooses.</summary>
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -4,7 +4,7 @@ namespace Metrics.Benchmarks;
 
 /// <summary>
 /// One timed phase: wall time, bytes allocated in this process (every thread), garbage collections, CPU
-/// time of this process and of Azurite, and how busy the whole machine was.
+/// time of .NET (this process and the app's worker process) and of Azurite, and how busy the whole machine was.
 /// </summary>
 internal sealed record PhaseResult(
     string Name, int Events, TimeSpan Elapsed, long AllocatedBytes, int Gen0, int Gen1, int Gen2,
@@ -22,6 +22,7 @@ internal sealed record PhaseResult(
 internal sealed class PhaseMeter
 {
     private readonly Process? _azurite;
+    private readonly Process? _worker;
     private readonly AllocationSampler? _sampler;
     private readonly long _started;
     private readonly long _allocated;
@@ -30,22 +31,24 @@ internal sealed class PhaseMeter
     private readonly TimeSpan? _azuriteCpu;
     private readonly MachineCpu.Sample? _machine;
 
-    private PhaseMeter(Process? azurite, AllocationSampler? sampler)
+    private PhaseMeter(Process? azurite, AllocationSampler? sampler, Process? worker)
     {
         _azurite = azurite;
+        _worker = worker;
         _sampler = sampler;
         sampler?.Start();
         _machine = MachineCpu.Read();
         _azuriteCpu = CpuOf(azurite);
-        _processCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        _processCpu = Process.GetCurrentProcess().TotalProcessorTime + (CpuOf(worker) ?? TimeSpan.Zero);
         (_gen0, _gen1, _gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         _allocated = GC.GetTotalAllocatedBytes(precise: true);
         _started = Stopwatch.GetTimestamp();
     }
 
     /// <param name="azurite">Azurite's node process, when it could be found, to read its CPU time too.</param>
-    /// <param name="sampler">When given, also which types were allocated.</param>
-    public static PhaseMeter Start(Process? azurite, AllocationSampler? sampler) => new(azurite, sampler);
+    /// <param name="sampler">When given, also which types were allocated (in this process).</param>
+    /// <param name="worker">The app's worker process, when the phase runs the app: its CPU time counts as .NET's.</param>
+    public static PhaseMeter Start(Process? azurite, AllocationSampler? sampler, Process? worker = null) => new(azurite, sampler, worker);
 
     public PhaseResult Stop(string name, int events)
     {
@@ -53,7 +56,7 @@ internal sealed class PhaseMeter
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocated;
         var top = _sampler?.Stop(top: 15) ?? [];
         var gcs = (GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2);
-        var processCpu = Process.GetCurrentProcess().TotalProcessorTime - _processCpu;
+        var processCpu = Process.GetCurrentProcess().TotalProcessorTime + (CpuOf(_worker) ?? TimeSpan.Zero) - _processCpu;
         var azuriteCpu = CpuOf(_azurite) - _azuriteCpu;
         var machine = _machine is { } before && MachineCpu.Read() is { } after ? MachineCpu.Between(before, after) : (MachineCpu.Usage?)null;
         return new PhaseResult(name, events, elapsed, allocated, gcs.Item1, gcs.Item2, gcs.Item3, processCpu, azuriteCpu, machine, top);

@@ -52,10 +52,13 @@ public sealed partial class AppWorker : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StartTimeout);
             // A worker that dies while starting fails the start at once, not after the timeout.
-            _ = process.Exited.ContinueWith(_ => channel.Close(new WorkerUnavailableException($"The worker exited with code {process.ExitCode} while starting.")),
-                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            _ = process.Exited.ContinueWith(_ => channel.Close(ExitedWhileStarting(process)), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             await Task.WhenAny(channel.Connected, channel.Closed).WaitAsync(timeout.Token);
-            if (!channel.Connected.IsCompleted) throw new WorkerUnavailableException($"The worker exited with code {process.ExitCode} before it connected.");
+            if (!channel.Connected.IsCompleted)
+            {
+                await process.Exited.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+                throw ExitedWhileStarting(process);
+            }
 
             var init = await channel.RequestAsync(new StreamingMessage
             {
@@ -131,6 +134,9 @@ public sealed partial class AppWorker : IAsyncDisposable
             }
         }
     }
+
+    private static WorkerUnavailableException ExitedWhileStarting(WorkerProcess process) =>
+        new($"The worker exited with code {process.ExitCode} while starting. Its last output:\n{process.LastOutput}");
 
     private static void Ensure(StatusResult result, string step)
     {

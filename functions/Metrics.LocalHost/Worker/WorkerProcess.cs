@@ -10,8 +10,11 @@ namespace Metrics.LocalHost.Worker;
 /// </summary>
 internal sealed partial class WorkerProcess : IAsyncDisposable
 {
+    private const int KeptLines = 20;
+
     private readonly Process _process;
     private readonly ILogger _logger;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lastLines = new();
 
     private WorkerProcess(Process process, ILogger logger)
     {
@@ -26,6 +29,9 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
     public Task Exited { get; }
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>The last lines the process wrote to its console: why it exited, when it did.</summary>
+    public string LastOutput => string.Join('\n', _lastLines);
 
     public static WorkerProcess Start(string appDirectory, Uri hostEndpoint, string workerId, IReadOnlyDictionary<string, string?> environment, ILogger logger)
     {
@@ -48,8 +54,8 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the worker ({executable})");
         var worker = new WorkerProcess(process, logger);
-        process.OutputDataReceived += (_, line) => { if (line.Data is { Length: > 0 } text) LogOutput(logger, text); };
-        process.ErrorDataReceived += (_, line) => { if (line.Data is { Length: > 0 } text) LogError(logger, text); };
+        process.OutputDataReceived += (_, line) => { if (line.Data is { Length: > 0 } text) worker.Keep(text, error: false); };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is { Length: > 0 } text) worker.Keep(text, error: true); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         LogStarted(logger, process.Id, executable, entryPoint ?? "");
@@ -72,6 +78,14 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
             // It had already gone.
         }
         _process.Dispose();
+    }
+
+    private void Keep(string line, bool error)
+    {
+        _lastLines.Enqueue(line);
+        while (_lastLines.Count > KeptLines) _lastLines.TryDequeue(out _);
+        if (error) LogError(_logger, line);
+        else LogOutput(_logger, line);
     }
 
     /// <summary><c>worker.config.json</c>, written to the app directory by the worker SDK: how to run the worker.</summary>

@@ -57,15 +57,14 @@ public sealed class RosterTests(SharedAzurite azurite) : IAsyncLifetime
     {
         var first = Enumerable.Range(0, 250).Select(i => $"user-{i:D3}").ToList();
         await _app.Client.PutAsAsync(Route, Callers.Text(JsonSerializer.Serialize(first), "application/json"));
-        var store = _app.Services.GetRequiredService<RosterStore>();
-        Assert.Equal(250, (await store.GetMembersAsync()).Count);
+        // Read once, so the app's cached roster holds all 250 when it is replaced.
+        Assert.Equal(250, (await MembersAsync()).Count);
 
         var second = first.Skip(200).Append("newcomer").ToList();
         var response = await _app.Client.PutAsAsync(Route, Callers.Text($$"""{"members": {{JsonSerializer.Serialize(second)}}}""", "application/json"));
 
         Assert.Equal(51, (await response.ReadJsonAsync()).GetProperty("members").GetInt32());
         Assert.Equal(second.Order(StringComparer.Ordinal), await MembersAsync());
-        Assert.Equal(second.ToHashSet(), (await store.GetMembersAsync()).ToHashSet());
         Assert.Equal(51, (await _app.Storage.AllAsync(AdminTables.Roster)).Count);
     }
 

@@ -71,8 +71,10 @@ public sealed class ExportLinkTests(SharedAzurite azurite) : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?> { ["Exports:LinkLifetime"] = "8.00:00:00" };
 
-        await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+        var refused = await Assert.ThrowsAsync<Metrics.LocalHost.Worker.WorkerUnavailableException>(
             async () => await (await TestApp.StartAsync(azurite.ConnectionString, settings)).DisposeAsync());
+        Assert.Contains("OptionsValidationException", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("LinkLifetime", refused.Message, StringComparison.Ordinal);
     }
 
     private static string With(Uri url, string parameter, string value)

@@ -29,7 +29,8 @@ public sealed class InfraTemplateTests
         var app = template["resources"]!["app"]!["properties"]!;
         var settings = (string)app["siteConfig"]!["appSettings"]!; // an ARM expression: concat(createArray(createObject('name', …
 
-        Assert.Equal("custom", (string?)app["functionAppConfig"]!["runtime"]!["name"]);
+        Assert.Equal("dotnet-isolated", (string?)app["functionAppConfig"]!["runtime"]!["name"]);
+        Assert.Equal("10.0", (string?)app["functionAppConfig"]!["runtime"]!["version"]);
         foreach (var key in new[] { "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "Storage__AccountName", "AZURE_CLIENT_ID",
                      "Auth__AdminKeys", "Auth__FinanceKeys", "Ingest__Keys", "Auth__TrustPlatformPrincipal", "ADMIN_GROUPS" })
             Assert.Contains($"'{key}'", settings, StringComparison.Ordinal);

@@ -24,7 +24,7 @@ internal static class MetricsCalls
         using var response = await client.SendAsync(HttpMethod.Post, "/admin/functions/RollupCompaction", TestApp.AdminKey);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"RollupCompaction: {(int)response.StatusCode} {body}");
-        var summary = JsonDocument.Parse(body).RootElement.GetProperty("ReturnValue").Clone();
+        var summary = JsonDocument.Parse(body).RootElement.GetProperty("returnValue").Clone();
         Assert.Equal(0, summary.GetProperty("HoursStillDirty").GetInt32());
         return summary;
     }

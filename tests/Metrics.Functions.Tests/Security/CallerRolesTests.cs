@@ -123,12 +123,12 @@ public sealed class CallerRolesTests(SharedAzurite azurite)
     }
 
     [Fact]
-    public async Task Timer_run_now_needs_the_admin_role()
+    public async Task Timer_run_now_needs_an_admin_key_as_the_hosts_admin_api_needs_its_master_key()
     {
         await using var app = await TestApp.StartAsync(azurite.ConnectionString);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client.SendAsync(HttpMethod.Post, "/admin/functions/Nothing")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client.SendAsync(HttpMethod.Post, "/admin/functions/Nothing", TestApp.FinanceKey)).StatusCode);
+        await AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized", await app.Client.SendAsync(HttpMethod.Post, "/admin/functions/Nothing", TestApp.FinanceKey));
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client.SendAsync(HttpMethod.Post, "/admin/functions/Nothing", TestApp.AdminKey)).StatusCode);
     }
 
