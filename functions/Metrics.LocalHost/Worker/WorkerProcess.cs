@@ -54,6 +54,9 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the worker ({executable})");
         var worker = new WorkerProcess(process, logger);
+        // The worker does not notice when its host is gone: if this process ends before it has stopped the worker
+        // (a signal cutting shutdown short), the worker ends with it rather than live on, orphaned.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => worker.EndIfRunning();
         process.OutputDataReceived += (_, line) => { if (line.Data is { Length: > 0 } text) worker.Keep(text, error: false); };
         process.ErrorDataReceived += (_, line) => { if (line.Data is { Length: > 0 } text) worker.Keep(text, error: true); };
         process.BeginOutputReadLine();
@@ -65,19 +68,21 @@ internal sealed partial class WorkerProcess : IAsyncDisposable
     /// <summary>Ends the process if it is still running (the host first asks it to stop, over the stream).</summary>
     public async ValueTask DisposeAsync()
     {
+        EndIfRunning();
+        await Exited;
+        _process.Dispose();
+    }
+
+    private void EndIfRunning()
+    {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
         {
-            // It had already gone.
+            // It had already gone, or was never started.
         }
-        _process.Dispose();
     }
 
     private void Keep(string line, bool error)
