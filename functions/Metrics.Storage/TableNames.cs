@@ -1,6 +1,6 @@
 namespace Metrics.Storage;
 
-/// <summary>The tables of DESIGN.md's storage layout (before the configured prefix).</summary>
+/// <summary>The product's tables (docs/architecture.md, "Rollups") (before the configured prefix).</summary>
 public static class TableNames
 {
     public const string RequestEvents = "RequestEvents";

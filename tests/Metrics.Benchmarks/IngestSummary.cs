@@ -30,7 +30,8 @@ internal static class IngestSummary
         Console.WriteLine($"host process B/event     {gross:N0} gross (local host + clients, median) - {baseline.BytesPerEvent:N0} clients alone = {gross - baseline.BytesPerEvent:N0} by the local host (forwarding); the worker allocates in its own process, not counted here");
         Console.WriteLine($"raw phase B/entity       {Median(raws.Select(p => p.BytesPerEvent)):N0} (storage client serialising entities built before timing, and its HTTP)");
         Console.WriteLine($"CPU us/event (median)    (a) .NET {Median(raws.Select(p => Micro(p.ProcessCpu))):N0}, Azurite {Median(raws.Select(p => Micro(p.AzuriteCpu))):N0}; " +
-            $"(b) .NET {Median(ingests.Select(p => Micro(p.ProcessCpu))):N0}, Azurite {Median(ingests.Select(p => Micro(p.AzuriteCpu))):N0}; " +
+            $"(b) .NET {Median(ingests.Select(p => Micro(p.ProcessCpu))):N0} (worker {Median(ingests.Select(p => Micro(p.WorkerCpu))):N0}, local host and clients " +
+            $"{Median(ingests.Select(p => Micro(p.ProcessCpu - p.WorkerCpu))):N0}), Azurite {Median(ingests.Select(p => Micro(p.AzuriteCpu))):N0}; " +
             $"clients alone .NET {Micro(baseline.ProcessCpu):N1}");
         var azuriteRaw = Median(raws.Select(p => Micro(p.AzuriteCpu)));
         var azuriteIngest = Median(ingests.Select(p => Micro(p.AzuriteCpu)));

@@ -10,6 +10,9 @@ internal sealed record PhaseResult(
     string Name, int Events, TimeSpan Elapsed, long AllocatedBytes, int Gen0, int Gen1, int Gen2,
     TimeSpan ProcessCpu, TimeSpan? AzuriteCpu, MachineCpu.Usage? Machine, IReadOnlyList<(string Type, long Bytes)> TopAllocations)
 {
+    /// <summary>Of <see cref="ProcessCpu"/>, what the app's worker process took (the rest is this process: local host and clients).</summary>
+    public TimeSpan WorkerCpu { get; init; }
+
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
     public double BytesPerEvent => (double)AllocatedBytes / Events;
 
@@ -28,6 +31,7 @@ internal sealed class PhaseMeter
     private readonly long _allocated;
     private readonly int _gen0, _gen1, _gen2;
     private readonly TimeSpan _processCpu;
+    private readonly TimeSpan _workerCpu;
     private readonly TimeSpan? _azuriteCpu;
     private readonly MachineCpu.Sample? _machine;
 
@@ -39,7 +43,8 @@ internal sealed class PhaseMeter
         sampler?.Start();
         _machine = MachineCpu.Read();
         _azuriteCpu = CpuOf(azurite);
-        _processCpu = Process.GetCurrentProcess().TotalProcessorTime + (CpuOf(worker) ?? TimeSpan.Zero);
+        _workerCpu = CpuOf(worker) ?? TimeSpan.Zero;
+        _processCpu = Process.GetCurrentProcess().TotalProcessorTime + _workerCpu;
         (_gen0, _gen1, _gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         _allocated = GC.GetTotalAllocatedBytes(precise: true);
         _started = Stopwatch.GetTimestamp();
@@ -56,10 +61,11 @@ internal sealed class PhaseMeter
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocated;
         var top = _sampler?.Stop(top: 15) ?? [];
         var gcs = (GC.CollectionCount(0) - _gen0, GC.CollectionCount(1) - _gen1, GC.CollectionCount(2) - _gen2);
-        var processCpu = Process.GetCurrentProcess().TotalProcessorTime + (CpuOf(_worker) ?? TimeSpan.Zero) - _processCpu;
+        var workerCpu = (CpuOf(_worker) ?? TimeSpan.Zero) - _workerCpu;
+        var processCpu = Process.GetCurrentProcess().TotalProcessorTime + workerCpu + _workerCpu - _processCpu;
         var azuriteCpu = CpuOf(_azurite) - _azuriteCpu;
         var machine = _machine is { } before && MachineCpu.Read() is { } after ? MachineCpu.Between(before, after) : (MachineCpu.Usage?)null;
-        return new PhaseResult(name, events, elapsed, allocated, gcs.Item1, gcs.Item2, gcs.Item3, processCpu, azuriteCpu, machine, top);
+        return new PhaseResult(name, events, elapsed, allocated, gcs.Item1, gcs.Item2, gcs.Item3, processCpu, azuriteCpu, machine, top) { WorkerCpu = workerCpu };
     }
 
     private static TimeSpan? CpuOf(Process? process)

@@ -20,7 +20,7 @@ public sealed record UsageEvent(
     public bool IsAnonymous => UserId is null;
 }
 
-/// <summary>The beacon types API.md allows.</summary>
+/// <summary>The beacon types docs/api.md allows.</summary>
 public static class UsageEventTypes
 {
     public const string PageView = "page_view";

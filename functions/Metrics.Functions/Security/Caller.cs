@@ -1,6 +1,6 @@
 namespace Metrics.Functions.Security;
 
-/// <summary>The roles a caller can hold (DESIGN.md, "Security model").</summary>
+/// <summary>The roles a caller can hold (docs/api.md, "Queries" and "Exports").</summary>
 public static class CallerRoles
 {
     public const string Admin = "admin";

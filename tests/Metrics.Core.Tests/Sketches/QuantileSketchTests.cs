@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 
 namespace Metrics.Core.Tests.Sketches;
 
-// Test names are behaviour sentences (STYLE.md); CA1707 is meant for public library APIs.
+// Test names are behaviour sentences (the project's style); CA1707 is meant for public library APIs.
 public sealed class QuantileSketchTests(ITestOutputHelper output)
 {
     private static readonly double[] CheckedQuantiles = [0, 0.5, 0.95, 0.99, 1];

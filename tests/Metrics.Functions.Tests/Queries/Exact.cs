@@ -10,7 +10,7 @@ internal sealed record Window(DateTimeOffset From, DateTimeOffset To)
 }
 
 /// <summary>
-/// The numbers API.md defines for a set of request events, computed directly from the events as sent: durations,
+/// The numbers docs/api.md defines for a set of request events, computed directly from the events as sent: durations,
 /// CPU and GPU times summed in whole microseconds, spend as units × unit price in decimal, quantiles as the sorted
 /// value at rank floor(q·(n−1)), distinct users by ordinal id.
 /// </summary>
@@ -57,7 +57,7 @@ internal sealed class ExactRequests
     /// <summary>The "lower" quantile: the sorted value at rank floor(q·(n−1)); 0 when there are no events.</summary>
     public double Quantile(double q) => Requests == 0 ? 0 : SortedDurations[(int)Math.Floor(q * (Requests - 1))];
 
-    /// <summary>API.md: durations and times are summed as whole microseconds, rounded half away from zero.</summary>
+    /// <summary>docs/api.md: durations and times are summed as whole microseconds, rounded half away from zero.</summary>
     public static long Micros(double milliseconds) => (long)Math.Round(milliseconds * 1000, MidpointRounding.AwayFromZero);
 }
 

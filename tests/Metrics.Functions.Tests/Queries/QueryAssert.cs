@@ -4,7 +4,7 @@ namespace Metrics.Functions.Tests.Queries;
 
 /// <summary>
 /// Comparisons of query answers with exact values, each failure naming the number that differs. Sketch-based
-/// numbers get the tolerance API.md promises; the worst error seen is kept so the suite can report it.
+/// numbers get the tolerance docs/api.md promises; the worst error seen is kept so the suite can report it.
 /// </summary>
 internal static class QueryAssert
 {

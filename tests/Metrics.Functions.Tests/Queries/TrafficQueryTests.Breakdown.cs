@@ -10,7 +10,7 @@ public sealed partial class TrafficQueryTests
 {
     public static readonly TheoryData<string> Dimensions = new() { "service", "endpoint", "user", "country", "org", "model", "membership" };
 
-    /// <summary>The row an event belongs to in each dimension, named as API.md names it.</summary>
+    /// <summary>The row an event belongs to in each dimension, named as docs/api.md names it.</summary>
     private static Func<SentRequest, string> KeyOf(string by) => by switch
     {
         "service" => e => e.Service,

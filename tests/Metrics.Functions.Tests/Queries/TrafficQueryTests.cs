@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Metrics.Functions.Tests.Queries;
 
 /// <summary>
-/// Every query of API.md over the same generated traffic, every number compared with an exact computation over the
+/// Every query of docs/api.md over the same generated traffic, every number compared with an exact computation over the
 /// events the response says it covers, in each storage state of <see cref="TrafficFixture"/>. One class, split by
 /// query into partial files, so that the traffic is stored once for all of them.
 /// </summary>

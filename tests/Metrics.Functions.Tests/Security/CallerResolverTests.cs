@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Metrics.Functions.Tests.Security;
 
-/// <summary>Which roles and name a request resolves to, without a server: the rules of DESIGN.md's security model.</summary>
+/// <summary>Which roles and name a request resolves to, without a server: the rules of docs/api.md's auth (keys, roles, the platform principal).</summary>
 public sealed class CallerResolverTests
 {
     private static CallerResolver Resolver(bool trusted = true) => new(
