@@ -38,9 +38,6 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
 
     public int WorkerProcessId => _worker.ProcessId;
 
-    /// <summary>The worker's process has exited: the host cannot serve anything any more.</summary>
-    public Task WorkerExited => _worker.Exited;
-
     /// <summary>The build output of Metrics.Functions, where <c>func start</c> would run.</summary>
     public static string DefaultAppDirectory =>
         typeof(LocalFunctionsHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "AppDirectory").Value!;
@@ -62,7 +59,6 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
         // Each request is logged once, by the function's invoker; the framework's per-request lines would triple it.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning);
         builder.Services.AddHttpForwarder();
-        builder.Services.AddProblemDetails();
         var app = builder.Build();
 
         var appSettings = new AppSettings(app.Configuration, names);
