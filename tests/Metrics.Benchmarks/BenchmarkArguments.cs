@@ -43,6 +43,13 @@ internal sealed class BenchmarkArguments
         return _values.TryGetValue(name, out var text) ? text : throw new ArgumentException($"--{name} is required");
     }
 
+    /// <summary>An optional text option.</summary>
+    public string? OptionalText(string name)
+    {
+        _read.Add(name);
+        return _values.TryGetValue(name, out var text) ? text : null;
+    }
+
     public bool Flag(string name)
     {
         _read.Add(name);
