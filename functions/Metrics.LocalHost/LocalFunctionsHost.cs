@@ -74,6 +74,7 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
             var invoker = new HttpFunctionInvoker(worker, app.Services.GetRequiredService<IHttpForwarder>(), loggers.CreateLogger<HttpFunctionInvoker>());
             time ??= TimeProvider.System;
             var timers = new TimerInvoker(worker, time);
+            app.UseHostProblems();
             var routes = app.MapHttpFunctions(worker, invoker, HostJson.RoutePrefix(appDirectory)).ToList();
             app.MapAdminFunctions(worker, timers, appSettings);
             await app.StartAsync(cancellationToken);

@@ -10,7 +10,7 @@ namespace Metrics.Core.Ingestion;
 /// </summary>
 internal sealed partial class EventFields(JsonElement element)
 {
-    public string? Reason { get; private set; }
+    public string? Reason { get; private set; } = element.ValueKind == JsonValueKind.Object ? JsonHazards.Find(element) : null;
 
     public bool IsObject => element.ValueKind == JsonValueKind.Object;
 
@@ -18,7 +18,8 @@ internal sealed partial class EventFields(JsonElement element)
     {
         if (!TryGet(name, required, out var value)) return null;
         if (value.ValueKind != JsonValueKind.String) return Fail($"{name} must be a string");
-        var text = value.GetString()!.Trim();
+        if (!JsonHazards.TryDecode(value, out var decoded)) return Fail($"{name} is not valid text");
+        var text = decoded!.Trim();
         if (text.Length == 0) return required ? Fail($"{name} is required") : null;
         if (text.Length > maxLength) return Fail($"{name} is longer than {maxLength} characters");
         if (text.Any(char.IsControl)) return Fail($"{name} contains control characters");

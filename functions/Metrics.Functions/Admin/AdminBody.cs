@@ -14,30 +14,21 @@ internal static class AdminBody
     private const int MaxListedRejections = 50;
     private static readonly char[] Blank = ['\uFEFF', ' ', '\t', '\r', '\n'];
 
-    /// <summary>The body's bytes, or the problem to answer instead.</summary>
+    /// <summary>The body's bytes (type, cap, encoding and UTF-8 checked by <see cref="RequestBody"/>), or the problem to answer instead.</summary>
     /// <param name="accepted">The media types the upload may be sent as; a request without a type is read by its content.</param>
     public static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, IReadOnlyList<string> accepted, CancellationToken cancellationToken)
     {
-        if (MediaType(request) is { Length: > 0 } mediaType && !accepted.Contains(mediaType))
-            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type",
-                $"Send the list as {string.Join(" or ", accepted)}, not '{request.ContentType}'."));
-        if (request.ContentLength > MaxBytes) return (null, TooLarge());
-        using var body = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (body.Length + read > MaxBytes) return (null, TooLarge());
-            body.Write(chunk, 0, read);
-        }
+        var (body, unreadable) = await RequestBody.ReadAsync(request, new BodyRules(accepted, MaxBytes, TooLarge), cancellationToken);
+        if (unreadable is not null) return (null, unreadable);
+        using var _ = body!;
         // An empty upload would silently clear the list; clearing it takes an explicit [] instead.
-        if (Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length).Trim(Blank).Length == 0)
+        if (Encoding.UTF8.GetString(body!.Bytes.Span).Trim(Blank).Length == 0)
             return (null, Problems.Of(StatusCodes.Status400BadRequest, "empty-body", "The body is empty",
                 "Send the whole list. To clear it, send an empty JSON array: []."));
-        return (body.ToArray(), null);
+        return (body.Bytes.ToArray(), null);
     }
 
-    public static string MediaType(HttpRequest request) => (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+    public static string MediaType(HttpRequest request) => RequestBody.MediaTypeOf(request);
 
     public static bool LooksLikeJson(byte[] body) => Encoding.UTF8.GetString(body).TrimStart(Blank) is ['[' or '{', ..];
 

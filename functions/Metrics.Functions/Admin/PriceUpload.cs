@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Metrics.Core.Ingestion;
 using Metrics.Core.Pricing;
 using Metrics.Storage.Admin;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,6 +22,7 @@ internal static class PriceUpload
         {
             using var json = JsonDocument.Parse(body);
             var root = json.RootElement;
+            if (JsonHazards.Find(root) is { } hazard) return (null, AdminBody.Invalid("invalid-prices", "The price list cannot be read", $"{hazard}. {Shapes}"));
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("prices", out var list) && list.ValueKind == JsonValueKind.Array) root = list;
             var entries = root.ValueKind switch
             {

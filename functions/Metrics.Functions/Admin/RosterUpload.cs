@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Metrics.Core.Ingestion;
 using Metrics.Storage.Admin;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -65,6 +66,8 @@ internal static class RosterUpload
         {
             using var json = JsonDocument.Parse(body);
             var list = json.RootElement;
+            if (JsonHazards.Find(list) is { } hazard)
+                return (null, AdminBody.Invalid("invalid-roster", "The roster cannot be read", $"{hazard}. Send a JSON array of user ids."));
             if (list.ValueKind == JsonValueKind.Object && list.TryGetProperty("members", out var members)) list = members;
             if (list.ValueKind != JsonValueKind.Array)
                 return (null, AdminBody.Invalid("invalid-roster", "The roster is not a list",

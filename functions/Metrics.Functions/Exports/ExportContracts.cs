@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Metrics.Core.Exports;
+using Metrics.Core.Ingestion;
 using Metrics.Functions.Hosting;
 using Metrics.Functions.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,17 +14,19 @@ public sealed record ExportRequestBody(string? Kind, string? By, string? From, s
 
     public ExportRequest ToRequest() => new(Kind, By, From, To, Range, Service);
 
-    /// <summary>The body, or a 400 problem saying why it cannot be read.</summary>
+    /// <summary>The body, or a 4xx problem saying why it cannot be read (type, size, encoding and UTF-8 first, by <see cref="RequestBody"/>).</summary>
     public static async Task<(ExportRequestBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var mediaType = (request.ContentType ?? "").Split(';')[0].Trim();
-        if (mediaType.Length > 0 && !mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
-            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type",
-                $"Send the export request as application/json, not '{request.ContentType}'."));
-        if (request.ContentLength > MaxBytes) return (null, Unreadable($"The body is over {MaxBytes} bytes; an export request is a few fields."));
+        var rules = new BodyRules(["application/json"], MaxBytes, () => Unreadable($"The body is over {MaxBytes} bytes; an export request is a few fields."));
+        var (bytes, unreadable) = await RequestBody.ReadAsync(request, rules, cancellationToken);
+        if (unreadable is not null) return (null, unreadable);
+        using var _ = bytes!;
+        if (bytes!.Length == 0) return (null, Unreadable("The body is empty; send a JSON object with at least 'kind'."));
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<ExportRequestBody>(request.Body, JsonSerializerOptions.Web, cancellationToken);
+            using var json = JsonDocument.Parse(bytes.Bytes);
+            if (JsonHazards.Find(json.RootElement) is { } hazard) return (null, Unreadable($"The export request cannot be read: {hazard}."));
+            var body = json.RootElement.Deserialize<ExportRequestBody>(JsonSerializerOptions.Web);
             return body is null ? (null, Unreadable("The body is empty; send a JSON object with at least 'kind'.")) : (body, null);
         }
         catch (JsonException e)

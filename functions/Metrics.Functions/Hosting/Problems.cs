@@ -13,4 +13,8 @@ public static class Problems
 
     public static ProblemHttpResult Forbidden(string detail) =>
         Of(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", detail);
+
+    /// <summary>A file the app serves (the dashboard, the tracker) missing from the deployment.</summary>
+    public static ProblemHttpResult NotDeployed(string what) =>
+        Of(StatusCodes.Status404NotFound, "not-found", $"{what} is not deployed", $"{what} is not part of this deployment: publish the app with its files (infra/README.md).");
 }

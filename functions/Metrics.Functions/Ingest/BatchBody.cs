@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Metrics.Core.Ingestion;
 using Metrics.Functions.Hosting;
@@ -7,52 +6,38 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Metrics.Functions.Ingest;
 
 /// <summary>
-/// The JSON body of an ingestion batch, read with a byte cap into a pooled buffer. Parsing problems
-/// become 4xx problems a sender can act on; none of them is a 500.
+/// The JSON of an ingestion batch, read by <see cref="RequestBody"/>'s rules (type, cap, encoding, UTF-8) and parsed
+/// over its pooled bytes. Problems become 4xx answers a sender can act on; none of them is a 500.
 /// </summary>
 internal sealed class BatchBody : IDisposable
 {
-    private byte[]? _buffer;
+    private static readonly BodyRules Json = new(["application/json"], IngestLimits.MaxBodyBytes, TooLarge);
+    private static readonly BodyRules JsonOrText = new(["application/json", "text/plain"], IngestLimits.MaxBodyBytes, TooLarge);
 
-    private BatchBody(JsonDocument document, byte[] buffer)
+    private readonly RequestBody _bytes;
+
+    private BatchBody(JsonDocument document, RequestBody bytes)
     {
         Document = document;
-        _buffer = buffer;
+        _bytes = bytes;
     }
 
     public JsonDocument Document { get; }
     public JsonElement Root => Document.RootElement;
 
     /// <summary>The body, or the problem to answer instead.</summary>
+    /// <param name="allowTextPlain">Beacons: <c>navigator.sendBeacon</c> sends its JSON as text/plain.</param>
     public static async Task<(BatchBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, bool allowTextPlain, CancellationToken cancellationToken)
     {
-        if (!IsAcceptedContentType(request.ContentType, allowTextPlain))
-            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type",
-                $"Send the batch as application/json{(allowTextPlain ? " or text/plain" : "")}, not '{request.ContentType}'."));
-        if (request.ContentLength > IngestLimits.MaxBodyBytes) return (null, TooLarge());
-
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        var length = 0;
+        var (bytes, unreadable) = await RequestBody.ReadAsync(request, allowTextPlain ? JsonOrText : Json, cancellationToken);
+        if (unreadable is not null) return (null, unreadable);
         try
         {
-            while (true)
-            {
-                if (length == buffer.Length) buffer = Grow(buffer);
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0) break;
-                length += read;
-                if (length > IngestLimits.MaxBodyBytes)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return (null, TooLarge());
-                }
-            }
-            var document = JsonDocument.Parse(buffer.AsMemory(0, length));
-            return (new BatchBody(document, buffer), null);
+            return (new BatchBody(JsonDocument.Parse(bytes!.Bytes), bytes), null);
         }
         catch (JsonException e)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            bytes!.Dispose();
             return (null, Problems.Of(StatusCodes.Status400BadRequest, "invalid-json", "The body is not valid JSON",
                 $"The body could not be parsed as JSON: {e.Message}"));
         }
@@ -61,29 +46,11 @@ internal sealed class BatchBody : IDisposable
     public void Dispose()
     {
         Document.Dispose();
-        if (_buffer is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
-        _buffer = null;
-    }
-
-    private static byte[] Grow(byte[] buffer)
-    {
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, IngestLimits.MaxBodyBytes + 1));
-        buffer.CopyTo(bigger, 0);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return bigger;
-    }
-
-    private static bool IsAcceptedContentType(string? contentType, bool allowTextPlain)
-    {
-        if (string.IsNullOrEmpty(contentType)) return true;
-        var mediaType = contentType.Split(';')[0].Trim();
-        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
-            || (allowTextPlain && mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase));
+        _bytes.Dispose();
     }
 
     private static ProblemHttpResult TooLarge() =>
         Problems.Of(StatusCodes.Status413PayloadTooLarge, "batch-too-large", "The batch is too large",
-            $"A batch body may be at most {IngestLimits.MaxBodyBytes} bytes. Split it into smaller batches.",
+            $"A batch body may be at most {IngestLimits.MaxBodyBytes} bytes (decoded). Split it into smaller batches.",
             new Dictionary<string, object?> { ["maxBodyBytes"] = IngestLimits.MaxBodyBytes, ["maxBatchSize"] = IngestLimits.MaxBatchSize });
 }

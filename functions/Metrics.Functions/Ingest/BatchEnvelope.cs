@@ -13,6 +13,8 @@ internal static partial class BatchEnvelope
     {
         if (root.ValueKind != JsonValueKind.Object)
             return Invalid($"The body must be a JSON object with '{sourceName}' and 'events'.");
+        // Each event is checked on its own (a bad one is rejected, the rest kept); the envelope's own fields here.
+        if (JsonHazards.Find(root, skip: "events") is { } hazard) return Invalid($"The batch cannot be read: {hazard}.");
         var source = root.TryGetProperty(sourceName, out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : null;
         if (source is null || !SourceName().IsMatch(source))
             return Invalid($"'{sourceName}' is required: 1 to 64 letters, digits, '.', '_' or '-'.");

@@ -63,13 +63,17 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
                 $"This client sent more beacons than allowed in a minute. Retry after {retryAfter} seconds.");
         }
 
+        // Anyone can send a beacon: no body is read for an Origin no site allows.
+        var origin = request.Headers.Origin.ToString();
+        if (!sites.AllowsAnySite(origin))
+            return Problems.Forbidden($"Origin '{origin}' is not allowed to send beacons to any configured site. Add it to a site's Origins.");
+
         var (body, unreadable) = await BatchBody.ReadAsync(request, allowTextPlain: true, cancellationToken);
         if (unreadable is not null) return unreadable;
         using var _ = body!;
         var (site, events, invalid) = BatchEnvelope.Read(body!.Root, "site");
         if (invalid is not null) return invalid;
         if (!sites.Exists(site)) return Problems.Unauthorized($"'{site}' is not a configured site key.");
-        var origin = request.Headers.Origin.ToString();
         if (!sites.Allows(site, origin))
             return Problems.Forbidden($"Origin '{origin}' is not allowed to send beacons for site '{site}'. Add it to the site's Origins.");
         BeaconSites.AllowOrigin(request.HttpContext.Response, origin);

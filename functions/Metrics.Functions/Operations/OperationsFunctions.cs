@@ -55,9 +55,9 @@ public sealed class OperationsFunctions(StorageAccount storage, IngestCounters i
     [Function("Dashboard")]
     [EndpointSummary("The admin dashboard page"), Tags("Operations")]
     [ResponseContent(StatusCodes.Status200OK, "text/html")]
-    public static Results<FileContentHttpResult, NotFound> Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard")] HttpRequest request)
+    public static Results<FileContentHttpResult, ProblemHttpResult> Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard")] HttpRequest request)
     {
-        if (Page.Value is not { } page) return TypedResults.NotFound();
+        if (Page.Value is not { } page) return Problems.NotDeployed("The dashboard page");
         var headers = request.HttpContext.Response.Headers;
         headers.ContentSecurityPolicy = page.ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";

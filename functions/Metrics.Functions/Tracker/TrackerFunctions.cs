@@ -18,9 +18,9 @@ public sealed class TrackerFunctions
     [Function("TrackerScript")]
     [EndpointSummary("The browser beacon script sites include"), Tags("Tracker")]
     [ResponseContent(StatusCodes.Status200OK, "application/javascript")]
-    public static Results<FileContentHttpResult, NotFound> TrackerScript([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tracker.js")] HttpRequest request)
+    public static Results<FileContentHttpResult, ProblemHttpResult> TrackerScript([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/tracker.js")] HttpRequest request)
     {
-        if (Script.Value is not { } script) return TypedResults.NotFound();
+        if (Script.Value is not { } script) return Problems.NotDeployed("The tracker script");
         var headers = request.HttpContext.Response.Headers;
         headers.CacheControl = CacheControl;
         // A public script: pages may load it with crossorigin="anonymous" for Subresource Integrity.

@@ -54,6 +54,17 @@ internal static class Batches
         return await client.SendAsync(request);
     }
 
+    /// <summary>A batch as raw text: for bodies no serializer would write (a field twice, an escaped lone surrogate).</summary>
+    public static async Task<HttpResponseMessage> PostRequestsAsync(this HttpClient client, string body, string? key = TestApp.IngestKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/requests")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        if (key is not null) request.Headers.Add("x-metrics-key", key);
+        return await client.SendAsync(request);
+    }
+
     public static async Task<HttpResponseMessage> PostUsageAsync(this HttpClient client, JsonNode batch, string? origin = TestApp.Origin,
         string mediaType = "application/json", string userAgent = TestApp.BrowserUserAgent, string? country = null)
     {
