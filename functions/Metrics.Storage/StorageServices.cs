@@ -35,6 +35,7 @@ public static class StorageServices
         services.AddSingleton<FinalizedHours>();
         services.AddSingleton<SourceFreshness>();
         services.AddSingleton<VisitorSalts>();
+        services.AddSingleton<EndpointCatalog>();
         services.AddSingleton<RawEventStore>();
         services.AddSingleton<RawEventReader>();
         services.AddSingleton<RollupStore>();

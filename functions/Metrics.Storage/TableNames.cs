@@ -7,6 +7,7 @@ public static class TableNames
     public const string UsageEvents = "UsageEvents";
     public const string DirtyHours = "DirtyHours";
     public const string VisitorSalts = "VisitorSalts";
+    public const string Endpoints = "Endpoints";
 
     public static string RawEvents(string kind) => kind switch
     {

@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 namespace Metrics.Core.Ingestion;
 
 /// <summary>
-/// Turns raw request paths into route templates (<c>/orders/123</c> → <c>/orders/{id}</c>) so that the
-/// number of distinct endpoints stays bounded however many orders there are.
+/// Turns raw request paths into route templates (<c>/orders/123</c> → <c>/orders/{id}</c>,
+/// <c>/products/SKU-1234/reviews</c> → <c>/products/{id}/reviews</c>) so that the number of distinct endpoints stays
+/// bounded however many orders, products or users there are. A segment that names one resource becomes <c>{id}</c>;
+/// a segment that names a kind of resource (a word, a version, a locale, <c>oauth2</c>, <c>h264</c>) is kept.
 /// </summary>
 public static partial class EndpointTemplate
 {
@@ -20,13 +22,46 @@ public static partial class EndpointTemplate
     }
 
     /// <summary>A segment that names one resource rather than a kind of resource.</summary>
-    internal static bool LooksLikeIdentifier(string segment) =>
-        !(segment.StartsWith('{') && segment.EndsWith('}'))
-        && (Number().IsMatch(segment)
-            || Guid.TryParse(segment, out _)
-            || HexToken().IsMatch(segment)
-            || (segment.Length >= 16 && OpaqueToken().IsMatch(segment) && segment.Count(char.IsDigit) >= 2)
-            || segment.Contains('@'));
+    internal static bool LooksLikeIdentifier(string segment)
+    {
+        if (segment.StartsWith('{') && segment.EndsWith('}')) return false;
+        if (Email().IsMatch(segment)) return true;
+        // A file is named by its name: 12345.pdf names one invoice, logo@2x.png and main.js name assets.
+        if (FileName().Match(segment) is { Success: true } file) return LooksLikeIdentifier(file.Groups["name"].Value);
+        if (Guid.TryParse(segment, out _) || HexToken().IsMatch(segment) || Date().IsMatch(segment)) return true;
+        var digits = segment.Count(char.IsAsciiDigit);
+        if (digits == 0) return LooksRandom(segment);
+        if (digits == segment.Length || Number().IsMatch(segment)) return true;
+        return !Version().IsMatch(segment) && !IsNamedWithNumber(segment);
+    }
+
+    /// <summary>
+    /// A few letters and one short number are names of things: v2, oauth2, h264, sha256, mp4, i18n, k8s, 2fa, web3.
+    /// More letters, or letters whose case flips, are an id's: kxqzvbnm42, aBcDeF42, SKU-1234. (user42 passes as a
+    /// name: no rule can tell it from http2; the per-day endpoint limit is the net for such.)
+    /// </summary>
+    private static bool IsNamedWithNumber(string segment) =>
+        NamedWithNumber().IsMatch(segment) && segment.Count(char.IsAsciiLetter) <= 6 && Humps(segment) <= 1;
+
+    /// <summary>
+    /// No digit, yet no word: a token whose case keeps flipping (<c>aZkPxQmWrT</c>), or one longer than any word runs
+    /// without a separator (a ULID that drew no digit, an encoded key). Words, camelCase and kebab-case names have few
+    /// humps and break with separators.
+    /// </summary>
+    private static bool LooksRandom(string segment)
+    {
+        if (segment.Length >= 32 && OpaqueToken().IsMatch(segment) && !segment.Contains('-', StringComparison.Ordinal)) return true;
+        if (!segment.All(char.IsAsciiLetter)) return false;
+        return segment.Length >= 24 || (segment.Length >= 10 && Humps(segment) * 4 >= segment.Length);
+    }
+
+    /// <summary>Where a lower-case letter is followed by an upper-case one: camelCase has a few, random tokens many.</summary>
+    private static int Humps(string segment)
+    {
+        var humps = 0;
+        for (var i = 1; i < segment.Length; i++) if (char.IsAsciiLetterLower(segment[i - 1]) && char.IsAsciiLetterUpper(segment[i])) humps++;
+        return humps;
+    }
 
     private static string StripSchemeHostQuery(string endpoint)
     {
@@ -42,12 +77,31 @@ public static partial class EndpointTemplate
         return path;
     }
 
-    [GeneratedRegex(@"^[+-]?\d+([.,]\d+)?$")]
+    [GeneratedRegex(@"^[+-]?\d+([.,]\d+)*$")]
     private static partial Regex Number();
 
     [GeneratedRegex(@"^(0x)?[0-9a-fA-F]{12,}$")]
     private static partial Regex HexToken();
 
+    [GeneratedRegex(@"^\d{4}-\d{2}(-\d{2}([Tt_ ]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?([Zz]|[+-]\d{2}:?\d{2})?)?)?$")]
+    private static partial Regex Date();
+
     [GeneratedRegex(@"^[A-Za-z0-9_\-=.~]+$")]
     private static partial Regex OpaqueToken();
+
+    /// <summary>A file name and its extension (letters first, so v1.2 is no file), with a retina suffix (@2x) set aside.</summary>
+    [GeneratedRegex(@"^(?<name>[^.]+?)(@\d(\.\d)?x)?\.[A-Za-z][A-Za-z0-9]{0,4}$")]
+    private static partial Regex FileName();
+
+    /// <summary>someone@example.com (percent-encoded @ too); not logo@2x.png, whose "domain" starts with a digit.</summary>
+    [GeneratedRegex(@"^[^@\s]+(@|%40)[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")]
+    private static partial Regex Email();
+
+    /// <summary>One group of at most three digits among letters, no separator.</summary>
+    [GeneratedRegex(@"^[A-Za-z]*\d{1,3}[A-Za-z]*$")]
+    private static partial Regex NamedWithNumber();
+
+    /// <summary>A version: v1.2, v2.0.1, 1.2 is a number, api-v2 is a word with one.</summary>
+    [GeneratedRegex(@"^([A-Za-z]+-)?[vV]\d{1,3}(\.\d{1,3}){0,2}$")]
+    private static partial Regex Version();
 }

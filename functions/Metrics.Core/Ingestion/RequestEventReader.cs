@@ -16,6 +16,7 @@ public sealed class RequestEventReader(string service, AcceptanceWindow window)
         var id = fields.Text("id", IngestLimits.MaxIdLength);
         var timestamp = fields.Timestamp("timestamp", window);
         var endpoint = fields.Text("endpoint", IngestLimits.MaxEndpointLength, required: true);
+        var route = fields.Text("route", IngestLimits.MaxEndpointLength);
         var method = fields.Text("method", 16, required: true)?.ToUpperInvariant();
         var status = (int)fields.Integer("status", 100, 599, required: true);
         var durationMs = fields.Number("durationMs", 0, IngestLimits.MaxDurationMs, required: true);
@@ -35,14 +36,18 @@ public sealed class RequestEventReader(string service, AcceptanceWindow window)
         if (invocation is not (null or "sync" or "async"))
             return EventRead<RequestEvent>.Rejected("invocation must be 'sync' or 'async'");
 
-        var template = EndpointTemplate.Normalise(endpoint!);
+        if (route is not null && (!route.StartsWith('/') || route.IndexOfAny(['?', '#']) >= 0))
+            return EventRead<RequestEvent>.Rejected("route must be a path template such as /orders/{id}, without a query");
+        // A service that knows its route template says so; only a raw path is guessed at.
+        var template = route ?? EndpointTemplate.Normalise(endpoint!);
         if (template.Length > IngestLimits.MaxEndpointLength)
             return EventRead<RequestEvent>.Rejected($"endpoint is longer than {IngestLimits.MaxEndpointLength} characters");
         if (id is not null && EventIds.Check(id) is { } badId) return EventRead<RequestEvent>.Rejected(badId);
 
-        // From the raw endpoint: requests to /orders/1 and /orders/2 in the same instant are two events.
-        id ??= EventIds.Derive(service, timestamp, endpoint, method, status, durationMs, userId, orgId, country,
-            invocation, model, units, cpuMs, gpuMs);
+        // From the raw endpoint: requests to /orders/1 and /orders/2 in the same instant are two events. The route only
+        // when sent, so an event without one keeps the id it had before routes existed.
+        object?[] content = [service, timestamp, endpoint, method, status, durationMs, userId, orgId, country, invocation, model, units, cpuMs, gpuMs];
+        id ??= EventIds.Derive(route is null ? content : [.. content, route]);
         return EventRead<RequestEvent>.Accepted(new RequestEvent(id, service, timestamp, template, method!, status,
             durationMs, userId, orgId, country, invocation == "async" ? Invocation.Async : Invocation.Sync, model,
             units, cpuMs, gpuMs));

@@ -20,6 +20,9 @@ public sealed class IngestCounters
 
     public void CountBots(int events) => Add(EventKinds.Usage, "bot", "", events);
 
+    /// <summary>Accepted request events counted under <c>{other}</c>: their service was past its endpoints for the day.</summary>
+    public void CountOverflow(int events) => Add(EventKinds.Requests, "endpoint_overflow", "", events);
+
     public IReadOnlyList<KeyValuePair<(string Kind, string Outcome, string Reason), long>> Snapshot() =>
         _counts.OrderBy(c => c.Key).ToList();
 

@@ -13,7 +13,7 @@ namespace Metrics.Functions.Ingest;
 /// beacons. A 202 means every accepted event is durably stored.
 /// </summary>
 public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRateLimit rateLimit, VisitorSalts salts, BatchAcceptance acceptance,
-    RawEventStore store, IngestCounters counters, TimeProvider time, IOptions<IngestOptions> options)
+    ServiceEndpoints endpoints, RawEventStore store, IngestCounters counters, TimeProvider time, IOptions<IngestOptions> options)
 {
     public const string KeyHeader = "x-metrics-key";
 
@@ -38,8 +38,10 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
         if (batch.Accepted.Count == 0) return NoValidEvent(batch.Rejected);
 
         var batchId = Guid.CreateVersion7(now).ToString("N");
-        await store.WriteAsync(batch.Accepted, batchId, now, cancellationToken);
+        var limited = await endpoints.LimitAsync(batch.Accepted, cancellationToken);
+        await store.WriteAsync(limited.Events, batchId, now, cancellationToken);
         counters.Count(EventKinds.Requests, batch);
+        counters.CountOverflow(limited.Folded);
         return TypedResults.Accepted((string?)null, new IngestReceipt(batchId, batch.Accepted.Count, batch.Duplicates, batch.Rejected));
     }
 

@@ -15,6 +15,10 @@ public sealed class IngestOptions
     /// <summary>A header set by a trusted front end (e.g. <c>CF-IPCountry</c>) to take the country from.</summary>
     public string? CountryHeader { get; set; }
 
+    /// <summary>Distinct endpoints a service may report in a day; events for more are counted under <c>{other}</c>.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxEndpointsPerService { get; set; } = Core.Ingestion.EndpointLimit.DefaultMaxPerServiceDay;
+
     /// <summary>Beacon requests one client may send per minute before answers turn to 429.</summary>
     [Range(1, 1_000_000)]
     public int BeaconsPerMinute { get; set; } = DefaultBeaconsPerMinute;

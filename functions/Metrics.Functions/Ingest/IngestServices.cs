@@ -13,6 +13,7 @@ public static class IngestServices
         services.AddSingleton<BeaconRateLimit>();
         services.AddSingleton<BatchAcceptance>();
         services.AddSingleton<IngestCounters>();
+        services.AddSingleton<ServiceEndpoints>();
         return services;
     }
 }

@@ -15,7 +15,7 @@ namespace Metrics.Functions.Queries;
 /// <summary>The admin query functions (docs/api.md, "Queries"). Each reads rollups, never raw volume.</summary>
 [RequiresRole(CallerRoles.Admin)]
 public sealed class QueryFunctions(QueryData data, QuerySources sources, QueryWindows windows, PriceStore prices, RosterStore roster,
-    TimeProvider time, IOptions<RetentionOptions> retention)
+    TimeProvider time, IOptions<RetentionOptions> retention, IOptions<Ingest.IngestOptions> ingest)
 {
     public static readonly IReadOnlyList<string> SeriesMetrics = ["performance", "usage", "both"];
     public static readonly IReadOnlyList<string> SeriesIntervals = ["hour", "day"];
@@ -30,7 +30,8 @@ public sealed class QueryFunctions(QueryData data, QuerySources sources, QueryWi
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
         var (report, hasData) = await data.PerformanceAsync(window, Query(request, "service"), Query(request, "endpoint"), cancellationToken);
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken);
+        var overflow = report.Endpoints.Where(e => e.Endpoint == EndpointLimit.Overflow).Sum(e => e.Requests);
+        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, OverflowNote(overflow));
         return TypedResults.Ok(new PerformanceResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.Endpoints));
     }
 
@@ -111,7 +112,8 @@ public sealed class QueryFunctions(QueryData data, QuerySources sources, QueryWi
             await BreakdownCsv.WriteAsync(csv, report.Rows, cancellationToken);
             return TypedResults.File(csv.ToArray(), "text/csv; charset=utf-8", $"breakdown-{by}-{window.From:yyyyMMddHH}-{window.To:yyyyMMddHH}.csv");
         }
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, slices.Count > 0), cancellationToken);
+        var overflow = by == "endpoint" ? report.Rows.Where(r => r.Key.Contains(EndpointLimit.Overflow, StringComparison.Ordinal)).Sum(r => r.Requests) : 0;
+        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, slices.Count > 0), cancellationToken, OverflowNote(overflow));
         return TypedResults.Ok(new BreakdownResponse(context.Range, context.Sources, context.Freshness, by, report.Rows, report.Totals));
     }
 
@@ -153,6 +155,14 @@ public sealed class QueryFunctions(QueryData data, QuerySources sources, QueryWi
         var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hours.Any(h => h.Requests > 0)), cancellationToken);
         return TypedResults.Ok(new ReliabilityResponse(context.Range, context.Sources, context.Freshness, service, hours));
     }
+
+    /// <summary>Says, on the requests source, how many requests the endpoint limit counted under <c>{other}</c>, and what to do.</summary>
+    private Dictionary<string, string>? OverflowNote(long requests) => requests == 0 ? null : new()
+    {
+        [EventKinds.Requests] = $"{requests} requests are counted under the endpoint {EndpointLimit.Overflow}: their service reported more than " +
+            $"{ingest.Value.MaxEndpointsPerService} distinct endpoints in a day (Ingest:MaxEndpointsPerService). Send route templates ('route') " +
+            "so that ids in paths do not become endpoints.",
+    };
 
     /// <summary>A query parameter's value; null when it is absent.</summary>
     private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;

@@ -14,13 +14,18 @@ namespace Metrics.Functions.Queries;
 /// </summary>
 public sealed class QuerySources(RollupStore rollups, DirtyHours dirtyHours, SourceFreshness freshness, TimeProvider time)
 {
-    public async Task<QueryContext> DescribeAsync(QueryWindow window, IReadOnlyDictionary<string, bool> hasDataByKind, CancellationToken cancellationToken)
+    /// <param name="notes">What else a person should know of a source's data in this answer, added to its detail.</param>
+    public async Task<QueryContext> DescribeAsync(QueryWindow window, IReadOnlyDictionary<string, bool> hasDataByKind, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? notes = null)
     {
         var sources = new List<SourceStatus>();
         foreach (var (kind, hasData) in hasDataByKind)
-            sources.Add(hasData
+        {
+            var status = hasData
                 ? await CoverageAsync(kind, window, cancellationToken)
-                : new SourceStatus(kind, "missing", $"No {kind} events between {window.From:O} and {window.To:O}."));
+                : new SourceStatus(kind, "missing", $"No {kind} events between {window.From:O} and {window.To:O}.");
+            sources.Add(notes?.TryGetValue(kind, out var note) == true ? status with { Detail = $"{status.Detail} {note}" } : status);
+        }
 
         var now = time.GetUtcNow();
         var lags = await freshness.ReadAsync(cancellationToken);

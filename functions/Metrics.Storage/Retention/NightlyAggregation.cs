@@ -17,7 +17,7 @@ namespace Metrics.Storage.Retention;
 /// same state as one clean run: an hour's raw rows go only after its final rollups are durable.
 /// </summary>
 public sealed class NightlyAggregation(StorageAccount account, RollupCompactor compactor, DirtyHours dirtyHours,
-    FinalizedHours finalizedHours, RunLock runLock, Exports.ExportStore exports, TimeProvider time, IOptions<RetentionOptions> retention,
+    FinalizedHours finalizedHours, RunLock runLock, Exports.ExportStore exports, Raw.EndpointCatalog endpoints, TimeProvider time, IOptions<RetentionOptions> retention,
     IOptions<AlertOptions> alerts, IOptions<Core.Exports.ExportOptions> exportOptions)
 {
     public const string LockName = "NightlyAggregation";
@@ -32,10 +32,12 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
 
         var watch = Stopwatch.StartNew();
         var now = time.GetUtcNow();
-        var finalised = await FinaliseBeforeAsync(QueryWindow.FloorHour(now.AddDays(-retention.Value.RawDays)), cancellationToken).ConfigureAwait(false);
+        var rawCutoff = QueryWindow.FloorHour(now.AddDays(-retention.Value.RawDays));
+        var finalised = await FinaliseBeforeAsync(rawCutoff, cancellationToken).ConfigureAwait(false);
         var rollupCutoff = QueryWindow.FloorHour(now.AddDays(-retention.Value.RollupDays));
         var rollupsDeleted = await PruneRollupsAsync(rollupCutoff, cancellationToken).ConfigureAwait(false);
         var auditDeleted = await PruneAuditAsync(rollupCutoff, cancellationToken).ConfigureAwait(false);
+        var endpointsDeleted = await endpoints.PruneAsync(DateOnly.FromDateTime(rawCutoff.UtcDateTime), cancellationToken).ConfigureAwait(false);
         var exportsDeleted = await exports.PruneAsync(now.AddDays(-exportOptions.Value.KeepDays), cancellationToken).ConfigureAwait(false);
 
         var (raw, rollups) = await CountAsync(cancellationToken).ConfigureAwait(false);
@@ -53,7 +55,7 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
 
         var growth = await RecordTotalAsync(raw + rollups, now, cancellationToken).ConfigureAwait(false);
         return new NightlySummary(NightlySummary.Completed, finalised.Hours, finalised.RawRowsRead, finalised.RollupRowsWritten,
-            finalised.RawRowsDeleted, rollupsDeleted, auditDeleted, exportsDeleted, raw, rollups, raw + rollups, growth, budget, alert, rolledUpEarly,
+            finalised.RawRowsDeleted, rollupsDeleted, auditDeleted, endpointsDeleted, exportsDeleted, raw, rollups, raw + rollups, growth, budget, alert, rolledUpEarly,
             watch.Elapsed.TotalSeconds);
     }
 

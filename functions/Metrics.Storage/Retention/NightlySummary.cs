@@ -9,6 +9,7 @@ public sealed record NightlySummary(
     long RawRowsDeleted,
     long RollupRowsDeleted,
     long AuditRowsDeleted,
+    long EndpointRowsDeleted,
     int ExportsDeleted,
     long RawRows,
     long RollupRows,
@@ -24,5 +25,5 @@ public sealed record NightlySummary(
     public const string Warning = "warning";
     public const string OverBudget = "alert";
 
-    public static NightlySummary Skipped(long rowBudget) => new(AlreadyRunning, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, rowBudget, null, false, 0);
+    public static NightlySummary Skipped(long rowBudget) => new(AlreadyRunning, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, rowBudget, null, false, 0);
 }

@@ -51,7 +51,6 @@ public sealed class EndpointTemplateTests
     [InlineData("/users/me/preferences")]
     [InlineData("/docs/getting-started-guide")]
     [InlineData("/tags/deadbeef")]
-    [InlineData("/sku/a1b2c3")]
     [InlineData("/orders/{orderId}/items/{id}")]
     [InlineData("/api/orders/{id}")]
     [InlineData("/")]

@@ -1,0 +1,129 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Metrics.Core.Ingestion;
+
+namespace Metrics.Core.Tests.Ingestion;
+
+/// <summary>
+/// Real-world-shaped paths: route templates services have, each filled with each kind of id real services use, must
+/// come back as their template; paths made of words must come back as they are.
+/// </summary>
+public sealed class EndpointTemplateCorpusTests
+{
+    private static readonly string[] Templates =
+    [
+        "/api/products/{id}/reviews", "/users/{id}/profile", "/orders/{id}", "/api/v2/orders/{id}/items/{id}", "/carts/{id}",
+        "/invoices/{id}/pdf", "/shipments/{id}/tracking", "/api/v1/customers/{id}/addresses/{id}", "/blog/{id}", "/files/{id}/download",
+        "/sessions/{id}", "/reports/{id}/export", "/api/oauth2/clients/{id}/secrets", "/media/h264/{id}", "/en-US/products/{id}",
+        "/repos/{id}/commits/{id}", "/api/tenants/{id}/users/{id}/roles", "/webhooks/{id}/deliveries/{id}", "/s3/buckets/{id}/objects/{id}",
+        "/api/v1.2/accounts/{id}", "/i18n/strings/{id}", "/k8s/pods/{id}/logs", "/checkout/{id}/2fa", "/api/payments/{id}/refunds",
+        "/teams/{id}/members/{id}", "/projects/{id}/issues/{id}/comments", "/graphql/{id}", "/subscriptions/{id}/cancel", "/tickets/{id}",
+        "/api/v3/search/{id}", "/downloads/{id}.zip", "/share/{id}", "/invites/{id}/accept", "/devices/{id}/telemetry", "/stores/{id}/inventory",
+        "/hotels/{id}/rooms/{id}/availability", "/flights/{id}/seats", "/courses/{id}/lessons/{id}", "/api/ipv6/prefixes/{id}", "/u/{id}",
+    ];
+
+    /// <summary>The ids real services put in paths, one of each kind per template.</summary>
+    private static readonly string[] Ids =
+    [
+        "12345", "SKU-48213", "u-0042", "ORD-2024-00042", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        "aZ3kP9xQ7mW2", "2026-11-30", "jane.doe@example.com", "9fceb02d0ae598e95dc970b74767f19372d61af8", "iphone-15-pro-max",
+        "Zm9vYmFyYmF6cXV4MTIz", "a1b2c3", "INV_2026_000917", "cus_NffrFeUfNV2Hib", "tok9X2k",
+    ];
+
+    public static TheoryData<string, string> FilledTemplates()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var template in Templates)
+            foreach (var id in Ids)
+                data.Add(template.Replace("{id}", id, StringComparison.Ordinal), template.Replace("{id}.zip", "{id}", StringComparison.Ordinal));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FilledTemplates))]
+    public void A_path_with_an_id_comes_back_as_its_route_template(string path, string template) =>
+        Assert.Equal(template, EndpointTemplate.Normalise(path));
+
+    [Theory]
+    [InlineData("/api/v1/orders")]
+    [InlineData("/api/v2/users/me")]
+    [InlineData("/api/v10/search")]
+    [InlineData("/api-v2/health")]
+    [InlineData("/v1.2/status")]
+    [InlineData("/oauth2/token")]
+    [InlineData("/oauth2/authorize")]
+    [InlineData("/media/h264/streams")]
+    [InlineData("/media/mp4")]
+    [InlineData("/i18n/en-US/strings")]
+    [InlineData("/k8s/pods")]
+    [InlineData("/l10n/fr-FR")]
+    [InlineData("/a11y/report")]
+    [InlineData("/checkout/2fa/verify")]
+    [InlineData("/crypto/sha256/digest")]
+    [InlineData("/encode/base64")]
+    [InlineData("/net/ipv6/routes")]
+    [InlineData("/aws/ec2/instances")]
+    [InlineData("/aws/s3/buckets")]
+    [InlineData("/http2/push")]
+    [InlineData("/web3/wallets")]
+    [InlineData("/render/3d")]
+    [InlineData("/.well-known/openid-configuration")]
+    [InlineData("/health")]
+    [InlineData("/healthz")]
+    [InlineData("/metrics")]
+    [InlineData("/favicon.ico")]
+    [InlineData("/static/js/main.js")]
+    [InlineData("/assets/logo@2x.png")]
+    [InlineData("/docs/getting-started-guide")]
+    [InlineData("/blog/how-we-scaled-our-api")]
+    [InlineData("/en-US/pricing")]
+    [InlineData("/zh-Hant/help")]
+    [InlineData("/api/orders/search")]
+    [InlineData("/api/orders/{orderId}/items")]
+    [InlineData("/graphql")]
+    [InlineData("/webhooks/stripe")]
+    [InlineData("/users/me/preferences")]
+    [InlineData("/admin/featureFlags")]
+    [InlineData("/api/camelCaseRoute/listAll")]
+    [InlineData("/accounts/forgot_password")]
+    [InlineData("/Products/Details")]
+    [InlineData("/api/utf8/check")]
+    [InlineData("/x/y/z")]
+    public void A_path_of_words_versions_and_named_numbers_is_kept(string path) =>
+        Assert.Equal(path, EndpointTemplate.Normalise(path));
+
+    /// <summary>However many different ids arrive, the templates are as many as the routes.</summary>
+    [Fact]
+    public void Distinct_templates_do_not_grow_with_the_number_of_ids() =>
+        Prop.ForAll(Gen.Choose(1, 400).ToArbitrary(), ArbMap.Default.GeneratorFor<int>().ToArbitrary(), (count, seed) =>
+        {
+            var random = new Random(seed);
+            var templates = Enumerable.Range(0, count)
+                .Select(_ => Templates[random.Next(Templates.Length)].Replace("{id}", RandomId(random), StringComparison.Ordinal))
+                .Select(EndpointTemplate.Normalise)
+                .Distinct()
+                .Count();
+            return templates <= Templates.Length;
+        }).QuickCheckThrowOnFailure();
+
+    /// <summary>An id of a kind real services use, with random content.</summary>
+    private static string RandomId(Random random)
+    {
+        const string base62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        const string crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        string Pick(string alphabet, int length) => new(Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+        return random.Next(10) switch
+        {
+            0 => random.Next(1, int.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            1 => $"SKU-{random.Next(1000, 99999)}",
+            2 => $"u-{random.Next(0, 9999):D4}",
+            3 => Guid.NewGuid().ToString(random.Next(2) == 0 ? "D" : "N"),
+            4 => Pick(crockford, 26),
+            5 => Pick(base62, 8) + random.Next(10, 99),
+            6 => DateOnly.FromDayNumber(random.Next(700_000, 750_000)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            7 => $"{Pick("abcdefghij", 5)}@example.com",
+            8 => $"{Pick("abcdefghij", 6)}-{random.Next(10, 9999)}-{Pick("abcdefghij", 4)}",
+            _ => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()),
+        };
+    }
+}
