@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -27,6 +26,8 @@ internal sealed partial class BatchSender
     private readonly ClientInstruments _instruments;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
+    private readonly Dictionary<string, string> _rooted = new(StringComparer.Ordinal);
 
     public BatchSender(HttpClient http, RequestMetricsOptions options, string service, ClientInstruments instruments, TimeProvider time, ILogger logger)
     {
@@ -69,7 +70,7 @@ internal sealed partial class BatchSender
         {
             using var response = await _retry.ExecuteAsync(async token =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _route) { Content = new ByteArrayContent(body) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, _route) { Content = new ReadOnlyMemoryContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.TryAddWithoutValidation(KeyHeader, _key);
                 return await _http.SendAsync(request, token).ConfigureAwait(false);
@@ -129,39 +130,57 @@ internal sealed partial class BatchSender
         _ => null,
     };
 
-    /// <summary>The batch as the app takes it, written once: every attempt sends the same bytes.</summary>
-    internal byte[] Serialize(IReadOnlyList<RequestMetric> batch)
+    /// <summary>
+    /// The batch as the app takes it, written once (every attempt sends the same bytes) into one buffer the sender keeps:
+    /// batches go one at a time, and a fresh 100 KB array for each would land on the large object heap of the service.
+    /// Valid until the next call.
+    /// </summary>
+    internal ReadOnlyMemory<byte> Serialize(IReadOnlyList<RequestMetric> batch)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 * batch.Count);
-        using (var json = new Utf8JsonWriter(buffer))
+        _body.ResetWrittenCount();
+        using var json = new Utf8JsonWriter(_body);
+        json.WriteStartObject();
+        json.WriteString("service", _service);
+        json.WriteStartArray("events");
+        foreach (var e in batch)
         {
             json.WriteStartObject();
-            json.WriteString("service", _service);
-            json.WriteStartArray("events");
-            foreach (var e in batch)
-            {
-                json.WriteStartObject();
-                json.WriteString("id", e.Id);
-                json.WriteString("timestamp", e.Timestamp.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
-                var endpoint = e.Endpoint.StartsWith('/') ? e.Endpoint : "/" + e.Endpoint;
-                json.WriteString("endpoint", endpoint);
-                if (e.HasRoute) json.WriteString("route", endpoint);
-                json.WriteString("method", e.Method);
-                json.WriteNumber("status", e.Status);
-                json.WriteNumber("durationMs", Math.Round(e.DurationMs, 3));
-                if (e.UserId is not null) json.WriteString("userId", e.UserId);
-                if (e.OrgId is not null) json.WriteString("orgId", e.OrgId);
-                if (e.Model is not null) json.WriteString("model", e.Model);
-                if (e.Units != 0) json.WriteNumber("units", e.Units);
-                if (e.CpuMs != 0) json.WriteNumber("cpuMs", Math.Round(e.CpuMs, 3));
-                if (e.GpuMs != 0) json.WriteNumber("gpuMs", Math.Round(e.GpuMs, 3));
-                json.WriteString("invocation", e.Async ? "async" : "sync");
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            json.WriteString("id", e.Id);
+            json.WriteString("timestamp", e.Timestamp.ToUniversalTime());
+            var endpoint = Rooted(e.Endpoint);
+            json.WriteString("endpoint", endpoint);
+            if (e.HasRoute) json.WriteString("route", endpoint);
+            json.WriteString("method", e.Method);
+            json.WriteNumber("status", e.Status);
+            json.WriteNumber("durationMs", Math.Round(e.DurationMs, 3));
+            if (e.UserId is not null) json.WriteString("userId", e.UserId);
+            if (e.OrgId is not null) json.WriteString("orgId", e.OrgId);
+            if (e.Model is not null) json.WriteString("model", e.Model);
+            if (e.Units != 0) json.WriteNumber("units", e.Units);
+            if (e.CpuMs != 0) json.WriteNumber("cpuMs", Math.Round(e.CpuMs, 3));
+            if (e.GpuMs != 0) json.WriteNumber("gpuMs", Math.Round(e.GpuMs, 3));
+            json.WriteString("invocation", e.Async ? "async" : "sync");
             json.WriteEndObject();
         }
-        return buffer.WrittenSpan.ToArray();
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+        return _body.WrittenMemory;
+    }
+
+    /// <summary>
+    /// A template as written in code (<c>orders/{id}</c>) with its leading '/', made once per template: templates are
+    /// few, and raw paths already start with '/'.
+    /// </summary>
+    private string Rooted(string endpoint)
+    {
+        if (endpoint.StartsWith('/')) return endpoint;
+        if (!_rooted.TryGetValue(endpoint, out var rooted))
+        {
+            if (_rooted.Count >= 10_000) _rooted.Clear();
+            _rooted[endpoint] = rooted = "/" + endpoint;
+        }
+        return rooted;
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Sending request metrics failed ({Status}); trying again in {Delay}")]

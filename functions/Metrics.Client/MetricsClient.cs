@@ -20,6 +20,9 @@ public sealed class MetricsClient : IAsyncDisposable
     private readonly BatchSender _sender;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sending;
+    private readonly SemaphoreSlim _batchFull = new(0);
+    private int _unsent;
+    private volatile bool _closing;
 
     /// <param name="service">The service's name in the metrics (<see cref="RequestMetricsOptions.Service"/> wins when set).</param>
     public MetricsClient(RequestMetricsOptions options, HttpClient http, string service, TimeProvider? time = null, ILogger<MetricsClient>? logger = null,
@@ -34,7 +37,11 @@ public sealed class MetricsClient : IAsyncDisposable
         _instruments = new ClientInstruments(meters, () => Buffered);
         _buffer = Channel.CreateBounded<RequestMetric>(
             new BoundedChannelOptions(options.BufferCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => _instruments.Dropped.Add(1));
+            _ =>
+            {
+                Interlocked.Decrement(ref _unsent);
+                _instruments.Dropped.Add(1);
+            });
         _sender = new BatchSender(http, options, options.Service ?? service, _instruments, _time, (ILogger?)logger ?? NullLogger.Instance);
         _sending = Task.Run(SendLoopAsync);
     }
@@ -43,15 +50,24 @@ public sealed class MetricsClient : IAsyncDisposable
     public int Buffered => _buffer.Reader.Count;
 
     /// <summary>Buffers one request's metrics; false once the client is disposed.</summary>
-    public bool Record(in RequestMetric metric) => _buffer.Writer.TryWrite(metric);
+    public bool Record(in RequestMetric metric)
+    {
+        if (!_buffer.Writer.TryWrite(metric)) return false;
+        // The sender sleeps through a filling batch; the event that fills one wakes it, so a request never pays for a wake.
+        if (Interlocked.Increment(ref _unsent) == _options.BatchSize) _batchFull.Release();
+        return true;
+    }
 
     /// <summary>Sends what is buffered, waiting at most the shutdown timeout, then stops.</summary>
     public async ValueTask DisposeAsync()
     {
+        _closing = true;
         _buffer.Writer.TryComplete();
+        _batchFull.Release();
         if (await Task.WhenAny(_sending, Task.Delay(_options.ShutdownTimeout, _time)).ConfigureAwait(false) != _sending) await _stop.CancelAsync().ConfigureAwait(false);
         await _sending.ConfigureAwait(false);
         _stop.Dispose();
+        _batchFull.Dispose();
         _instruments.Dispose();
     }
 
@@ -67,19 +83,8 @@ public sealed class MetricsClient : IAsyncDisposable
         {
             using (var window = new CancellationTokenSource(_options.FlushInterval, _time))
             {
-                while (batch.Count < _options.BatchSize)
-                {
-                    while (batch.Count < _options.BatchSize && reader.TryRead(out var metric)) batch.Add(metric);
-                    if (batch.Count >= _options.BatchSize) break;
-                    try
-                    {
-                        if (!await reader.WaitToReadAsync(window.Token).ConfigureAwait(false)) break;
-                    }
-                    catch (OperationCanceledException) when (window.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                }
+                while (Take(reader, batch) && !window.IsCancellationRequested)
+                    await ((Task)_batchFull.WaitAsync(window.Token)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             await _sender.SendAsync(batch, _stop.Token).ConfigureAwait(false);
             batch.Clear();
@@ -90,5 +95,18 @@ public sealed class MetricsClient : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>Moves buffered events into the batch; true while it has room and recording goes on.</summary>
+    private bool Take(ChannelReader<RequestMetric> reader, List<RequestMetric> batch)
+    {
+        var taken = 0;
+        while (batch.Count < _options.BatchSize && reader.TryRead(out var metric))
+        {
+            batch.Add(metric);
+            taken++;
+        }
+        Interlocked.Add(ref _unsent, -taken);
+        return batch.Count < _options.BatchSize && !_closing;
     }
 }

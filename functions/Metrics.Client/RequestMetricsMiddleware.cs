@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +48,8 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, MetricsClie
         var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
         // An exception the server has yet to turn into an answer becomes a 500.
         var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-        var user = context.User.Identity?.IsAuthenticated == true ? context.User : null;
+        // Through the feature: HttpContext.User makes an empty principal for a request nobody signed in.
+        var user = context.Features.Get<IHttpAuthenticationFeature>()?.User is { Identity.IsAuthenticated: true } principal ? principal : null;
         var own = context.Features.Get<RequestMetricsFeature>();
         client.Record(new RequestMetric(
             RequestMetric.NewId(at), at, route ?? context.Request.Path.Value ?? "/", route is not null, context.Request.Method, status,
