@@ -20,6 +20,7 @@ public sealed class MetricsClient : IAsyncDisposable
     private readonly BatchSender _sender;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sending;
+    // Not disposed: a request may still signal it while the client shuts down, and without a wait handle it holds nothing.
     private readonly SemaphoreSlim _batchFull = new(0);
     private int _unsent;
     private volatile bool _closing;
@@ -61,13 +62,13 @@ public sealed class MetricsClient : IAsyncDisposable
     /// <summary>Sends what is buffered, waiting at most the shutdown timeout, then stops.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Once: the host's shutdown and then its container both dispose it.
+        if (!_buffer.Writer.TryComplete()) return;
         _closing = true;
-        _buffer.Writer.TryComplete();
         _batchFull.Release();
         if (await Task.WhenAny(_sending, Task.Delay(_options.ShutdownTimeout, _time)).ConfigureAwait(false) != _sending) await _stop.CancelAsync().ConfigureAwait(false);
         await _sending.ConfigureAwait(false);
         _stop.Dispose();
-        _batchFull.Dispose();
         _instruments.Dispose();
     }
 

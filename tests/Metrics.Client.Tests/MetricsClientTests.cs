@@ -108,6 +108,43 @@ public sealed class MetricsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_goes_out_as_soon_as_it_is_full_not_at_the_flush_interval()
+    {
+        await using (var client = NewClient(batchSize: 10, flush: TimeSpan.FromHours(1)))
+        {
+            for (var i = 0; i < 25; i++) client.Record(Request($"/orders/{i}"));
+
+            await WaitUntilAsync(() => _app.Bodies.Count == 2);
+            await Task.Delay(300);
+            Assert.Equal(20, _app.Events.Count());
+        }
+
+        // The last five wait for the interval, or, as here, for shutdown.
+        Assert.Equal(3, _app.Bodies.Count);
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"/orders/{i}"), _app.Events.Select(e => e.GetProperty("endpoint").GetString()));
+    }
+
+    [Fact]
+    public async Task Recording_while_the_client_shuts_down_never_throws_and_disposing_twice_is_harmless()
+    {
+        var client = NewClient(batchSize: 5);
+        using var recording = new CancellationTokenSource();
+        var recorded = 0;
+        var recorder = Task.Run(() =>
+        {
+            while (!recording.IsCancellationRequested && client.Record(Request("/a"))) recorded++;
+        });
+        await WaitUntilAsync(() => Volatile.Read(ref recorded) > 1000);
+
+        await client.DisposeAsync();
+        await client.DisposeAsync();
+        await recorder;
+
+        Assert.False(client.Record(Request("/after")));
+        Assert.Equal(recorded, Count("metrics.client.events.sent") + Count("metrics.client.events.dropped"));
+    }
+
+    [Fact]
     public async Task Shutdown_gives_up_after_its_timeout_and_counts_what_it_could_not_send()
     {
         for (var i = 0; i < 1000; i++) _app.Then(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(1));
