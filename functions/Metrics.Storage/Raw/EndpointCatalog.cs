@@ -24,16 +24,18 @@ public sealed class EndpointCatalog(StorageAccount account)
     /// <summary>The days' endpoints as storage has them now (and the cache brought up to them).</summary>
     public async Task<IReadOnlyDictionary<ServiceDay, IReadOnlySet<string>>> ReadAsync(IEnumerable<ServiceDay> days, CancellationToken cancellationToken)
     {
-        var table = await account.TableAsync(TableNames.Endpoints, cancellationToken).ConfigureAwait(false);
         var read = new Dictionary<ServiceDay, IReadOnlySet<string>>();
-        foreach (var day in days.Distinct())
+        await account.WithTableAsync(TableNames.Endpoints, async table =>
         {
-            var endpoints = new HashSet<string>(StringComparer.Ordinal);
-            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(day)}"),
-                               select: ["Endpoint"], cancellationToken: cancellationToken).ConfigureAwait(false))
-                endpoints.Add(row.GetString("Endpoint"));
-            read[day] = Remember(day, endpoints);
-        }
+            foreach (var day in days.Distinct())
+            {
+                var endpoints = new HashSet<string>(StringComparer.Ordinal);
+                await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(day)}"),
+                                   select: ["Endpoint"], cancellationToken: cancellationToken).ConfigureAwait(false))
+                    endpoints.Add(row.GetString("Endpoint"));
+                read[day] = Remember(day, endpoints);
+            }
+        }, cancellationToken).ConfigureAwait(false);
         return read;
     }
 
@@ -41,14 +43,16 @@ public sealed class EndpointCatalog(StorageAccount account)
     public async Task AddAsync(IReadOnlyDictionary<ServiceDay, IReadOnlyList<string>> admitted, CancellationToken cancellationToken)
     {
         if (admitted.Count == 0) return;
-        var table = await account.TableAsync(TableNames.Endpoints, cancellationToken).ConfigureAwait(false);
-        foreach (var (day, endpoints) in admitted)
+        await account.WithTableAsync(TableNames.Endpoints, async table =>
         {
-            foreach (var chunk in endpoints.Chunk(100))
-                await table.SubmitTransactionAsync(chunk.Select(endpoint => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                    new TableEntity(PartitionOf(day), RowOf(endpoint)) { ["Endpoint"] = endpoint })), cancellationToken).ConfigureAwait(false);
-            Remember(day, endpoints);
-        }
+            foreach (var (day, endpoints) in admitted)
+            {
+                foreach (var chunk in endpoints.Chunk(100))
+                    await table.SubmitTransactionAsync(chunk.Select(endpoint => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                        new TableEntity(PartitionOf(day), RowOf(endpoint)) { ["Endpoint"] = endpoint })), cancellationToken).ConfigureAwait(false);
+                Remember(day, endpoints);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private IReadOnlySet<string> Remember(ServiceDay day, IEnumerable<string> endpoints) =>
