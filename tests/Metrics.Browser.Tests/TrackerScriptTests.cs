@@ -21,9 +21,27 @@ public sealed class TrackerScriptTests(SharedAzurite azurite) : IAsyncLifetime
         Assert.Equal("application/javascript", response.Content.Headers.ContentType?.MediaType);
         Assert.True(response.Headers.CacheControl is { Public: true, MaxAge.TotalSeconds: 3600 }, $"Cache-Control: {response.Headers.CacheControl}");
         Assert.NotNull(response.Headers.ETag);
-        var script = await response.Content.ReadAsStringAsync();
-        Assert.Contains("sendBeacon", script, StringComparison.Ordinal);
-        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "tracker", "metrics.js")), script);
+        var script = await response.Content.ReadAsByteArrayAsync();
+        Assert.Contains("sendBeacon", System.Text.Encoding.UTF8.GetString(script), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tracker_script_is_served_minified_under_2_KB_gzipped()
+    {
+        var served = await _app.Client.GetByteArrayAsync("/api/tracker.js");
+        var source = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "tracker", "metrics.js"));
+
+        Assert.True(served.Length < source.Length / 2, $"served {served.Length} bytes of a {source.Length}-byte source: not minified");
+        var gzipped = Gzipped(served);
+        Assert.True(gzipped < 2048, $"the served tracker is {gzipped} bytes gzipped, over the 2 KB budget");
+    }
+
+    private static int Gzipped(byte[] content)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            gzip.Write(content);
+        return (int)compressed.Length;
     }
 
     [Fact]

@@ -7,10 +7,8 @@ namespace Metrics.Functions.Hosting;
 public sealed record StaticContent(byte[] Content, EntityTagHeaderValue ETag)
 {
     /// <summary>The file's content, or null when the deployment lacks it.</summary>
-    public static StaticContent? Load(string path)
-    {
-        if (!File.Exists(path)) return null;
-        var content = File.ReadAllBytes(path);
-        return new StaticContent(content, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 12))}\""));
-    }
+    public static StaticContent? Load(string path) => File.Exists(path) ? Of(File.ReadAllBytes(path)) : null;
+
+    public static StaticContent Of(byte[] content) =>
+        new(content, new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 12))}\""));
 }

@@ -20,6 +20,7 @@ public sealed class BeaconSites(IOptions<IngestOptions> options)
     public static void AllowOrigin(HttpResponse response, string origin)
     {
         response.Headers.AccessControlAllowOrigin = origin;
+        response.Headers.AccessControlExposeHeaders = "Retry-After";
         response.Headers.Vary = "Origin";
     }
 }

@@ -57,6 +57,10 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", "options", Route = "api/ingest/usage")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (HttpMethods.IsOptions(request.Method)) return Preflight(request);
+        // Every answer, refusals and 503s included, is readable by the page that sent it (no credentials are involved):
+        // the tracker tells a refusal, which it drops, from a 429 or 503, which it sends again after Retry-After.
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0) BeaconSites.AllowOrigin(request.HttpContext.Response, origin);
         var client = ClientAddress.Of(request.HttpContext);
         if (!rateLimit.TryAcquire(client, out var retryAfter))
         {
@@ -66,7 +70,6 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
         }
 
         // Anyone can send a beacon: no body is read for an Origin no site allows.
-        var origin = request.Headers.Origin.ToString();
         if (!sites.AllowsAnySite(origin))
             return Problems.Forbidden($"Origin '{origin}' is not allowed to send beacons to any configured site. Add it to a site's Origins.");
 
@@ -78,7 +81,6 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
         if (!sites.Exists(site)) return Problems.Unauthorized($"'{site}' is not a configured site key.");
         if (!sites.Allows(site, origin))
             return Problems.Forbidden($"Origin '{origin}' is not allowed to send beacons for site '{site}'. Add it to the site's Origins.");
-        BeaconSites.AllowOrigin(request.HttpContext.Response, origin);
 
         var now = time.GetUtcNow();
         var batchId = Guid.CreateVersion7(now).ToString("N");

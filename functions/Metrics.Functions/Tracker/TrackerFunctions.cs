@@ -13,7 +13,7 @@ public sealed class TrackerFunctions
     public const string CacheControl = "public, max-age=3600";
 
     // Read once, on first use: the script only changes with a deployment.
-    private static readonly Lazy<StaticContent?> Script = new(() => StaticContent.Load(Path.Combine(AppContext.BaseDirectory, "tracker", "metrics.js")));
+    private static readonly Lazy<StaticContent?> Script = new(() => MinifiedScript.Load(Path.Combine(AppContext.BaseDirectory, "tracker", "metrics.js")));
 
     [Function("TrackerScript")]
     [EndpointSummary("The browser beacon script sites include"), Tags("Tracker")]

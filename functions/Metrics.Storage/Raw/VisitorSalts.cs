@@ -18,21 +18,23 @@ public sealed class VisitorSalts(StorageAccount account)
     public async ValueTask<byte[]> ForDayAsync(DateOnly day, CancellationToken cancellationToken = default)
     {
         if (_cache.TryGetValue(day, out var cached)) return cached;
-        var table = await account.TableAsync(TableNames.VisitorSalts, cancellationToken).ConfigureAwait(false);
         var key = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        byte[] salt;
-        try
+        byte[] salt = [];
+        await account.WithTableAsync(TableNames.VisitorSalts, async table =>
         {
-            salt = RandomNumberGenerator.GetBytes(32);
-            await table.AddEntityAsync(new TableEntity(Partition, key) { ["Salt"] = salt }, cancellationToken).ConfigureAwait(false);
-            await ForgetOlderThanAsync(table, key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            // Another instance created today's salt first: everyone must use the same one.
-            var row = await table.GetEntityAsync<TableEntity>(Partition, key, cancellationToken: cancellationToken).ConfigureAwait(false);
-            salt = row.Value.GetBinary("Salt");
-        }
+            try
+            {
+                salt = RandomNumberGenerator.GetBytes(32);
+                await table.AddEntityAsync(new TableEntity(Partition, key) { ["Salt"] = salt }, cancellationToken).ConfigureAwait(false);
+                await ForgetOlderThanAsync(table, key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // Another instance created today's salt first: everyone must use the same one.
+                var row = await table.GetEntityAsync<TableEntity>(Partition, key, cancellationToken: cancellationToken).ConfigureAwait(false);
+                salt = row.Value.GetBinary("Salt");
+            }
+        }, cancellationToken).ConfigureAwait(false);
         _cache.Clear();
         return _cache.GetOrAdd(day, salt);
     }

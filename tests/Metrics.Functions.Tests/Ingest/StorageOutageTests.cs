@@ -37,6 +37,20 @@ public sealed class StorageOutageTests
     }
 
     [Fact]
+    public async Task A_beacon_refused_for_storage_is_a_503_the_page_can_read_with_its_Retry_After()
+    {
+        await using var app = await TestApp.StartAsync(UnreachableStorage.ConnectionString);
+
+        var response = await app.Client.PostUsageAsync(Batches.Usage(TestApp.Site, Batches.UsageEvent("u1", DateTimeOffset.UtcNow)));
+
+        // Without these CORS headers the tracker would see a network error, not when to try again.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal(TestApp.Origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("Retry-After", response.Headers.GetValues("Access-Control-Expose-Headers").Single());
+    }
+
+    [Fact]
     public async Task Health_reports_unreachable_storage_as_503()
     {
         await using var app = await TestApp.StartAsync(UnreachableStorage.ConnectionString);
