@@ -44,15 +44,17 @@ public static partial class EndpointTemplate
         NamedWithNumber().IsMatch(segment) && segment.Count(char.IsAsciiLetter) <= 6 && Humps(segment) <= 1;
 
     /// <summary>
-    /// No digit, yet no word: a token whose case keeps flipping (<c>aZkPxQmWrT</c>), or one longer than any word runs
-    /// without a separator (a ULID that drew no digit, an encoded key). Words, camelCase and kebab-case names have few
-    /// humps and break with separators.
+    /// No digit, yet no word: a token whose case keeps flipping (<c>aZkPxQmWrT</c>, <c>EootpmWbphIzTJaaZCTPtY</c>), or
+    /// one longer than any word runs without a separator (a ULID that drew no digit, an encoded key). Words, camelCase
+    /// and kebab-case names have few humps, capitals side by side only in acronyms, and break with separators.
     /// </summary>
     private static bool LooksRandom(string segment)
     {
         if (segment.Length >= 32 && OpaqueToken().IsMatch(segment) && !segment.Contains('-', StringComparison.Ordinal)) return true;
         if (!segment.All(char.IsAsciiLetter)) return false;
-        return segment.Length >= 24 || (segment.Length >= 10 && Humps(segment) * 4 >= segment.Length);
+        if (segment.Length >= 24 || (segment.Length >= 10 && Humps(segment) * 4 >= segment.Length)) return true;
+        // camelCase puts capitals side by side only in acronyms (XMLHttpRequest); random case does it often, and humps too.
+        return segment.Length >= 12 && Humps(segment) >= 3 && AdjacentCapitals(segment) >= 3;
     }
 
     /// <summary>Where a lower-case letter is followed by an upper-case one: camelCase has a few, random tokens many.</summary>
@@ -61,6 +63,14 @@ public static partial class EndpointTemplate
         var humps = 0;
         for (var i = 1; i < segment.Length; i++) if (char.IsAsciiLetterLower(segment[i - 1]) && char.IsAsciiLetterUpper(segment[i])) humps++;
         return humps;
+    }
+
+    /// <summary>Pairs of capitals in a row: EootpmWbphIzTJaaZCTPtY has 4 (TJ, ZC, CT, TP).</summary>
+    private static int AdjacentCapitals(string segment)
+    {
+        var pairs = 0;
+        for (var i = 1; i < segment.Length; i++) if (char.IsAsciiLetterUpper(segment[i - 1]) && char.IsAsciiLetterUpper(segment[i])) pairs++;
+        return pairs;
     }
 
     private static string StripSchemeHostQuery(string endpoint)
