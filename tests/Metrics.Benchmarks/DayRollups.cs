@@ -20,7 +20,7 @@ internal static class DayRollups
     {
         var store = new RollupStore(storage);
         var written = 0;
-        foreach (var (grain, bucketOf) in new (Grain, Func<DateTimeOffset, DateTimeOffset>)[] { (Grain.Day, RollupPartitions.DayOf), (Grain.Week, RollupPartitions.WeekOf) })
+        foreach (var (grain, bucketOf) in new (Grain, Func<DateTimeOffset, DateTimeOffset>)[] { (Grain.Day, RollupCalendar.DayOf), (Grain.Week, RollupCalendar.WeekOf) })
             foreach (var bucket in events.GroupBy(e => bucketOf(e.Timestamp)).Where(b => grain == Grain.Day || b.Key.AddDays(7) <= DateTimeOffset.UtcNow))
             {
                 var cells = HourRollup.Of(bucket);

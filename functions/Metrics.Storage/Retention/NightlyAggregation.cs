@@ -123,9 +123,9 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
                     RollupPartitions.Key(kind, family, Grain.Hour, cutoff), cancellationToken).ConfigureAwait(false);
                 // A day or week row goes with its last hour: keep the day and the week the cutoff falls in.
                 deleted += await PartitionSweeper.DeleteRangeAsync(days, RollupPartitions.Prefix(kind, family, Grain.Day),
-                    RollupPartitions.Key(kind, family, Grain.Day, RollupPartitions.DayOf(cutoff)), cancellationToken).ConfigureAwait(false);
+                    RollupPartitions.Key(kind, family, Grain.Day, RollupCalendar.DayOf(cutoff)), cancellationToken).ConfigureAwait(false);
                 deleted += await PartitionSweeper.DeleteRangeAsync(weeks, RollupPartitions.Prefix(kind, family, Grain.Week),
-                    RollupPartitions.Key(kind, family, Grain.Week, RollupPartitions.WeekOf(cutoff)), cancellationToken).ConfigureAwait(false);
+                    RollupPartitions.Key(kind, family, Grain.Week, RollupCalendar.WeekOf(cutoff)), cancellationToken).ConfigureAwait(false);
             }
             await finalizedHours.ForgetBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
         }

@@ -64,7 +64,7 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
             Interlocked.Add(ref deleted, d);
         }).ConfigureAwait(false);
 
-        var days = hours.Select(RollupPartitions.DayOf).Distinct().ToList();
+        var days = hours.Select(RollupCalendar.DayOf).Distinct().ToList();
         foreach (var day in days)
         {
             var (w, d) = await MergeAsync(format, Grain.Hour, day, day.AddHours(23), Grain.Day, cancellationToken).ConfigureAwait(false);
@@ -72,7 +72,7 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
             deleted += d;
         }
         // A week is rolled up once it is over; a query over a week still in progress reads its days.
-        foreach (var week in days.Select(RollupPartitions.WeekOf).Distinct().Where(w => w.AddDays(7) <= time.GetUtcNow()))
+        foreach (var week in days.Select(RollupCalendar.WeekOf).Distinct().Where(w => w.AddDays(7) <= time.GetUtcNow()))
         {
             var (w, d) = await MergeAsync(format, Grain.Day, week, week.AddDays(6), Grain.Week, cancellationToken).ConfigureAwait(false);
             written += w;

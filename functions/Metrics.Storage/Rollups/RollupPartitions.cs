@@ -1,12 +1,7 @@
 using System.Globalization;
+using Metrics.Core.Rollups;
 
 namespace Metrics.Storage.Rollups;
-
-/// <summary>
-/// How long a rollup row's time bucket is. As a read's grain: the coarsest bucket the answer may be built from
-/// (Week for answers over the whole range, Day for daily series, Hour for hourly ones).
-/// </summary>
-public enum Grain { Hour, Day, Week }
 
 /// <summary>
 /// Rollup partitions: <c>{kind}-{family}-h{yyyyMMddHH}</c> for hours, <c>{kind}-{family}-d{yyyyMMdd}</c> for days and
@@ -27,14 +22,5 @@ public static class RollupPartitions
         var format = grain == 'h' ? "yyyyMMddHH" : "yyyyMMdd";
         return DateTimeOffset.ParseExact(partitionKey.AsSpan(marker + 1), format, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-    }
-
-    public static DateTimeOffset DayOf(DateTimeOffset at) => new(at.UtcDateTime.Date, TimeSpan.Zero);
-
-    /// <summary>The Monday 00:00 UTC that starts the week of <paramref name="at"/>.</summary>
-    public static DateTimeOffset WeekOf(DateTimeOffset at)
-    {
-        var day = DayOf(at);
-        return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
     }
 }

@@ -30,17 +30,8 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
         // A finalised hour's rollups are final even if a late event marked it dirty: its raw rows may be gone.
         // Only looked up when some hour is dirty, so the usual query pays nothing for it.
         if (dirty.Count > 0) dirty.ExceptWith(await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false));
-        var live = await RecomputeLiveAsync(format, dirty, cancellationToken).ConfigureAwait(false);
-
-        var wholeDays = grain >= Grain.Day
-            ? window.Buckets(Interval.Day).Where(day => day >= window.From && day.AddDays(1) <= window.To
-                && !Enumerable.Range(0, 24).Any(h => dirty.Contains(day.AddHours(h)))).ToHashSet()
-            : [];
-        var wholeWeeks = grain == Grain.Week
-            ? wholeDays.Select(RollupPartitions.WeekOf).Distinct().Where(week => Enumerable.Range(0, 7).All(d => wholeDays.Contains(week.AddDays(d))))
-                .Order().ToList()
-            : [];
-        var storedHours = window.Hours().Where(h => !dirty.Contains(h) && !wholeDays.Contains(RollupPartitions.DayOf(h))).ToList();
+        var plan = ReadPlan.For(window, grain, dirty);
+        var live = await RecomputeLiveAsync(format, plan.LiveHours, cancellationToken).ConfigureAwait(false);
 
         // Families live in tables of their own: read side by side.
         var read = await Task.WhenAll(families.Distinct().Select(async family =>
@@ -48,15 +39,15 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
             var slices = new List<RollupSlice<TCell>>();
             var distinctCounts = distinctCountsOf?.Contains(family) ?? true;
             // A week without complete week rows (not compacted since it ended, or being rewritten) is read from its days.
-            var weekRows = await EachPartitionAsync(wholeWeeks, (week, token) => store.ReadWeekAsync(format, family, week, distinctCounts, token),
+            var weekRows = await EachPartitionAsync(plan.Weeks, (week, token) => store.ReadWeekAsync(format, family, week, distinctCounts, token),
                 cancellationToken).ConfigureAwait(false);
-            var completeWeeks = wholeWeeks.Where((_, i) => weekRows[i] is not null).ToHashSet();
-            slices.AddRange(wholeWeeks.SelectMany((week, i) => weekRows[i]?.Select(row => new RollupSlice<TCell>(week, row.Key, row.Cell)) ?? []));
-            var days = wholeDays.Where(day => !completeWeeks.Contains(RollupPartitions.WeekOf(day))).Order().ToList();
+            var completeWeeks = plan.Weeks.Where((_, i) => weekRows[i] is not null).ToHashSet();
+            slices.AddRange(plan.Weeks.SelectMany((week, i) => weekRows[i]?.Select(row => new RollupSlice<TCell>(week, row.Key, row.Cell)) ?? []));
+            var days = plan.DaysBesides(completeWeeks).ToList();
             var dayRows = await EachPartitionAsync(days, (day, token) => store.ReadAsync(format, family, Grain.Day, day, day, distinctCounts, token).ToListAsync(token).AsTask(),
                 cancellationToken).ConfigureAwait(false);
             slices.AddRange(days.SelectMany((day, i) => dayRows[i].Select(row => new RollupSlice<TCell>(day, row.Key, row.Cell))));
-            foreach (var (first, last) in Runs(storedHours, TimeSpan.FromHours(1)))
+            foreach (var (first, last) in plan.HourRuns)
                 await AddStoredAsync(slices, format, family, Grain.Hour, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
             foreach (var (hour, cells) in live)
                 slices.AddRange(cells.Where(c => c.Key.Family == family).Select(c => new RollupSlice<TCell>(hour, c.Key, c.Value)));
@@ -71,7 +62,7 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
     /// the partitions hold; this way they are one each, whatever the volume, and run side by side, not one page
     /// after another. Results come back in the order of <paramref name="starts"/>, so sums add up the same way every time.
     /// </summary>
-    private static async Task<T[]> EachPartitionAsync<T>(List<DateTimeOffset> starts, Func<DateTimeOffset, CancellationToken, Task<T>> read,
+    private static async Task<T[]> EachPartitionAsync<T>(IReadOnlyList<DateTimeOffset> starts, Func<DateTimeOffset, CancellationToken, Task<T>> read,
         CancellationToken cancellationToken)
     {
         var results = new T[starts.Count];
@@ -93,22 +84,5 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
     {
         var tasks = hours.Select(async hour => (hour, (await raw.RollupHourAsync(format, hour, cancellationToken).ConfigureAwait(false)).Cells));
         return (await Task.WhenAll(tasks).ConfigureAwait(false)).ToList();
-    }
-
-    /// <summary>Contiguous runs of ordered times, each read with one partition range scan.</summary>
-    private static IEnumerable<(DateTimeOffset First, DateTimeOffset Last)> Runs(IEnumerable<DateTimeOffset> ordered, TimeSpan step)
-    {
-        DateTimeOffset? first = null, last = null;
-        foreach (var at in ordered)
-        {
-            if (last is { } previous && at - previous == step)
-            {
-                last = at;
-                continue;
-            }
-            if (first is { } f) yield return (f, last!.Value);
-            first = last = at;
-        }
-        if (first is { } start) yield return (start, last!.Value);
     }
 }

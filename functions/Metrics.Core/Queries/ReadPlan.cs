@@ -1,0 +1,53 @@
+using Metrics.Core.Rollups;
+
+namespace Metrics.Core.Queries;
+
+/// <summary>
+/// Which rollups a query over a window reads, decided before any storage call. Hours still marked dirty are recomputed
+/// live from raw rows; where the answer allows (its grain), whole clean weeks come from week rows and whole clean days
+/// from day rows; every other hour from hour rows, in contiguous runs (one range scan each). A week turns out
+/// incomplete when its week rows were not written yet (not compacted since it ended, or being rewritten): then its
+/// days are read instead (<see cref="DaysBesides"/>). Storage requests so grow with weeks, days and runs, not events.
+/// </summary>
+public sealed record ReadPlan(
+    IReadOnlyList<DateTimeOffset> Weeks,
+    IReadOnlyList<DateTimeOffset> Days,
+    IReadOnlyList<(DateTimeOffset First, DateTimeOffset Last)> HourRuns,
+    IReadOnlyList<DateTimeOffset> LiveHours)
+{
+    public static ReadPlan For(QueryWindow window, Grain grain, IReadOnlySet<DateTimeOffset> dirtyHours)
+    {
+        var live = window.Hours().Where(dirtyHours.Contains).ToList();
+        var days = grain >= Grain.Day
+            ? window.Buckets(Interval.Day).Where(day => day >= window.From && day.AddDays(1) <= window.To
+                && !Enumerable.Range(0, 24).Any(h => dirtyHours.Contains(day.AddHours(h)))).ToList()
+            : [];
+        var wholeDays = days.ToHashSet();
+        var weeks = grain == Grain.Week
+            ? days.Select(RollupCalendar.WeekOf).Distinct().Where(week => Enumerable.Range(0, 7).All(d => wholeDays.Contains(week.AddDays(d)))).Order().ToList()
+            : [];
+        var hours = window.Hours().Where(h => !dirtyHours.Contains(h) && !wholeDays.Contains(RollupCalendar.DayOf(h)));
+        return new ReadPlan(weeks, days, Runs(hours).ToList(), live);
+    }
+
+    /// <summary>The whole days to read from day rows, given the weeks whose week rows were complete.</summary>
+    public IEnumerable<DateTimeOffset> DaysBesides(IReadOnlySet<DateTimeOffset> completeWeeks) =>
+        Days.Where(day => !completeWeeks.Contains(RollupCalendar.WeekOf(day)));
+
+    /// <summary>Contiguous runs of ordered hours.</summary>
+    private static IEnumerable<(DateTimeOffset First, DateTimeOffset Last)> Runs(IEnumerable<DateTimeOffset> ordered)
+    {
+        DateTimeOffset? first = null, last = null;
+        foreach (var at in ordered)
+        {
+            if (last is { } previous && at - previous == TimeSpan.FromHours(1))
+            {
+                last = at;
+                continue;
+            }
+            if (first is { } f) yield return (f, last!.Value);
+            first = last = at;
+        }
+        if (first is { } start) yield return (start, last!.Value);
+    }
+}
