@@ -22,6 +22,13 @@ public sealed class StorageOptions
     [Range(1, 99)]
     public int Shards { get; set; } = DefaultShards;
 
+    /// <summary>
+    /// How old a batch's partial rollups must be before compaction folds them into their hour. A partial whose write
+    /// took longer than half of it is not trusted to be seen by a fold: ingestion then has its hour recomputed from raw
+    /// rows instead. Tests whose clock stands still set it to zero.
+    /// </summary>
+    public TimeSpan FoldDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool UsesDevelopmentStorage =>
         AccountName is null && (ConnectionString is null || ConnectionString.Contains(DevelopmentStorage, StringComparison.OrdinalIgnoreCase));
 }

@@ -141,7 +141,7 @@ internal static class QueryBenchmark
     {
         var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = prefix + volume });
         var dirty = new DirtyHours(storage);
-        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), new FinalizedHours(storage), Options.Create(new StorageOptions()));
+        var store = new RawEventStore(storage, new RollupStore(storage), dirty, new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
         var random = new Random(volume);
         var events = Enumerable.Range(0, volume).Select(i => Traffic.Event(random, i, ThirtyDays.From.AddSeconds(random.NextDouble() * 30 * 86400))).ToList();
         var raw = new RawEventReader(storage);
@@ -159,7 +159,7 @@ internal static class QueryBenchmark
             async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
         var loadSeconds = watch.Elapsed.TotalSeconds;
 
-        var compactor = new RollupCompactor(raw, rollups, dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()));
+        var compactor = new RollupCompactor(raw, rollups, dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
         watch.Restart();
         var compaction = await compactor.RecomputeAsync(EventKinds.Requests, ThirtyDays.Hours().ToList());
         await dirty.ClearBeforeAsync(EventKinds.Requests, End);
@@ -231,13 +231,13 @@ internal static class QueryBenchmark
     {
         var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = "busy" });
         var dirty = new DirtyHours(storage);
-        var store = new RawEventStore(storage, dirty, new SourceFreshness(storage), new FinalizedHours(storage), Options.Create(new StorageOptions()));
+        var store = new RawEventStore(storage, new RollupStore(storage), dirty, new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
         var hour = End.AddHours(-1);
         var random = new Random(3);
         var rows = Enumerable.Range(0, events).Select(i => Traffic.Event(random, i, hour.AddSeconds(random.NextDouble() * 3600))).ToList();
         await Parallel.ForEachAsync(rows.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
             async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
-        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()));
+        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
         var watch = Stopwatch.StartNew();
         await compactor.RecomputeAsync(EventKinds.Requests, [hour]);
         return watch.Elapsed.TotalSeconds;

@@ -59,7 +59,12 @@ public sealed class TestApp : IAsyncDisposable
             ["Logging:LogLevel:Metrics.Functions.Timers"] = "Information",
         };
         foreach (var timer in Timers) values[Metrics.LocalHost.Settings.AppSettings.DisabledSetting(timer)] = "true";
-        if (time is not null) values["Testing:ClockFile"] = time.Path;
+        if (time is not null)
+        {
+            values["Testing:ClockFile"] = time.Path;
+            // A clock that stands still between requests: partials are due for folding as soon as they are written.
+            values["Storage:FoldDelay"] = "00:00:00";
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
 
         // A content root of its own: no developer's local.settings.json leaks into a test.

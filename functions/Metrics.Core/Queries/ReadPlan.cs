@@ -3,9 +3,10 @@ using Metrics.Core.Rollups;
 namespace Metrics.Core.Queries;
 
 /// <summary>
-/// Which rollups a query over a window reads, decided before any storage call. Hours still marked dirty are recomputed
-/// live from raw rows; where the answer allows (its grain), whole clean weeks come from week rows and whole clean days
-/// from day rows; every other hour from hour rows, in contiguous runs (one range scan each). A week turns out
+/// Which rollups a query over a window reads, decided before any storage call. Hours marked to be recomputed from raw
+/// rows are recomputed live; hours with partials since their day was merged are read from hour rows (with their
+/// partials); where the answer allows (its grain), whole weeks and days without such hours come from week and day rows;
+/// every other hour from hour rows, in contiguous runs (one range scan each). A week turns out
 /// incomplete when its week rows were not written yet (not compacted since it ended, or being rewritten): then its
 /// days are read instead (<see cref="DaysBesides"/>). Storage requests so grow with weeks, days and runs, not events.
 /// </summary>
@@ -15,18 +16,20 @@ public sealed record ReadPlan(
     IReadOnlyList<(DateTimeOffset First, DateTimeOffset Last)> HourRuns,
     IReadOnlyList<DateTimeOffset> LiveHours)
 {
-    public static ReadPlan For(QueryWindow window, Grain grain, IReadOnlySet<DateTimeOffset> dirtyHours)
+    /// <param name="liveHours">Hours to recompute from raw rows.</param>
+    /// <param name="settlingHours">Hours whose day rows do not hold everything yet.</param>
+    public static ReadPlan For(QueryWindow window, Grain grain, IReadOnlySet<DateTimeOffset> liveHours, IReadOnlySet<DateTimeOffset>? settlingHours = null)
     {
-        var live = window.Hours().Where(dirtyHours.Contains).ToList();
+        var live = window.Hours().Where(liveHours.Contains).ToList();
         var days = grain >= Grain.Day
             ? window.Buckets(Interval.Day).Where(day => day >= window.From && day.AddDays(1) <= window.To
-                && !Enumerable.Range(0, 24).Any(h => dirtyHours.Contains(day.AddHours(h)))).ToList()
+                && !Enumerable.Range(0, 24).Any(h => liveHours.Contains(day.AddHours(h)) || settlingHours?.Contains(day.AddHours(h)) == true)).ToList()
             : [];
         var wholeDays = days.ToHashSet();
         var weeks = grain == Grain.Week
             ? days.Select(RollupCalendar.WeekOf).Distinct().Where(week => Enumerable.Range(0, 7).All(d => wholeDays.Contains(week.AddDays(d)))).Order().ToList()
             : [];
-        var hours = window.Hours().Where(h => !dirtyHours.Contains(h) && !wholeDays.Contains(RollupCalendar.DayOf(h)));
+        var hours = window.Hours().Where(h => !liveHours.Contains(h) && !wholeDays.Contains(RollupCalendar.DayOf(h)));
         return new ReadPlan(weeks, days, Runs(hours).ToList(), live);
     }
 

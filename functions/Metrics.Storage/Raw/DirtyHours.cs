@@ -4,19 +4,34 @@ using Metrics.Core.Ingestion;
 
 namespace Metrics.Storage.Raw;
 
-/// <summary>An hour of one kind whose rollups are stale; the ETag proves nobody wrote since it was read.</summary>
-public sealed record DirtyHour(string Kind, DateTimeOffset Hour, ETag ETag);
+/// <summary>
+/// An hour of one kind whose stored rollups are not final; the ETag proves nobody wrote since it was read.
+/// <see cref="Raw"/>: its raw rows changed in a way partials cannot say (an event sent again), so it is recomputed from
+/// them; <see cref="At"/> is when that was marked. Otherwise the hour has had partials since its day rows were merged;
+/// <see cref="Folded"/>: all of them are folded into its hour rows (the day rows are merged once the day is over).
+/// </summary>
+public sealed record DirtyHour(string Kind, DateTimeOffset Hour, ETag ETag, bool Raw = false, DateTimeOffset At = default, bool Folded = false);
 
 /// <summary>
-/// Markers for hours whose raw rows changed after their rollups were computed. Ingestion marks after
-/// its raw rows are durable; compaction clears a marker only if its ETag is unchanged, so a write that
-/// lands during a recompute keeps the hour dirty for the next run.
+/// Markers for hours whose rollups are not final, in two partitions per kind: <c>{kind}</c> for hours with partials
+/// (their hour rows are read, not their day's), <c>{kind}.raw</c> for hours to recompute from raw rows. Ingestion marks
+/// after its rows are durable; compaction clears a marker only if its ETag is unchanged, so a write that lands during
+/// a compaction keeps the hour marked for the next run.
 /// </summary>
 public sealed class DirtyHours(StorageAccount account)
 {
-    public async Task MarkAsync(string kind, IEnumerable<DateTimeOffset> hours, CancellationToken cancellationToken = default)
+    private const string RawSuffix = ".raw";
+
+    /// <summary>Marks hours that got partials.</summary>
+    public Task MarkAsync(string kind, IEnumerable<DateTimeOffset> hours, CancellationToken cancellationToken = default) =>
+        MarkAsync(hours.Distinct().Select(hour => new TableEntity(kind, HourBucket.Key(hour))), cancellationToken);
+
+    /// <summary>Marks hours to recompute from raw rows, saying when (see <see cref="DirtyHour.At"/>).</summary>
+    public Task MarkRawAsync(string kind, IEnumerable<DateTimeOffset> hours, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        MarkAsync(hours.Distinct().Select(hour => new TableEntity(kind + RawSuffix, HourBucket.Key(hour)) { ["At"] = at }), cancellationToken);
+
+    private async Task MarkAsync(IEnumerable<TableEntity> marks, CancellationToken cancellationToken)
     {
-        var marks = hours.Distinct().Select(hour => new TableEntity(kind, HourBucket.Key(hour))).ToList();
         // Replace (not merge) so every mark changes the ETag, even when the row already existed.
         await account.WithTableAsync(TableNames.DirtyHours, table => Parallel.ForEachAsync(marks,
             new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
@@ -24,13 +39,35 @@ public sealed class DirtyHours(StorageAccount account)
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Both kinds of markers of <paramref name="kind"/>, in one query.</summary>
     public async Task<IReadOnlyList<DirtyHour>> ListAsync(string kind, CancellationToken cancellationToken = default)
     {
         var table = await account.TableAsync(TableNames.DirtyHours, cancellationToken).ConfigureAwait(false);
         var hours = new List<DirtyHour>();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == kind, cancellationToken: cancellationToken).ConfigureAwait(false))
-            hours.Add(new DirtyHour(kind, HourBucket.Parse(row.RowKey), row.ETag));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {kind} or PartitionKey eq {kind + RawSuffix}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            hours.Add(new DirtyHour(kind, HourBucket.Parse(row.RowKey), row.ETag, row.PartitionKey != kind, row.GetDateTimeOffset("At") ?? default,
+                row.GetBoolean("Folded") ?? false));
         return hours;
+    }
+
+    /// <summary>
+    /// Says that the hour's partials are all folded, if no batch marked it since it was listed: the next compaction
+    /// skips it until one does. Returns the marker as it now is, or null when a batch came.
+    /// </summary>
+    public async Task<DirtyHour?> SetFoldedAsync(DirtyHour hour, CancellationToken cancellationToken = default)
+    {
+        var table = await account.TableAsync(TableNames.DirtyHours, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await table.UpdateEntityAsync(new TableEntity(hour.Kind, HourBucket.Key(hour.Hour)) { ["Folded"] = true }, hour.ETag,
+                TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return hour with { ETag = response.Headers.ETag ?? ETag.All, Folded = true };
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
     }
 
     /// <summary>Clears the marker if no write came after it was listed; false when one did.</summary>
@@ -39,7 +76,7 @@ public sealed class DirtyHours(StorageAccount account)
         var table = await account.TableAsync(TableNames.DirtyHours, cancellationToken).ConfigureAwait(false);
         try
         {
-            await table.DeleteEntityAsync(hour.Kind, HourBucket.Key(hour.Hour), hour.ETag, cancellationToken).ConfigureAwait(false);
+            await table.DeleteEntityAsync(hour.Raw ? hour.Kind + RawSuffix : hour.Kind, HourBucket.Key(hour.Hour), hour.ETag, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 412)

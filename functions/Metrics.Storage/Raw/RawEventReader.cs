@@ -15,15 +15,17 @@ public sealed class RawEventReader(StorageAccount account)
     }
 
     /// <summary>The hour's rollup cells, aggregated while its raw rows stream in; also how many rows were read.</summary>
+    /// <param name="receivedBefore">Only rows received before this time (UTC ticks) are counted: later ones are in partials.</param>
     public async Task<(Dictionary<Core.Rollups.RollupKey, TCell> Cells, long RowsRead)> RollupHourAsync<TCell>(Rollups.CellFormat<TCell> format,
-        DateTimeOffset hour, CancellationToken cancellationToken = default) where TCell : new()
+        DateTimeOffset hour, long receivedBefore = long.MaxValue, CancellationToken cancellationToken = default) where TCell : new()
     {
         var cells = new Dictionary<Core.Rollups.RollupKey, TCell>();
         long rows = 0;
         await foreach (var row in ReadHourAsync(format.Kind, hour, cancellationToken).ConfigureAwait(false))
         {
-            format.AddRawRow(cells, row);
             rows++;
+            if (receivedBefore != long.MaxValue && (row.GetDateTimeOffset("ReceivedAt")?.UtcTicks ?? 0) >= receivedBefore) continue;
+            format.AddRawRow(cells, row);
         }
         return (cells, rows);
     }

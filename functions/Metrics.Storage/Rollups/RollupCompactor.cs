@@ -1,26 +1,36 @@
 using Metrics.Core.Ingestion;
 using Metrics.Core.Rollups;
 using Metrics.Storage.Raw;
+using Microsoft.Extensions.Options;
 
 namespace Metrics.Storage.Rollups;
 
 /// <summary>What one compaction did.</summary>
-public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, long RawRowsRead, int RowsWritten, int RowsDeleted, int HoursStillDirty)
+public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, long RawRowsRead, long PartialsFolded, int RowsWritten, int RowsDeleted,
+    int HoursStillDirty)
 {
-    public static readonly CompactionSummary None = new(0, 0, 0, 0, 0, 0);
+    public static readonly CompactionSummary None = new(0, 0, 0, 0, 0, 0, 0);
 
     public CompactionSummary Plus(CompactionSummary other) => new(HoursCompacted + other.HoursCompacted, DaysCompacted + other.DaysCompacted,
-        RawRowsRead + other.RawRowsRead, RowsWritten + other.RowsWritten, RowsDeleted + other.RowsDeleted, HoursStillDirty + other.HoursStillDirty);
+        RawRowsRead + other.RawRowsRead, PartialsFolded + other.PartialsFolded, RowsWritten + other.RowsWritten, RowsDeleted + other.RowsDeleted,
+        HoursStillDirty + other.HoursStillDirty);
 }
 
 /// <summary>
-/// Recomputes rollups from raw rows: each dirty hour's rows of every family, then the day rows of the
-/// days those hours are in (merged from the day's hour rows), then the rows of those days' weeks that are over
-/// (merged from their day rows), and only then clears the markers. Never
-/// increments, so a crash or a second run at any point leaves the same, exact result.
+/// Brings stored rollups up to date, in three steps per kind of event:
+/// <list type="number">
+/// <item>hours marked to be recomputed from raw rows (events sent again) are, once no batch has marked them for a
+/// while: every family's rows from the raw rows received before the cutoff (later ones are in partials);</item>
+/// <item>every hour with new partials gets those older than <see cref="StorageOptions.FoldDelay"/> folded into its
+/// rows: work that follows the events since the last run;</item>
+/// <item>days that are over and whose hours are all folded get their day rows merged from their hour rows, and weeks
+/// that are over their week rows from their days; only then are the hours' markers cleared.</item>
+/// </list>
+/// Rows are replaced, never incremented blindly (a fold skips what a row already holds), so a crash or a second run
+/// at any point leaves the same, exact result.
 /// </summary>
 public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<Core.RetentionOptions> retention)
+    IOptions<Core.RetentionOptions> retention, IOptions<StorageOptions> storage)
 {
     private const int ParallelHours = 4;
 
@@ -28,43 +38,98 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         (await CompactAsync(CellFormats.Requests, cancellationToken).ConfigureAwait(false))
             .Plus(await CompactAsync(CellFormats.Usage, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Recomputes the given hours of one kind whether or not they are marked dirty (nightly finalisation).</summary>
+    /// <summary>Recomputes the given hours of one kind from all their raw rows, and their days and weeks (nightly finalisation).</summary>
     public Task<CompactionSummary> RecomputeAsync(string kind, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken = default) =>
         kind == EventKinds.Requests
-            ? RecomputeAsync(CellFormats.Requests, hours, cancellationToken)
-            : RecomputeAsync(CellFormats.Usage, hours, cancellationToken);
+            ? RecomputeWithDaysAsync(CellFormats.Requests, hours, cancellationToken)
+            : RecomputeWithDaysAsync(CellFormats.Usage, hours, cancellationToken);
+
+    private async Task<CompactionSummary> RecomputeWithDaysAsync<TCell>(CellFormat<TCell> format, IReadOnlyCollection<DateTimeOffset> hours,
+        CancellationToken cancellationToken) where TCell : new()
+    {
+        var summary = await RecomputeAsync(format, hours, long.MaxValue, cancellationToken).ConfigureAwait(false);
+        return summary.Plus(await MergeDaysAsync(format, hours.Select(RollupCalendar.DayOf).Distinct().ToList(), cancellationToken).ConfigureAwait(false));
+    }
 
     private async Task<CompactionSummary> CompactAsync<TCell>(CellFormat<TCell> format, CancellationToken cancellationToken) where TCell : new()
     {
+        var now = time.GetUtcNow();
+        var delay = storage.Value.FoldDelay;
+        // Partials received at or before now - delay are folded; rows hold what was received before the cutoff.
+        var cutoff = (now - delay).UtcTicks + 1;
         // Hours past raw retention belong to the nightly run, which finalises them and deletes their raw rows;
         // a finalised hour (also one rolled up early) is never recomputed from what raw rows are left of it.
-        var rawCutoff = Core.Queries.QueryWindow.FloorHour(time.GetUtcNow().AddDays(-retention.Value.RawDays));
+        var rawCutoff = Core.Queries.QueryWindow.FloorHour(now.AddDays(-retention.Value.RawDays));
         var finalised = await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false);
-        var dirty = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false))
+        async Task<List<DirtyHour>> MarksAsync() => (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false))
             .Where(d => d.Hour >= rawCutoff && !finalised.Contains(d.Hour)).ToList();
-        if (dirty.Count == 0) return CompactionSummary.None;
-        var summary = await RecomputeAsync(format, dirty.Select(d => d.Hour).ToList(), cancellationToken).ConfigureAwait(false);
-        var stillDirty = 0;
-        foreach (var hour in dirty)
-            if (!await dirtyHours.ClearAsync(hour, cancellationToken).ConfigureAwait(false)) stillDirty++;
-        return summary with { HoursStillDirty = stillDirty };
+        var marks = await MarksAsync().ConfigureAwait(false);
+        if (marks.Count == 0) return CompactionSummary.None;
+
+        // 1. A batch sent again may have changed events: its hours are recomputed from raw rows once no batch has marked
+        // them for one more delay (a mark says when; rows it covers were received by then).
+        var summary = CompactionSummary.None;
+        var recompute = marks.Where(m => m.Raw && m.At.UtcTicks + delay.Ticks < cutoff).ToList();
+        if (recompute.Count > 0)
+        {
+            var hours = recompute.Select(m => m.Hour).Distinct().ToList();
+            summary = await RecomputeAsync(format, hours, cutoff, cancellationToken).ConfigureAwait(false);
+            // Their days are merged as for any hour with partials (step 3).
+            await dirtyHours.MarkAsync(format.Kind, hours, cancellationToken).ConfigureAwait(false);
+            foreach (var mark in recompute)
+                if (!await dirtyHours.ClearAsync(mark, cancellationToken).ConfigureAwait(false)) summary = summary with { HoursStillDirty = summary.HoursStillDirty + 1 };
+            marks = await MarksAsync().ConfigureAwait(false);
+        }
+
+        // 2. Fold the partials of hours that got some since their last fold.
+        var waiting = marks.Where(m => m.Raw).Select(m => m.Hour).ToHashSet();
+        var settling = marks.Where(m => !m.Raw && !waiting.Contains(m.Hour)).ToList();
+        var folds = await Task.WhenAll(settling.Where(m => !m.Folded).Select(async mark =>
+        {
+            var results = new List<FoldResult>();
+            foreach (var family in Families.Of(format.Kind))
+                results.Add(await rollups.FoldAsync(format, family, mark.Hour, cutoff, cancellationToken).ConfigureAwait(false));
+            var settled = results.All(r => r.Remaining == 0) ? await dirtyHours.SetFoldedAsync(mark, cancellationToken).ConfigureAwait(false) : null;
+            return (mark, settled, results);
+        })).ConfigureAwait(false);
+        var all = folds.SelectMany(f => f.results).ToList();
+        summary = summary.Plus(new CompactionSummary(folds.Count(f => f.results.Any(r => r.Folded > 0)), 0, 0, all.Sum(r => r.Folded),
+            all.Sum(r => r.Written), all.Sum(r => r.Deleted), 0));
+
+        // 3. Merge days that are over and whose hours are all folded; then their markers go.
+        var folded = settling.Where(m => m.Folded).Concat(folds.Where(f => f.settled is not null).Select(f => f.settled!)).ToList();
+        var unsettled = settling.Select(m => m.Hour).Except(folded.Select(m => m.Hour)).Concat(waiting).Select(RollupCalendar.DayOf).ToHashSet();
+        var days = folded.GroupBy(m => RollupCalendar.DayOf(m.Hour))
+            .Where(day => day.Key.AddDays(1) <= now - delay && !unsettled.Contains(day.Key)).ToList();
+        if (days.Count == 0) return summary;
+        summary = summary.Plus(await MergeDaysAsync(format, days.Select(d => d.Key).ToList(), cancellationToken).ConfigureAwait(false));
+        foreach (var mark in days.SelectMany(d => d))
+            if (!await dirtyHours.ClearAsync(mark, cancellationToken).ConfigureAwait(false)) summary = summary with { HoursStillDirty = summary.HoursStillDirty + 1 };
+        return summary;
     }
 
-    private async Task<CompactionSummary> RecomputeAsync<TCell>(CellFormat<TCell> format, IReadOnlyCollection<DateTimeOffset> hours,
+    /// <summary>Every family's rows of the hours from their raw rows received before <paramref name="foldedTo"/> (UTC ticks).</summary>
+    private async Task<CompactionSummary> RecomputeAsync<TCell>(CellFormat<TCell> format, IReadOnlyCollection<DateTimeOffset> hours, long foldedTo,
         CancellationToken cancellationToken) where TCell : new()
     {
         long rawRows = 0;
         int written = 0, deleted = 0;
         await Parallel.ForEachAsync(hours, new ParallelOptions { MaxDegreeOfParallelism = ParallelHours, CancellationToken = cancellationToken }, async (hour, token) =>
         {
-            var (cells, rowsRead) = await raw.RollupHourAsync(format, hour, token).ConfigureAwait(false);
-            var (w, d) = await WriteFamiliesAsync(format, Grain.Hour, hour, cells, token).ConfigureAwait(false);
+            var (cells, rowsRead) = await raw.RollupHourAsync(format, hour, foldedTo, token).ConfigureAwait(false);
+            var (w, d) = await WriteFamiliesAsync(format, Grain.Hour, hour, cells, foldedTo, token).ConfigureAwait(false);
             Interlocked.Add(ref rawRows, rowsRead);
             Interlocked.Add(ref written, w);
             Interlocked.Add(ref deleted, d);
         }).ConfigureAwait(false);
+        return new CompactionSummary(hours.Count, 0, rawRows, 0, written, deleted, 0);
+    }
 
-        var days = hours.Select(RollupCalendar.DayOf).Distinct().ToList();
+    /// <summary>The day rows of the days, merged from their hour rows; then the rows of their weeks that are over, from their days.</summary>
+    private async Task<CompactionSummary> MergeDaysAsync<TCell>(CellFormat<TCell> format, List<DateTimeOffset> days,
+        CancellationToken cancellationToken) where TCell : new()
+    {
+        int written = 0, deleted = 0;
         foreach (var day in days)
         {
             var (w, d) = await MergeAsync(format, Grain.Hour, day, day.AddHours(23), Grain.Day, cancellationToken).ConfigureAwait(false);
@@ -78,7 +143,7 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
             written += w;
             deleted += d;
         }
-        return new CompactionSummary(hours.Count, days.Count, rawRows, written, deleted, 0);
+        return new CompactionSummary(0, days.Count, 0, 0, written, deleted, 0);
     }
 
     /// <summary>Rewrites the <paramref name="into"/> rows starting at <paramref name="first"/> by merging the finer rows from first to last.</summary>
@@ -89,17 +154,17 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         foreach (var family in Families.Of(format.Kind))
             await foreach (var row in rollups.ReadAsync(format, family, from, first, last, cancellationToken: cancellationToken).ConfigureAwait(false))
                 rows.Add(new(row.Key, row.Cell));
-        return await WriteFamiliesAsync(format, into, first, HourRollup.Merge(rows, format.Merge), cancellationToken).ConfigureAwait(false);
+        return await WriteFamiliesAsync(format, into, first, HourRollup.Merge(rows, format.Merge), long.MaxValue, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(int Written, int Deleted)> WriteFamiliesAsync<TCell>(CellFormat<TCell> format, Grain grain, DateTimeOffset start,
-        Dictionary<RollupKey, TCell> cells, CancellationToken cancellationToken) where TCell : new()
+        Dictionary<RollupKey, TCell> cells, long foldedTo, CancellationToken cancellationToken) where TCell : new()
     {
         int written = 0, deleted = 0;
         foreach (var family in Families.Of(format.Kind))
         {
             var (w, d) = await rollups.ReplaceAsync(format, family, grain, start,
-                cells.Where(c => c.Key.Family == family), cancellationToken).ConfigureAwait(false);
+                cells.Where(c => c.Key.Family == family), foldedTo, cancellationToken).ConfigureAwait(false);
             written += w;
             deleted += d;
         }

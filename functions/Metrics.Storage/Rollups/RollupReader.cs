@@ -5,10 +5,11 @@ using Metrics.Storage.Raw;
 namespace Metrics.Storage.Rollups;
 
 /// <summary>
-/// Reads what a query needs: stored rollups for clean hours (whole weeks from week rows where the answer
-/// allows, whole days from day rows, the ragged edges from hour rows), plus a live recompute from raw rows of the hours still marked dirty, so an event is
-/// visible as soon as its batch is acknowledged. Storage requests grow with hours and dimension values,
-/// never with events (dirty hours aside, which compaction keeps to the last minute or so).
+/// Reads what a query needs, as its <see cref="ReadPlan"/> says: whole weeks from week rows where the answer allows,
+/// whole settled days from day rows, other hours from hour rows with the partials ingestion wrote since their last fold
+/// (so an event counts as soon as its batch is acknowledged), and a live recompute from raw rows of the rare hours
+/// marked for one (events sent again). Storage requests grow with hours and dimension values, never with events;
+/// rows read grow with the batches since the last fold, which compaction keeps to seconds.
 /// </summary>
 public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours)
 {
@@ -25,13 +26,13 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
         CancellationToken cancellationToken = default)
         where TCell : new()
     {
-        var dirty = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false))
-            .Select(d => d.Hour).Where(window.Contains).ToHashSet();
-        // A finalised hour's rollups are final even if a late event marked it dirty: its raw rows may be gone.
-        // Only looked up when some hour is dirty, so the usual query pays nothing for it.
-        if (dirty.Count > 0) dirty.ExceptWith(await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false));
-        var plan = ReadPlan.For(window, grain, dirty);
-        var live = await RecomputeLiveAsync(format, plan.LiveHours, cancellationToken).ConfigureAwait(false);
+        var marks = (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false)).Where(d => window.Contains(d.Hour)).ToList();
+        var live = marks.Where(m => m.Raw).Select(m => m.Hour).ToHashSet();
+        // A finalised hour's rollups are final even if a late event marked it: its raw rows may be gone.
+        // Only looked up when some hour is to be recomputed, so the usual query pays nothing for it.
+        if (live.Count > 0) live.ExceptWith(await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false));
+        var plan = ReadPlan.For(window, grain, live, marks.Where(m => !m.Raw).Select(m => m.Hour).ToHashSet());
+        var recomputed = await RecomputeLiveAsync(format, plan.LiveHours, cancellationToken).ConfigureAwait(false);
 
         // Families live in tables of their own: read side by side.
         var read = await Task.WhenAll(families.Distinct().Select(async family =>
@@ -49,7 +50,7 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
             slices.AddRange(days.SelectMany((day, i) => dayRows[i].Select(row => new RollupSlice<TCell>(day, row.Key, row.Cell))));
             foreach (var (first, last) in plan.HourRuns)
                 await AddStoredAsync(slices, format, family, Grain.Hour, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
-            foreach (var (hour, cells) in live)
+            foreach (var (hour, cells) in recomputed)
                 slices.AddRange(cells.Where(c => c.Key.Family == family).Select(c => new RollupSlice<TCell>(hour, c.Key, c.Value)));
             return (family, slices);
         })).ConfigureAwait(false);
@@ -82,7 +83,7 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
     private async Task<List<(DateTimeOffset Hour, Dictionary<RollupKey, TCell> Cells)>> RecomputeLiveAsync<TCell>(CellFormat<TCell> format,
         IEnumerable<DateTimeOffset> hours, CancellationToken cancellationToken) where TCell : new()
     {
-        var tasks = hours.Select(async hour => (hour, (await raw.RollupHourAsync(format, hour, cancellationToken).ConfigureAwait(false)).Cells));
+        var tasks = hours.Select(async hour => (hour, (await raw.RollupHourAsync(format, hour, cancellationToken: cancellationToken).ConfigureAwait(false)).Cells));
         return (await Task.WhenAll(tasks).ConfigureAwait(false)).ToList();
     }
 }

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Metrics.Core.Rollups;
 
@@ -5,6 +6,9 @@ namespace Metrics.Storage.Rollups;
 
 /// <summary>A rollup row as read back: its partition (time bucket), dimension key and cell.</summary>
 public sealed record RollupRow<TCell>(string PartitionKey, RollupKey Key, TCell Cell);
+
+/// <summary>What folding one family's partials of an hour did; <see cref="Remaining"/>: partials too recent to fold yet.</summary>
+public sealed record FoldResult(int Folded, int Written, int Deleted, int Remaining);
 
 /// <summary>
 /// The rollup tables, one per family and grain (<c>RollupsEndpointDays</c>, <c>RollupsUserHours</c>, …): whole
@@ -31,17 +35,22 @@ public sealed class RollupStore(StorageAccount account)
     /// upserts them and deletes rows that are no longer produced (a week's then gets its <see cref="WeekComplete"/> row).
     /// Returns rows written and deleted.
     /// </summary>
+    /// <param name="foldedTo">For an hour recomputed from raw rows received before this time (UTC ticks): its partials
+    /// from before it are in <paramref name="cells"/> and deleted; later ones stay to be added by readers.</param>
     public async Task<(int Written, int Deleted)> ReplaceAsync<TCell>(CellFormat<TCell> format, string family, Grain grain, DateTimeOffset start,
-        IEnumerable<KeyValuePair<RollupKey, TCell>> cells, CancellationToken cancellationToken = default) where TCell : new()
+        IEnumerable<KeyValuePair<RollupKey, TCell>> cells, long foldedTo = long.MaxValue, CancellationToken cancellationToken = default) where TCell : new()
     {
         var table = await account.TableAsync(TableOf(family, grain), cancellationToken).ConfigureAwait(false);
         var partitionKey = RollupPartitions.Key(format.Kind, family, grain, start);
-        var rows = cells.Select(c => format.ToRow(partitionKey, c.Key, c.Value)).ToList();
+        var rows = cells.Select(c => Settled(format.ToRow(partitionKey, c.Key, c.Value), grain, foldedTo)).ToList();
         var keep = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
         var stale = new List<TableEntity>();
         await foreach (var existing in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), select: ["PartitionKey", "RowKey"],
                            cancellationToken: cancellationToken).ConfigureAwait(false))
-            if (!keep.Contains(existing.RowKey) && existing.RowKey != WeekComplete) stale.Add(existing);
+        {
+            var folded = RollupEntities.IsPartial(existing) ? RollupEntities.ReceivedTicksOf(existing) < foldedTo : !keep.Contains(existing.RowKey);
+            if (folded && existing.RowKey != WeekComplete) stale.Add(existing);
+        }
 
         // A week is marked complete only once all its rows are in place: unmark it before changing any.
         if (grain == Grain.Week) await table.DeleteEntityAsync(partitionKey, WeekComplete, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -52,6 +61,80 @@ public sealed class RollupStore(StorageAccount account)
         if (grain == Grain.Week)
             await table.UpsertEntityAsync(new TableEntity(partitionKey, WeekComplete), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         return (rows.Count, stale.Count);
+    }
+
+    /// <summary>
+    /// Ingestion's share of the family's hour: one row per key of what a batch added to it, beside the hour's settled
+    /// rows (see <see cref="RollupEntities.PartialRowKey"/>). Upserts, so a write the client library retries lands once.
+    /// </summary>
+    public async Task WritePartialsAsync<TCell>(CellFormat<TCell> format, string family, DateTimeOffset hour, long receivedTicks, Guid writeId,
+        IEnumerable<KeyValuePair<RollupKey, TCell>> cells, CancellationToken cancellationToken = default) where TCell : new()
+    {
+        var partitionKey = RollupPartitions.Key(format.Kind, family, Grain.Hour, hour);
+        var rows = cells.Select(c =>
+        {
+            var row = format.ToRow(partitionKey, c.Key, c.Value);
+            row.RowKey = RollupEntities.PartialRowKey(receivedTicks, writeId, c.Key);
+            return row;
+        }).ToList();
+        if (rows.Count == 0) return;
+        await account.WithTableAsync(TableOf(family, Grain.Hour), async table =>
+        {
+            foreach (var transaction in rows.Chunk(Raw.RawEventStore.MaxTransactionSize))
+                await table.SubmitTransactionAsync(transaction.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)),
+                    cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Folds the family's partials of <paramref name="hour"/> received before <paramref name="cutoff"/> (UTC ticks) into
+    /// their settled rows, then deletes them. Reads the hour's partials and, only when some are due, its settled rows: the
+    /// work follows the events since the last fold, not the size of the hour. A settled row is written with its new
+    /// <see cref="RollupEntities.FoldedTo"/> before its partials are deleted, and a partial it already holds (a fold
+    /// stopped midway) is not added again, so a crash or a reader at any point sees each event once.
+    /// </summary>
+    public async Task<FoldResult> FoldAsync<TCell>(CellFormat<TCell> format, string family, DateTimeOffset hour, long cutoff,
+        CancellationToken cancellationToken = default) where TCell : new()
+    {
+        var table = await account.TableAsync(TableOf(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
+        var partitionKey = RollupPartitions.Key(format.Kind, family, Grain.Hour, hour);
+        var partialsOnly = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partitionKey} and RowKey ge {RollupEntities.PartialPrefix.ToString()} and RowKey lt {"\""}");
+        var due = new List<TableEntity>();
+        var remaining = 0;
+        await foreach (var partial in table.QueryAsync<TableEntity>(partialsOnly, cancellationToken: cancellationToken).ConfigureAwait(false))
+            if (RollupEntities.ReceivedTicksOf(partial) < cutoff) due.Add(partial);
+            else remaining++;
+        if (due.Count == 0) return new FoldResult(0, 0, 0, remaining);
+
+        var settled = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {"0"}"),
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+            settled[row.RowKey] = row;
+        var cells = new Dictionary<string, (RollupKey Key, TCell Cell)>(StringComparer.Ordinal);
+        var folded = 0;
+        foreach (var partial in due)
+        {
+            var rowKey = RollupEntities.SettledRowKeyOf(partial);
+            var row = settled.GetValueOrDefault(rowKey);
+            if (row is not null && RollupEntities.ReceivedTicksOf(partial) < RollupEntities.FoldedToOf(row)) continue; // already in it
+            if (!cells.TryGetValue(rowKey, out var cell)) cells[rowKey] = cell = (RollupEntities.KeyOf(partial), row is null ? new TCell() : format.FromRow(row));
+            format.Merge(cell.Cell, format.FromRow(partial));
+            folded++;
+        }
+        var actions = cells.Values.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                Settled(format.ToRow(partitionKey, c.Key, c.Cell), Grain.Hour, cutoff)))
+            .Concat(due.Select(p => new TableTransactionAction(TableTransactionActionType.Delete, p, ETag.All)));
+        // Rows before deletes, in order: no partial is deleted before the row that holds it is written.
+        foreach (var transaction in actions.Chunk(Raw.RawEventStore.MaxTransactionSize))
+            await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+        return new FoldResult(folded, cells.Count, due.Count, remaining);
+    }
+
+    private static TableEntity Settled(TableEntity row, Grain grain, long foldedTo)
+    {
+        if (grain == Grain.Hour) row[RollupEntities.FoldedTo] = foldedTo;
+        return row;
     }
 
     /// <summary>A week's rows, or null when the week has none complete (never computed, or being rewritten).</summary>
@@ -70,12 +153,28 @@ public sealed class RollupStore(StorageAccount account)
 
     /// <summary>Every row of the family's hours, days or weeks from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
     /// <param name="distinctCounts">False leaves the user and visitor sketches unread: the cells' counts of them are then 0.</param>
+    /// <remarks>An hour's partials not yet folded into its settled rows come as rows of their own, after the settled ones.</remarks>
     public async IAsyncEnumerable<RollupRow<TCell>> ReadAsync<TCell>(CellFormat<TCell> format, string family, Grain grain,
         DateTimeOffset first, DateTimeOffset last, bool distinctCounts = true,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default) where TCell : new()
     {
+        List<TableEntity>? partials = null;
+        Dictionary<(string, string), long>? foldedTo = null;
         await foreach (var row in EntitiesAsync(format.Kind, family, grain, first, last, distinctCounts, cancellationToken).ConfigureAwait(false))
-            if (row.RowKey != WeekComplete) yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
+        {
+            if (row.RowKey == WeekComplete) continue;
+            if (RollupEntities.IsPartial(row))
+            {
+                (partials ??= []).Add(row);
+                continue;
+            }
+            if (grain == Grain.Hour) (foldedTo ??= []).Add((row.PartitionKey, row.RowKey), RollupEntities.FoldedToOf(row));
+            yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
+        }
+        // A partial counts unless its settled row, read after it, already holds it (folded meanwhile).
+        foreach (var partial in partials ?? [])
+            if (RollupEntities.ReceivedTicksOf(partial) >= (foldedTo?.GetValueOrDefault((partial.PartitionKey, RollupEntities.SettledRowKeyOf(partial))) ?? 0))
+                yield return new RollupRow<TCell>(partial.PartitionKey, RollupEntities.KeyOf(partial), format.FromRow(partial));
     }
 
     private async IAsyncEnumerable<TableEntity> EntitiesAsync(string kind, string family, Grain grain,

@@ -2,61 +2,211 @@ using Azure.Data.Tables;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
-using Metrics.Storage;
 using Metrics.Storage.Rollups;
 using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
 
 namespace Metrics.Storage.Tests.Rollups;
 
+/// <summary>
+/// Ingestion's partials, compaction's folds and recomputes, and the reader: whatever has or has not been compacted
+/// yet, an answer counts every stored event once, with its last copy.
+/// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class RollupCompactorTests(SharedAzurite azurite)
 {
     private static readonly DateTimeOffset Hour = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
-
-    private RollupPipeline Build() => RollupPipeline.On(azurite.NewStorage(), new SharedClock(Hour.AddHours(2)));
+    private static readonly QueryWindow Day = new(Hour.UtcDateTime.Date, Hour.UtcDateTime.Date.AddDays(1));
 
     [Fact]
-    public async Task Compaction_writes_hour_and_day_rows_equal_to_the_live_computation_and_clears_the_marker()
+    public async Task Partials_count_at_once_fold_into_hour_rows_and_into_day_rows_once_the_day_is_over()
     {
-        var parts = Build();
+        using var clock = new SharedClock(Hour.AddHours(2));
+        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
         var events = Enumerable.Range(0, 300).Select(i => RawEventStoreTests.Event(i, Hour)).ToList();
-        await parts.Store.WriteAsync(events, "b", Hour);
-        var window = new QueryWindow(Hour.UtcDateTime.Date, Hour.UtcDateTime.Date.AddDays(1));
-        var live = await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, Grain.Day);
+        await parts.Store.WriteAsync(events, "b", clock.GetUtcNow());
+        var expected = Expected(events);
 
-        var summary = await parts.Compactor.CompactDirtyHoursAsync();
-        var stored = await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, Grain.Day);
+        Assert.Equal(expected, await AnswerAsync(parts, Day, Grain.Day));
+        Assert.NotEmpty(await PartialRowsAsync(parts));
 
-        Assert.Equal((1, 1, 300L, 0), (summary.HoursCompacted, summary.DaysCompacted, summary.RawRowsRead, summary.HoursStillDirty));
+        var folded = await parts.Compactor.CompactDirtyHoursAsync();
+        Assert.Equal((1, 0, 0L), (folded.HoursCompacted, folded.DaysCompacted, folded.RawRowsRead));
+        Assert.Equal(HourRollup.Of(events).Count, folded.PartialsFolded);
+        Assert.Empty(await PartialRowsAsync(parts));
+        Assert.True(Assert.Single(await parts.Dirty.ListAsync(EventKinds.Requests)).Folded); // the day is not over: its hours are read
+        Assert.Equal(expected, await AnswerAsync(parts, Day, Grain.Day));
+
+        clock.SetUtcNow(Day.To.AddMinutes(1));
+        var merged = await parts.Compactor.CompactDirtyHoursAsync();
+        Assert.Equal((0, 1), (merged.HoursCompacted, merged.DaysCompacted));
         Assert.Empty(await parts.Dirty.ListAsync(EventKinds.Requests));
-        var expected = HourRollup.Of(events).Where(c => c.Key.Family == Families.Service).ToDictionary();
-        foreach (var slices in new[] { live[Families.Service], stored[Families.Service] })
+        var slices = (await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], Day, Grain.Day))[Families.Service];
+        Assert.Equal(Day.From, Assert.Single(slices).Start); // read from the day's row
+        Assert.Equal(expected, await AnswerAsync(parts, Day, Grain.Day));
+    }
+
+    [Fact]
+    public async Task A_batch_sent_again_is_counted_once_with_its_last_copy_and_its_hour_recomputed_from_raw_rows()
+    {
+        using var clock = new SharedClock(Hour.AddHours(2));
+        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
+        var first = Enumerable.Range(0, 120).Select(i => RawEventStoreTests.Event(i, Hour)).ToList();
+        await parts.Store.WriteAsync(first, "b", clock.GetUtcNow());
+        await parts.Compactor.CompactDirtyHoursAsync();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var again = first.Select(e => e.Id == "e-7" ? e with { Status = 503 } : e).ToList();
+
+        await parts.Store.WriteAsync(again, "b", clock.GetUtcNow());
+
+        Assert.Contains(await parts.Dirty.ListAsync(EventKinds.Requests), m => m.Raw);
+        Assert.Equal(Expected(again), await AnswerAsync(parts, Day, Grain.Day));
+        var recomputed = await parts.Compactor.CompactDirtyHoursAsync();
+        Assert.Equal((1, 120L), (recomputed.HoursCompacted, recomputed.RawRowsRead));
+        Assert.DoesNotContain(await parts.Dirty.ListAsync(EventKinds.Requests), m => m.Raw);
+        Assert.Equal(Expected(again), await AnswerAsync(parts, Day, Grain.Day));
+    }
+
+    [Fact]
+    public async Task A_fold_stopped_before_deleting_its_partials_counts_them_once_and_the_next_fold_removes_them()
+    {
+        using var clock = new SharedClock(Hour.AddHours(2));
+        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
+        var events = Enumerable.Range(0, 50).Select(i => RawEventStoreTests.Event(i, Hour)).ToList();
+        await parts.Store.WriteAsync(events, "b", clock.GetUtcNow());
+        var partials = await PartialRowsAsync(parts);
+
+        await parts.Compactor.CompactDirtyHoursAsync();
+        // As if the fold had written its rows and stopped: the partials are back, older than the rows' FoldedTo.
+        foreach (var (table, rows) in partials)
+            foreach (var row in rows) await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
+        await parts.Dirty.MarkAsync(EventKinds.Requests, [Hour]);
+
+        Assert.Equal(Expected(events), await AnswerAsync(parts, Day, Grain.Day));
+        await parts.Compactor.CompactDirtyHoursAsync();
+        Assert.Empty(await PartialRowsAsync(parts));
+        Assert.Equal(Expected(events), await AnswerAsync(parts, Day, Grain.Day));
+    }
+
+    /// <summary>
+    /// Random traffic, replays (some with a changed copy), compactions (some while batches are being written, some
+    /// stopped before their deletes) and a moving clock with a fold delay: after every step, every answer — by hour,
+    /// by day and over the whole window — equals the exact computation over the last copy of each stored event.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Every_state_of_ingestion_and_compaction_answers_exactly(int seed)
+    {
+        var random = new Random(seed);
+        using var clock = new SharedClock(Hour);
+        var parts = RollupPipeline.On(azurite.NewStorage(), clock, foldDelay: TimeSpan.FromSeconds(30));
+        var stored = new Dictionary<(string, string, DateTimeOffset), RequestEvent>();
+        var batches = new List<List<RequestEvent>>();
+        var next = 0;
+        List<RequestEvent> NewBatch() => Enumerable.Range(0, random.Next(1, 40)).Select(_ =>
         {
-            var cell = Assert.Single(slices).Cell;
-            var want = expected.Values.Single();
-            Assert.Equal((want.Requests, want.ServerErrors, want.DurationMicros, want.Units), (cell.Requests, cell.ServerErrors, cell.DurationMicros, cell.Units));
-            Assert.Equal(want.Durations.ToBytes(), cell.Durations.ToBytes());
-            Assert.Equal(want.Users.ToBytes(), cell.Users.ToBytes());
+            var i = next++;
+            // Mostly the current hour; some in the hour before and a few late ones from the day before.
+            var at = QueryWindow.FloorHour(clock.GetUtcNow()).AddHours(-(random.Next(10) switch { < 7 => 0, < 9 => 1, _ => 20 }))
+                .AddSeconds(random.Next(3600));
+            return RawEventStoreTests.Event(i, at, random.Next(3) == 0 ? "billing-api" : "orders-api") with { Timestamp = at };
+        }).ToList();
+        async Task WriteAsync(List<RequestEvent> batch)
+        {
+            await parts.Store.WriteAsync(batch, "b", clock.GetUtcNow());
+            foreach (var e in batch) stored[(e.Service, e.Id, QueryWindow.FloorHour(e.Timestamp))] = e;
         }
-        Assert.Equal(Hour.UtcDateTime.Date, Assert.Single(stored[Families.Service]).Start);
+
+        for (var step = 0; step < 30; step++)
+        {
+            switch (random.Next(8))
+            {
+                case 0 or 1 or 2:
+                    var batch = NewBatch();
+                    batches.Add(batch);
+                    await WriteAsync(batch);
+                    break;
+                case 3 when batches.Count > 0:
+                    // Sent again, sometimes with one event changed.
+                    var replay = batches[random.Next(batches.Count)].Select(e => random.Next(5) == 0 ? e with { Status = 500, DurationMs = e.DurationMs + 7 } : e).ToList();
+                    await WriteAsync(replay);
+                    break;
+                case 4:
+                    // Batches landing while a compaction runs.
+                    var during = new[] { NewBatch(), NewBatch() };
+                    batches.AddRange(during);
+                    await Task.WhenAll(parts.Compactor.CompactDirtyHoursAsync(), WriteAsync(during[0]), WriteAsync(during[1]));
+                    break;
+                case 5:
+                    // A fold that stops before deleting what it folded.
+                    var partials = await PartialRowsAsync(parts);
+                    await parts.Compactor.CompactDirtyHoursAsync();
+                    foreach (var (table, rows) in partials)
+                        foreach (var row in rows.Where(_ => random.Next(2) == 0)) await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
+                    break;
+                default:
+                    await parts.Compactor.CompactDirtyHoursAsync();
+                    break;
+            }
+            clock.Advance(TimeSpan.FromSeconds(random.Next(0, 900)));
+
+            var window = new QueryWindow(Hour.AddDays(-2), QueryWindow.CeilingHour(clock.GetUtcNow()));
+            var expected = Expected(stored.Values);
+            foreach (var grain in Enum.GetValues<Grain>())
+                Assert.True(expected.SequenceEqual(await AnswerAsync(parts, window, grain)), $"seed {seed}, step {step}, {grain}: answer differs from the exact one");
+            var byHour = (await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, Grain.Hour))[Families.Service]
+                .GroupBy(s => s.Start).ToDictionary(g => g.Key, g => g.Sum(s => s.Cell.Requests));
+            var exactByHour = stored.Values.GroupBy(e => QueryWindow.FloorHour(e.Timestamp)).ToDictionary(g => g.Key, g => (long)g.Count());
+            Assert.Equal(exactByHour.OrderBy(h => h.Key), byHour.OrderBy(h => h.Key));
+        }
     }
 
     [Fact]
     public async Task A_recompute_drops_rollup_rows_no_longer_produced()
     {
-        var parts = Build();
-        await parts.Store.WriteAsync([RawEventStoreTests.Event(1, Hour, "old-service")], "b", Hour);
+        using var clock = new SharedClock(Hour.AddHours(2));
+        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
+        await parts.Store.WriteAsync([RawEventStoreTests.Event(1, Hour, "old-service")], "b", clock.GetUtcNow());
         await parts.Compactor.CompactDirtyHoursAsync();
         var table = await parts.Storage.TableAsync(TableNames.RequestEvents);
         await table.DeleteEntityAsync(HourBucket.PartitionKey(Hour.AddSeconds(1), "old-service:e-1", StorageOptions.DefaultShards), "old-service:e-1");
-        await parts.Store.WriteAsync([RawEventStoreTests.Event(2, Hour, "new-service")], "b", Hour);
+        await parts.Store.WriteAsync([RawEventStoreTests.Event(2, Hour, "new-service")], "b", clock.GetUtcNow());
 
-        await parts.Compactor.CompactDirtyHoursAsync();
+        await parts.Compactor.RecomputeAsync(EventKinds.Requests, [Hour]);
 
         var rollups = await parts.Storage.TableAsync(RollupStore.TableOf(Families.Service, Grain.Hour));
         var services = (await rollups.QueryAsync<TableEntity>($"PartitionKey eq '{RollupPartitions.Key(EventKinds.Requests, Families.Service, Grain.Hour, Hour)}'").ToListAsync())
             .Select(r => r.GetString("D0"));
         Assert.Equal(["new-service"], services);
+    }
+
+    /// <summary>Per service and model: requests, server errors, total duration, units and distinct users.</summary>
+    private static List<(string, long, long, long, long, long)> Expected(IEnumerable<RequestEvent> events) =>
+        Measures(HourRollup.Of(events).Where(c => c.Key.Family == Families.Service).Select(c => (c.Key, c.Value)));
+
+    private static async Task<List<(string, long, long, long, long, long)>> AnswerAsync(RollupPipeline parts, QueryWindow window, Grain grain) =>
+        Measures((await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, grain))[Families.Service].Select(s => (s.Key, s.Cell)));
+
+    private static List<(string, long, long, long, long, long)> Measures(IEnumerable<(RollupKey Key, RequestCell Cell)> cells) =>
+        cells.GroupBy(c => c.Key.JoinedValues).Select(g =>
+        {
+            var total = new RequestCell();
+            foreach (var (_, cell) in g) total.Merge(cell);
+            return (g.Key, total.Requests, total.ServerErrors, total.DurationMicros, total.Units, total.Users.Estimate());
+        }).OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
+
+    /// <summary>The partial rows of every request family, by table.</summary>
+    private static async Task<List<(TableClient Table, List<TableEntity> Rows)>> PartialRowsAsync(RollupPipeline parts)
+    {
+        var found = new List<(TableClient, List<TableEntity>)>();
+        foreach (var family in Families.RequestFamilies)
+        {
+            var table = await parts.Storage.TableAsync(RollupStore.TableOf(family, Grain.Hour));
+            var rows = await table.QueryAsync<TableEntity>(e => true).Where(RollupEntities.IsPartial).ToListAsync();
+            if (rows.Count > 0) found.Add((table, rows));
+        }
+        return found;
     }
 }

@@ -9,15 +9,18 @@ namespace Metrics.Storage.Tests.Rollups;
 /// <summary>The raw store, compaction and reader on one storage account, wired as the app wires them.</summary>
 internal sealed record RollupPipeline(StorageAccount Storage, RawEventStore Store, DirtyHours Dirty, RollupCompactor Compactor, RollupReader Reader)
 {
-    public static RollupPipeline On(StorageAccount storage, TimeProvider time)
+    /// <param name="foldDelay">How old partials must be to be folded (<see cref="StorageOptions.FoldDelay"/>); none by default,
+    /// as for a clock that stands still.</param>
+    public static RollupPipeline On(StorageAccount storage, TimeProvider time, TimeSpan foldDelay = default)
     {
+        var options = Options.Create(new StorageOptions { FoldDelay = foldDelay });
         var dirty = new DirtyHours(storage);
         var raw = new RawEventReader(storage);
         var rollups = new RollupStore(storage);
         var finalized = new FinalizedHours(storage);
         return new RollupPipeline(storage,
-            new RawEventStore(storage, dirty, new SourceFreshness(storage), finalized, Options.Create(new StorageOptions())), dirty,
-            new RollupCompactor(raw, rollups, dirty, finalized, time, Options.Create(new RetentionOptions())),
+            new RawEventStore(storage, new RollupStore(storage), dirty, new SourceFreshness(storage), finalized, time, options), dirty,
+            new RollupCompactor(raw, rollups, dirty, finalized, time, Options.Create(new RetentionOptions()), options),
             new RollupReader(rollups, raw, dirty, finalized));
     }
 }
