@@ -28,8 +28,9 @@ public sealed class TestApp : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly string _contentRoot;
 
-    private TestApp(LocalFunctionsHost host, ServiceProvider services, string contentRoot)
+    private TestApp(LocalFunctionsHost host, ServiceProvider services, string contentRoot, SharedClock? time)
     {
+        Time = time;
         _host = host;
         _services = services;
         _contentRoot = contentRoot;
@@ -40,6 +41,15 @@ public sealed class TestApp : IAsyncDisposable
     public LocalFunctionsHost Host => _host;
     public IServiceProvider Services => _services;
     public StorageAccount Storage => _services.GetRequiredService<StorageAccount>();
+
+    /// <summary>The app's clock, when the test gave it one.</summary>
+    public SharedClock? Time { get; }
+
+    /// <summary>
+    /// Moves a test's standing clock on by one tick, as real time moves between one request and the next: compaction
+    /// folds the partials received before its own time, so those received at the very same tick wait for the next run.
+    /// </summary>
+    public void Tick() => Time?.Advance(TimeSpan.FromTicks(1));
 
     /// <param name="time">The clock of the app's functions (and of <see cref="Services"/>); the system's when null.</param>
     public static async Task<TestApp> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, SharedClock? time = null)
@@ -76,7 +86,7 @@ public sealed class TestApp : IAsyncDisposable
             .AddSingleton<TimeProvider>(time ?? TimeProvider.System)
             .AddMetricsStorage()
             .BuildServiceProvider();
-        return new TestApp(host, services, contentRoot);
+        return new TestApp(host, services, contentRoot, time);
     }
 
     public async ValueTask DisposeAsync()

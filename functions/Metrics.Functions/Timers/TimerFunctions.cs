@@ -20,8 +20,8 @@ public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAgg
     public async Task<CompactionSummary> RollupCompactionAsync([TimerTrigger("*/10 * * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var summary = await compactor.CompactDirtyHoursAsync(cancellationToken);
-        LogCompacted(logger, summary.HoursCompacted, summary.PartialsFolded, summary.DaysCompacted, summary.RawRowsRead, summary.RowsWritten, summary.RowsDeleted,
-            summary.HoursStillDirty);
+        LogCompacted(logger, summary.HoursCompacted, summary.PartialsFolded, summary.DaysCompacted, summary.RawRowsRead, summary.RollupRowsRead,
+            summary.RowsWritten, summary.RowsDeleted, summary.HoursStillDirty);
         return summary;
     }
 
@@ -45,8 +45,9 @@ public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAgg
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "compacted {Hours} hours ({Partials} partials folded) and {Days} days, " +
-        "read {RawRows} raw rows; wrote {Written} rollup rows, deleted {Deleted}; {StillDirty} hours got new events meanwhile")]
-    private static partial void LogCompacted(ILogger logger, int hours, long partials, int days, long rawRows, int written, int deleted, int stillDirty);
+        "read {RawRows} raw rows and {RollupRows} rollup rows; wrote {Written} rollup rows, deleted {Deleted}; {StillDirty} hours got new events meanwhile")]
+    private static partial void LogCompacted(ILogger logger, int hours, long partials, int days, long rawRows, long rollupRows, int written, int deleted,
+        int stillDirty);
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "finalised {Hours} hours, deleted {RawRows} raw rows, {RollupRows} rollup rows " +
         "and {AuditRows} audit rows; {TotalRows} rows remain ({Growth})")]

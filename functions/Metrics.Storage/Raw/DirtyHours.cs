@@ -26,9 +26,40 @@ public sealed class DirtyHours(StorageAccount account)
     public Task MarkAsync(string kind, IEnumerable<DateTimeOffset> hours, CancellationToken cancellationToken = default) =>
         MarkAsync(hours.Distinct().Select(hour => new TableEntity(kind, HourBucket.Key(hour))), cancellationToken);
 
-    /// <summary>Marks hours to recompute from raw rows, saying when (see <see cref="DirtyHour.At"/>).</summary>
+    /// <summary>
+    /// Marks hours to recompute from raw rows stored before <paramref name="at"/> (see <see cref="DirtyHour.At"/>). A
+    /// marker keeps the latest time any writer gave it, and every mark changes its ETag.
+    /// </summary>
     public Task MarkRawAsync(string kind, IEnumerable<DateTimeOffset> hours, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        MarkAsync(hours.Distinct().Select(hour => new TableEntity(kind + RawSuffix, HourBucket.Key(hour)) { ["At"] = at }), cancellationToken);
+        account.WithTableAsync(TableNames.DirtyHours, async table =>
+        {
+            foreach (var hour in hours.Distinct())
+                while (!await TryMarkRawAsync(table, kind + RawSuffix, HourBucket.Key(hour), at, cancellationToken).ConfigureAwait(false))
+                {
+                    // Another writer or a compaction changed the marker meanwhile: read it again.
+                }
+        }, cancellationToken);
+
+    private static async Task<bool> TryMarkRawAsync(TableClient table, string partitionKey, string rowKey, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var mark = new TableEntity(partitionKey, rowKey) { ["At"] = at };
+        try
+        {
+            if (!existing.HasValue)
+                await table.AddEntityAsync(mark, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                if (existing.Value!.GetDateTimeOffset("At") is { } later && later > at) mark["At"] = later;
+                await table.UpdateEntityAsync(mark, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 || e.ErrorCode == "ResourceNotFound")
+        {
+            return false;
+        }
+    }
 
     private async Task MarkAsync(IEnumerable<TableEntity> marks, CancellationToken cancellationToken)
     {

@@ -14,11 +14,10 @@ namespace Metrics.Storage.Raw;
 /// raw rows:
 /// <list type="number">
 /// <item>raw rows are inserted in entity-group transactions of at most 100 rows of one partition, partitions in
-/// parallel. An insert fails as a whole if any of its events is stored already (a batch sent again): those rows are
-/// then upserted (the last copy wins) and their hour marked to be recomputed from raw rows, since what they add cannot
-/// be known without them;</item>
-/// <item>for the other hours, one partial row per family and key (<see cref="RollupStore.WritePartialsAsync{TCell}"/>),
-/// and a marker saying the hour has partials.</item>
+/// parallel; an event stored already (a batch sent again) is left as it is, its first copy, and its hour marked to be
+/// recomputed from raw rows;</item>
+/// <item>what the events inserted add to their hours: one partial row per family and key
+/// (<see cref="RollupStore.WritePartialsAsync{TCell}"/>), then a marker saying the hour has partials.</item>
 /// </list>
 /// When this returns, every row is stored and will be counted once; when it throws, the caller acknowledges nothing.
 /// </summary>
@@ -43,22 +42,23 @@ public sealed class RawEventStore(StorageAccount account, RollupStore rollups, D
         var kind = format.Kind;
         var transactions = Enumerable.Range(0, rows.Count).GroupBy(i => rows[i].PartitionKey, StringComparer.Ordinal)
             .SelectMany(partition => partition.Chunk(MaxTransactionSize)).ToList();
-        var sentAgain = new ConcurrentBag<int>();
+        var inserted = new ConcurrentBag<int>();
+        var storedBefore = new ConcurrentBag<DateTimeOffset>();
         await account.WithTableAsync(TableNames.RawEvents(kind), table => Parallel.ForEachAsync(transactions,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
             async (transaction, token) =>
             {
-                if (await TryInsertAsync(table, transaction.Select(i => rows[i]), token).ConfigureAwait(false)) return;
-                await table.SubmitTransactionAsync(transaction.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, rows[i])),
-                    token).ConfigureAwait(false);
-                foreach (var i in transaction) sentAgain.Add(i);
+                var fresh = await InsertNewAsync(table, transaction, rows, token).ConfigureAwait(false);
+                foreach (var i in fresh) inserted.Add(i);
+                foreach (var i in transaction.Except(fresh)) storedBefore.Add(HourBucket.HourOf(timestamps[i]));
             }),
             cancellationToken).ConfigureAwait(false);
 
-        var recompute = sentAgain.Select(i => HourBucket.HourOf(timestamps[i])).ToHashSet();
-        if (recompute.Count > 0) await dirtyHours.MarkRawAsync(kind, recompute, receivedAt, cancellationToken).ConfigureAwait(false);
-        var partialHours = await WritePartialsAsync(format, Enumerable.Range(0, rows.Count).Where(i => !recompute.Contains(HourBucket.HourOf(timestamps[i]))),
-            add, timestamps, receivedAt, cancellationToken).ConfigureAwait(false);
+        // An event stored before may be from a request that failed after its raw rows and before its partials, and was
+        // sent again for that reason: only its raw rows can say it, so its hour is recomputed from them.
+        if (!storedBefore.IsEmpty)
+            await dirtyHours.MarkRawAsync(kind, storedBefore.Distinct(), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var partialHours = await WritePartialsAsync(format, inserted, add, timestamps, receivedAt, cancellationToken).ConfigureAwait(false);
         await dirtyHours.MarkAsync(kind, partialHours, cancellationToken).ConfigureAwait(false);
         // A fold cuts at FoldDelay ago; a partial that took half of that to land might have been missed by one.
         var now = time.GetUtcNow();
@@ -75,19 +75,41 @@ public sealed class RawEventStore(StorageAccount account, RollupStore rollups, D
         if (missed > 0) throw new FinalisedWhileStoringException(kind, boundary, missed);
     }
 
-    /// <summary>Inserts the rows of one partition; false, with nothing written, when any of them is stored already.</summary>
-    private static async Task<bool> TryInsertAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts the rows of one partition that are not stored yet; returns the indices of those it inserted. The usual batch
+    /// is new and takes one insert. When some row exists (a batch sent again, or the same event in two batches at once),
+    /// the insert fails as a whole: the rows found stored are dropped and the rest inserted again.
+    /// </summary>
+    private static async Task<int[]> InsertNewAsync(TableClient table, int[] chunk, List<TableEntity> rows, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), cancellationToken)
-                .ConfigureAwait(false);
-            return true;
+            try
+            {
+                if (chunk.Length > 0)
+                    await table.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.Add, rows[i])), cancellationToken)
+                        .ConfigureAwait(false);
+                return chunk;
+            }
+            // Each round drops at least the row that failed, so this ends; a row inserted by another batch meanwhile costs a round.
+            catch (RequestFailedException e) when (e.Status == 409 && attempt < MaxTransactionSize)
+            {
+                var stored = await StoredRowKeysAsync(table, chunk.Select(i => rows[i]).ToList(), cancellationToken).ConfigureAwait(false);
+                chunk = chunk.Where(i => !stored.Contains(rows[i].RowKey)).ToArray();
+            }
         }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
+    }
+
+    /// <summary>Which of the rows (one partition) are stored: one query over the span of their row keys, keys only.</summary>
+    private static async Task<HashSet<string>> StoredRowKeysAsync(TableClient table, List<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var keys = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
+        var (first, last) = (keys.Min(StringComparer.Ordinal)!, keys.Max(StringComparer.Ordinal)!);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {rows[0].PartitionKey} and RowKey ge {first} and RowKey le {last}");
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            if (keys.Contains(row.RowKey)) stored.Add(row.RowKey);
+        return stored;
     }
 
     /// <summary>Writes each hour's partials, every family side by side; returns the hours written.</summary>

@@ -79,13 +79,14 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
             var prefix = RollupPartitions.Prefix(kind, family, Grain.Hour);
             var withRollups = (await PartitionSweeper.PartitionsAsync(rollupTable, prefix, RollupPartitions.Key(kind, family, Grain.Hour, cutoff),
                 cancellationToken).ConfigureAwait(false)).Select(RollupPartitions.StartOf);
-            var dirty = (await dirtyHours.ListAsync(kind, cancellationToken).ConfigureAwait(false)).Select(d => d.Hour)
-                .Where(h => h < cutoff && !done.Contains(h)).Distinct().ToList();
-            var hours = withRollups.Concat(dirty).Where(h => !done.Contains(h)).Distinct().Order().ToList();
+            var marks = (await dirtyHours.ListAsync(kind, cancellationToken).ConfigureAwait(false)).Where(m => m.Hour < cutoff && !done.Contains(m.Hour)).ToList();
+            var dirty = marks.Where(m => m.Raw || !m.Folded).Select(m => m.Hour).Distinct().ToList();
+            var hours = withRollups.Concat(marks.Select(m => m.Hour)).Where(h => !done.Contains(h)).Distinct().Order().ToList();
 
-            // A clean hour's rollups already say what its raw rows say (compaction clears a marker only when no write
-            // came after its recompute), so only dirty hours are read again.
-            var recomputed = await compactor.RecomputeAsync(kind, dirty, cancellationToken).ConfigureAwait(false);
+            // A clean hour's rollups already say what its raw rows say, and so do a folded hour's (only its day is still
+            // to merge), so only hours with partials left or marked for a recompute are read again.
+            var recomputed = await compactor.RecomputeAsync(kind, dirty, marks.Select(m => m.Hour).Except(dirty).ToList(), cancellationToken)
+                .ConfigureAwait(false);
             foreach (var hour in hours) await finalizedHours.MarkAsync(kind, hour, cancellationToken).ConfigureAwait(false);
             // Markers go before raw rows: a dirty hour is recomputed live by queries, which must not see half its rows.
             await dirtyHours.ClearBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);

@@ -6,21 +6,22 @@ using Microsoft.Extensions.Options;
 namespace Metrics.Storage.Rollups;
 
 /// <summary>What one compaction did.</summary>
-public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, long RawRowsRead, long PartialsFolded, int RowsWritten, int RowsDeleted,
-    int HoursStillDirty)
+/// <param name="RollupRowsRead">Partial and settled rollup rows read: by folds, and by merges of days and weeks.</param>
+public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, long RawRowsRead, long PartialsFolded, long RollupRowsRead, int RowsWritten,
+    int RowsDeleted, int HoursStillDirty)
 {
-    public static readonly CompactionSummary None = new(0, 0, 0, 0, 0, 0, 0);
+    public static readonly CompactionSummary None = new(0, 0, 0, 0, 0, 0, 0, 0);
 
     public CompactionSummary Plus(CompactionSummary other) => new(HoursCompacted + other.HoursCompacted, DaysCompacted + other.DaysCompacted,
-        RawRowsRead + other.RawRowsRead, PartialsFolded + other.PartialsFolded, RowsWritten + other.RowsWritten, RowsDeleted + other.RowsDeleted,
-        HoursStillDirty + other.HoursStillDirty);
+        RawRowsRead + other.RawRowsRead, PartialsFolded + other.PartialsFolded, RollupRowsRead + other.RollupRowsRead, RowsWritten + other.RowsWritten,
+        RowsDeleted + other.RowsDeleted, HoursStillDirty + other.HoursStillDirty);
 }
 
 /// <summary>
 /// Brings stored rollups up to date, in three steps per kind of event:
 /// <list type="number">
-/// <item>hours marked to be recomputed from raw rows (events sent again) are, once no batch has marked them for a
-/// while: every family's rows from the raw rows received before the cutoff (later ones are in partials);</item>
+/// <item>hours marked to be recomputed from raw rows (events sent again) are: every family's rows from the raw rows
+/// received before the cutoff (later ones are in partials);</item>
 /// <item>every hour with new partials gets those older than <see cref="StorageOptions.FoldDelay"/> folded into its
 /// rows: work that follows the events since the last run;</item>
 /// <item>days that are over and whose hours are all folded get their day rows merged from their hour rows, and weeks
@@ -38,25 +39,30 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         (await CompactAsync(CellFormats.Requests, cancellationToken).ConfigureAwait(false))
             .Plus(await CompactAsync(CellFormats.Usage, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Recomputes the given hours of one kind from all their raw rows, and their days and weeks (nightly finalisation).</summary>
-    public Task<CompactionSummary> RecomputeAsync(string kind, IReadOnlyCollection<DateTimeOffset> hours, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Recomputes the given hours of one kind from all their raw rows, then merges their days and weeks and those of
+    /// <paramref name="settledHours"/>, whose hour rows are whole already (nightly finalisation).
+    /// </summary>
+    public Task<CompactionSummary> RecomputeAsync(string kind, IReadOnlyCollection<DateTimeOffset> hours, IReadOnlyCollection<DateTimeOffset>? settledHours = null,
+        CancellationToken cancellationToken = default) =>
         kind == EventKinds.Requests
-            ? RecomputeWithDaysAsync(CellFormats.Requests, hours, cancellationToken)
-            : RecomputeWithDaysAsync(CellFormats.Usage, hours, cancellationToken);
+            ? RecomputeWithDaysAsync(CellFormats.Requests, hours, settledHours ?? [], cancellationToken)
+            : RecomputeWithDaysAsync(CellFormats.Usage, hours, settledHours ?? [], cancellationToken);
 
     private async Task<CompactionSummary> RecomputeWithDaysAsync<TCell>(CellFormat<TCell> format, IReadOnlyCollection<DateTimeOffset> hours,
-        CancellationToken cancellationToken) where TCell : new()
+        IReadOnlyCollection<DateTimeOffset> settledHours, CancellationToken cancellationToken) where TCell : new()
     {
         var summary = await RecomputeAsync(format, hours, long.MaxValue, cancellationToken).ConfigureAwait(false);
-        return summary.Plus(await MergeDaysAsync(format, hours.Select(RollupCalendar.DayOf).Distinct().ToList(), cancellationToken).ConfigureAwait(false));
+        var days = hours.Concat(settledHours).Select(RollupCalendar.DayOf).Distinct().ToList();
+        return summary.Plus(await MergeDaysAsync(format, days, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<CompactionSummary> CompactAsync<TCell>(CellFormat<TCell> format, CancellationToken cancellationToken) where TCell : new()
     {
         var now = time.GetUtcNow();
         var delay = storage.Value.FoldDelay;
-        // Partials received at or before now - delay are folded; rows hold what was received before the cutoff.
-        var cutoff = (now - delay).UtcTicks + 1;
+        // Partials received before now - delay are folded; rows then hold what was received before that cutoff.
+        var cutoff = (now - delay).UtcTicks;
         // Hours past raw retention belong to the nightly run, which finalises them and deletes their raw rows;
         // a finalised hour (also one rolled up early) is never recomputed from what raw rows are left of it.
         var rawCutoff = Core.Queries.QueryWindow.FloorHour(now.AddDays(-retention.Value.RawDays));
@@ -66,10 +72,10 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         var marks = await MarksAsync().ConfigureAwait(false);
         if (marks.Count == 0) return CompactionSummary.None;
 
-        // 1. A batch sent again may have changed events: its hours are recomputed from raw rows once no batch has marked
-        // them for one more delay (a mark says when; rows it covers were received by then).
+        // 1. Hours whose raw rows say more than their partials (see RawEventStore) are recomputed from the rows received
+        // before the cutoff, once their marker's time is before it too (the rows it covers were stored by then).
         var summary = CompactionSummary.None;
-        var recompute = marks.Where(m => m.Raw && m.At.UtcTicks + delay.Ticks < cutoff).ToList();
+        var recompute = marks.Where(m => m.Raw && m.At.UtcTicks < cutoff).ToList();
         if (recompute.Count > 0)
         {
             var hours = recompute.Select(m => m.Hour).Distinct().ToList();
@@ -94,7 +100,7 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         })).ConfigureAwait(false);
         var all = folds.SelectMany(f => f.results).ToList();
         summary = summary.Plus(new CompactionSummary(folds.Count(f => f.results.Any(r => r.Folded > 0)), 0, 0, all.Sum(r => r.Folded),
-            all.Sum(r => r.Written), all.Sum(r => r.Deleted), 0));
+            all.Sum(r => r.RowsRead), all.Sum(r => r.Written), all.Sum(r => r.Deleted), 0));
 
         // 3. Merge days that are over and whose hours are all folded; then their markers go.
         var folded = settling.Where(m => m.Folded).Concat(folds.Where(f => f.settled is not null).Select(f => f.settled!)).ToList();
@@ -122,39 +128,39 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
             Interlocked.Add(ref written, w);
             Interlocked.Add(ref deleted, d);
         }).ConfigureAwait(false);
-        return new CompactionSummary(hours.Count, 0, rawRows, 0, written, deleted, 0);
+        return new CompactionSummary(hours.Count, 0, rawRows, 0, 0, written, deleted, 0);
     }
 
     /// <summary>The day rows of the days, merged from their hour rows; then the rows of their weeks that are over, from their days.</summary>
     private async Task<CompactionSummary> MergeDaysAsync<TCell>(CellFormat<TCell> format, List<DateTimeOffset> days,
         CancellationToken cancellationToken) where TCell : new()
     {
-        int written = 0, deleted = 0;
+        int written = 0, deleted = 0, read = 0;
         foreach (var day in days)
         {
-            var (w, d) = await MergeAsync(format, Grain.Hour, day, day.AddHours(23), Grain.Day, cancellationToken).ConfigureAwait(false);
-            written += w;
-            deleted += d;
+            var (r, w, d) = await MergeAsync(format, Grain.Hour, day, day.AddHours(23), Grain.Day, cancellationToken).ConfigureAwait(false);
+            (read, written, deleted) = (read + r, written + w, deleted + d);
         }
         // A week is rolled up once it is over; a query over a week still in progress reads its days.
         foreach (var week in days.Select(RollupCalendar.WeekOf).Distinct().Where(w => w.AddDays(7) <= time.GetUtcNow()))
         {
-            var (w, d) = await MergeAsync(format, Grain.Day, week, week.AddDays(6), Grain.Week, cancellationToken).ConfigureAwait(false);
-            written += w;
-            deleted += d;
+            var (r, w, d) = await MergeAsync(format, Grain.Day, week, week.AddDays(6), Grain.Week, cancellationToken).ConfigureAwait(false);
+            (read, written, deleted) = (read + r, written + w, deleted + d);
         }
-        return new CompactionSummary(0, days.Count, 0, 0, written, deleted, 0);
+        return new CompactionSummary(0, days.Count, 0, 0, read, written, deleted, 0);
     }
 
     /// <summary>Rewrites the <paramref name="into"/> rows starting at <paramref name="first"/> by merging the finer rows from first to last.</summary>
-    private async Task<(int Written, int Deleted)> MergeAsync<TCell>(CellFormat<TCell> format, Grain from, DateTimeOffset first, DateTimeOffset last,
+    private async Task<(int Read, int Written, int Deleted)> MergeAsync<TCell>(CellFormat<TCell> format, Grain from, DateTimeOffset first, DateTimeOffset last,
         Grain into, CancellationToken cancellationToken) where TCell : new()
     {
         var rows = new List<KeyValuePair<RollupKey, TCell>>();
         foreach (var family in Families.Of(format.Kind))
             await foreach (var row in rollups.ReadAsync(format, family, from, first, last, cancellationToken: cancellationToken).ConfigureAwait(false))
                 rows.Add(new(row.Key, row.Cell));
-        return await WriteFamiliesAsync(format, into, first, HourRollup.Merge(rows, format.Merge), long.MaxValue, cancellationToken).ConfigureAwait(false);
+        var (written, deleted) = await WriteFamiliesAsync(format, into, first, HourRollup.Merge(rows, format.Merge), long.MaxValue, cancellationToken)
+            .ConfigureAwait(false);
+        return (rows.Count, written, deleted);
     }
 
     private async Task<(int Written, int Deleted)> WriteFamiliesAsync<TCell>(CellFormat<TCell> format, Grain grain, DateTimeOffset start,

@@ -8,7 +8,7 @@ namespace Metrics.Storage.Rollups;
 public sealed record RollupRow<TCell>(string PartitionKey, RollupKey Key, TCell Cell);
 
 /// <summary>What folding one family's partials of an hour did; <see cref="Remaining"/>: partials too recent to fold yet.</summary>
-public sealed record FoldResult(int Folded, int Written, int Deleted, int Remaining);
+public sealed record FoldResult(int Folded, int RowsRead, int Written, int Deleted, int Remaining);
 
 /// <summary>
 /// The rollup tables, one per family and grain (<c>RollupsEndpointDays</c>, <c>RollupsUserHours</c>, …): whole
@@ -105,7 +105,7 @@ public sealed class RollupStore(StorageAccount account)
         await foreach (var partial in table.QueryAsync<TableEntity>(partialsOnly, cancellationToken: cancellationToken).ConfigureAwait(false))
             if (RollupEntities.ReceivedTicksOf(partial) < cutoff) due.Add(partial);
             else remaining++;
-        if (due.Count == 0) return new FoldResult(0, 0, 0, remaining);
+        if (due.Count == 0) return new FoldResult(0, remaining, 0, 0, remaining);
 
         var settled = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {"0"}"),
@@ -128,7 +128,7 @@ public sealed class RollupStore(StorageAccount account)
         // Rows before deletes, in order: no partial is deleted before the row that holds it is written.
         foreach (var transaction in actions.Chunk(Raw.RawEventStore.MaxTransactionSize))
             await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
-        return new FoldResult(folded, cells.Count, due.Count, remaining);
+        return new FoldResult(folded, due.Count + remaining + settled.Count, cells.Count, due.Count, remaining);
     }
 
     private static TableEntity Settled(TableEntity row, Grain grain, long foldedTo)

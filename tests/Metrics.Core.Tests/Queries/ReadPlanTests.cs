@@ -53,27 +53,43 @@ public sealed class ReadPlanTests
         Assert.Equal(Enumerable.Range(7, 7).Select(d => Monday.AddDays(d)), plan.DaysBesides(new HashSet<DateTimeOffset> { Monday }));
     }
 
+    [Fact]
+    public void An_hour_with_partials_is_read_from_hour_rows_and_keeps_its_day_from_day_rows()
+    {
+        var settling = Monday.AddDays(2).AddHours(5);
+        var plan = ReadPlan.For(new QueryWindow(Monday, Monday.AddDays(7)), Grain.Week, new HashSet<DateTimeOffset>(), new HashSet<DateTimeOffset> { settling });
+
+        Assert.Empty(plan.Weeks);
+        Assert.Empty(plan.LiveHours);
+        Assert.DoesNotContain(Monday.AddDays(2), plan.Days);
+        Assert.Equal([(Monday.AddDays(2), Monday.AddDays(3).AddHours(-1))], plan.HourRuns);
+    }
+
     /// <summary>
-    /// Whatever the window, grain and dirty hours: every hour of the window is read exactly once (from a week, a day, a
-    /// run of hour rows or live), nothing outside it is read, and a dirty hour is never read from stored rows.
+    /// Whatever the window, grain, hours to recompute and hours with partials: every hour of the window is read exactly
+    /// once (from a week, a day, a run of hour rows or live), nothing outside it is read, an hour to recompute is never
+    /// read from stored rows, and an hour with partials never from a day or week row.
     /// </summary>
     [Fact]
     public void Weeks_days_runs_and_live_hours_cover_the_window_once() =>
-        Prop.ForAll(Gen.Choose(0, 40 * 24).Two().ToArbitrary(), Gen.Choose(0, 2).ToArbitrary(), Gen.Choose(0, 40 * 24).ArrayOf().ToArbitrary(),
-            (hours, g, dirtyOffsets) =>
+        Prop.ForAll(Gen.Choose(0, 40 * 24).Two().ToArbitrary(), Gen.Choose(0, 2).ToArbitrary(), Gen.Choose(0, 40 * 24).ArrayOf().Two().ToArbitrary(),
+            (hours, g, marked) =>
             {
                 var from = Monday.AddHours(Math.Min(hours.Item1, hours.Item2) - 200);
                 var window = new QueryWindow(from, from.AddHours(Math.Abs(hours.Item1 - hours.Item2) + 1));
-                var dirty = dirtyOffsets.Select(o => Monday.AddHours(o - 200)).ToHashSet();
-                var plan = ReadPlan.For(window, (Grain)g, dirty);
+                var live = marked.Item1.Select(o => Monday.AddHours(o - 200)).ToHashSet();
+                var settling = marked.Item2.Select(o => Monday.AddHours(o - 200)).ToHashSet();
+                var plan = ReadPlan.For(window, (Grain)g, live, settling);
 
-                var read = plan.Weeks.SelectMany(w => Enumerable.Range(0, 7 * 24).Select(h => w.AddHours(h)))
-                    .Concat(plan.DaysBesides(plan.Weeks.ToHashSet()).SelectMany(d => Enumerable.Range(0, 24).Select(h => d.AddHours(h))))
+                var fromBuckets = plan.Weeks.SelectMany(w => Enumerable.Range(0, 7 * 24).Select(h => w.AddHours(h)))
+                    .Concat(plan.DaysBesides(plan.Weeks.ToHashSet()).SelectMany(d => Enumerable.Range(0, 24).Select(h => d.AddHours(h)))).ToList();
+                var read = fromBuckets
                     .Concat(plan.HourRuns.SelectMany(r => Enumerable.Range(0, (int)(r.Last - r.First).TotalHours + 1).Select(h => r.First.AddHours(h))))
                     .Concat(plan.LiveHours).ToList();
                 var stored = read.Except(plan.LiveHours);
                 return read.Order().SequenceEqual(window.Hours())
-                    && !stored.Any(dirty.Contains)
-                    && plan.LiveHours.All(dirty.Contains);
+                    && !stored.Any(live.Contains)
+                    && plan.LiveHours.All(live.Contains)
+                    && !fromBuckets.Any(settling.Contains);
             }).QuickCheckThrowOnFailure();
 }

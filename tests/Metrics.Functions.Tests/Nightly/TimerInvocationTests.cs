@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Metrics.LocalHost.Settings;
 using Metrics.Storage;
+using Metrics.Storage.Rollups;
 using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests.Nightly;
@@ -48,8 +49,11 @@ public sealed class TimerInvocationTests(SharedAzurite azurite)
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.StartsWith("compacted 3 hours", Assert.Single(answer.LogLines), StringComparison.Ordinal);
         Assert.Equal(3, answer.Number("HoursCompacted"));
-        Assert.Equal(15, answer.Number("RawRowsRead"));
-        Assert.Empty(await app.Storage.AllAsync(TableNames.DirtyHours));
+        Assert.Equal(0, answer.Number("RawRowsRead"));
+        Assert.Equal(await FoldedAsync(app), answer.Number("PartialsFolded"));
+        Assert.Empty(await PartialsAsync(app));
+        // The day is not over: its hours stay marked (folded), so queries read them and not a day row still to merge.
+        Assert.All(await app.Storage.AllAsync(TableNames.DirtyHours), mark => Assert.True(mark.GetBoolean("Folded")));
     }
 
     [Fact]
@@ -66,8 +70,8 @@ public sealed class TimerInvocationTests(SharedAzurite azurite)
     }
 
     /// <summary>
-    /// The host's scheduler follows the clock it is given: moved past the next whole minute, RollupCompaction runs by
-    /// itself, and the dirty hours are compacted without anyone asking.
+    /// The host's scheduler follows the clock it is given: moved past its next 10-second mark, RollupCompaction runs by
+    /// itself, and the partials are folded without anyone asking.
     /// </summary>
     [Fact]
     public async Task RollupCompaction_runs_on_its_schedule_when_not_disabled()
@@ -82,10 +86,17 @@ public sealed class TimerInvocationTests(SharedAzurite azurite)
         time.Advance(TimeSpan.FromSeconds(31));
 
         var deadline = DateTime.UtcNow + MaxWait;
-        while ((await app.Storage.AllAsync(TableNames.DirtyHours)).Count > 0)
+        while ((await PartialsAsync(app)).Count > 0)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"dirty hours still there {MaxWait.TotalSeconds} s after the schedule was due");
+            Assert.True(DateTime.UtcNow < deadline, $"partials still there {MaxWait.TotalSeconds} s after the schedule was due");
             await Task.Delay(100);
         }
     }
+
+    private static async Task<List<Azure.Data.Tables.TableEntity>> PartialsAsync(TestApp app) =>
+        (await app.RollupRowsAsync()).Where(RollupEntities.IsPartial).ToList();
+
+    /// <summary>The partials a fold of everything sent must have folded: one per key of each batch and hour, here one batch.</summary>
+    private static async Task<long> FoldedAsync(TestApp app) =>
+        (await app.RollupRowsAsync()).Count(row => !RollupEntities.IsPartial(row) && row.PartitionKey.Contains("-h", StringComparison.Ordinal));
 }

@@ -34,7 +34,7 @@ public sealed class DistinctUsersTests(SharedAzurite azurite, ITestOutputHelper 
     {
         foreach (var stage in new[] { "live", "compacted" })
         {
-            if (stage == "compacted") await _app.Client.CompactAsync();
+            if (stage == "compacted") await _app.RunCompactionAsync();
             foreach (var range in new[] { "range=7d", $"from={Iso(Now.AddHours(-26))}" })
             {
                 var what = $"{stage} {range}";

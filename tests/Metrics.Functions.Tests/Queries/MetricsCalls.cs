@@ -18,10 +18,11 @@ internal static class MetricsCalls
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    /// <summary>Runs <c>RollupCompaction</c> now, as an admin would locally; returns its summary.</summary>
-    public static async Task<JsonElement> CompactAsync(this HttpClient client)
+    /// <summary>Runs <c>RollupCompaction</c> a tick after the last request, as an admin would locally; returns its summary.</summary>
+    public static async Task<JsonElement> RunCompactionAsync(this TestApp app)
     {
-        using var response = await client.SendAsync(HttpMethod.Post, "/admin/functions/RollupCompaction", TestApp.AdminKey);
+        app.Tick();
+        using var response = await app.Client.SendAsync(HttpMethod.Post, "/admin/functions/RollupCompaction", TestApp.AdminKey);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"RollupCompaction: {(int)response.StatusCode} {body}");
         var summary = JsonDocument.Parse(body).RootElement.GetProperty("returnValue").Clone();

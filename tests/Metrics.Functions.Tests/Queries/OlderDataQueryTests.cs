@@ -26,7 +26,7 @@ public sealed class OlderDataFixture(SharedAzurite azurite) : IAsyncLifetime
         await App.Client.SetPricesAsync(TrafficGenerator.Prices);
         Old = TrafficGenerator.Generate(new TrafficOptions { Seed = 21, Requests = 1_500, UsageEvents = 600, End = Then.AddMinutes(-5), Span = TimeSpan.FromDays(2.5) });
         await Old.PostAsync(App.Client);
-        await App.Client.CompactAsync();
+        await App.RunCompactionAsync();
 
         // Anonymous visitors are hashed with a salt of the day they are seen: the recent ones are other browsers.
         Time.SetUtcNow(Now);
@@ -128,7 +128,7 @@ public sealed class UncompactedOlderDataTests(SharedAzurite azurite) : IAsyncLif
     {
         foreach (var stage in new[] { "dirty past raw retention", "after compaction", "after the nightly run" })
         {
-            if (stage == "after compaction") await _app.Client.CompactAsync();
+            if (stage == "after compaction") await _app.RunCompactionAsync();
             if (stage == "after the nightly run")
             {
                 using var nightly = await _app.Client.SendAsync(HttpMethod.Post, "/admin/functions/NightlyAggregation", TestApp.AdminKey);

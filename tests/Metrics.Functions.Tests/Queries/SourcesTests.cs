@@ -33,7 +33,7 @@ public sealed class SourcesTests(SharedAzurite azurite) : IAsyncLifetime
     {
         foreach (var stage in new[] { "live", "compacted" })
         {
-            if (stage == "compacted") await _app.Client.CompactAsync();
+            if (stage == "compacted") await _app.RunCompactionAsync();
 
             var week = await _app.Client.GetMetricsAsync("/api/metrics/performance?range=7d");
             AssertSource(week, "requests", "partial", stage);
@@ -76,7 +76,7 @@ public sealed class SourcesTests(SharedAzurite azurite) : IAsyncLifetime
 
         foreach (var stage in new[] { "live", "compacted" })
         {
-            if (stage == "compacted") await _app.Client.CompactAsync();
+            if (stage == "compacted") await _app.RunCompactionAsync();
             AssertSource(await _app.Client.GetMetricsAsync("/api/metrics/usage?range=24h"), "usage", "partial", stage);
             AssertSource(await _app.Client.GetMetricsAsync($"/api/metrics/usage?from={Iso(firstHour)}"), "usage", "complete", stage);
             var both = await _app.Client.GetMetricsAsync($"/api/metrics/timeseries?from={Iso(firstHour)}");

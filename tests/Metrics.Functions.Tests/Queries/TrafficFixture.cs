@@ -39,7 +39,7 @@ internal sealed record StoredTraffic(string Name, TestApp App, SharedClock Time)
         var lateRequests = traffic.Requests.Where((e, i) => i % 2 == 0 && lateHourSet.Contains(TrafficGenerator.HourOf(e.Timestamp))).ToHashSet();
         var lateUsage = traffic.Usage.Where((e, i) => i % 2 == 0 && lateHourSet.Contains(TrafficGenerator.HourOf(e.Timestamp))).ToHashSet();
         await Traffic.PostAsync(app.Client, traffic.Requests.Where(e => !lateRequests.Contains(e)), traffic.Usage.Where(e => !lateUsage.Contains(e)));
-        if (state != Live) await app.Client.CompactAsync();
+        if (state != Live) await app.RunCompactionAsync();
         await Traffic.PostAsync(app.Client, lateRequests, lateUsage);
         return new StoredTraffic(state, app, time);
     }

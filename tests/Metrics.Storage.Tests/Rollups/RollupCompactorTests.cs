@@ -30,7 +30,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         Assert.Equal(expected, await AnswerAsync(parts, Day, Grain.Day));
         Assert.NotEmpty(await PartialRowsAsync(parts));
 
-        var folded = await parts.Compactor.CompactDirtyHoursAsync();
+        var folded = await CompactAsync(parts, clock);
         Assert.Equal((1, 0, 0L), (folded.HoursCompacted, folded.DaysCompacted, folded.RawRowsRead));
         Assert.Equal(HourRollup.Of(events).Count, folded.PartialsFolded);
         Assert.Empty(await PartialRowsAsync(parts));
@@ -38,7 +38,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         Assert.Equal(expected, await AnswerAsync(parts, Day, Grain.Day));
 
         clock.SetUtcNow(Day.To.AddMinutes(1));
-        var merged = await parts.Compactor.CompactDirtyHoursAsync();
+        var merged = await CompactAsync(parts, clock);
         Assert.Equal((0, 1), (merged.HoursCompacted, merged.DaysCompacted));
         Assert.Empty(await parts.Dirty.ListAsync(EventKinds.Requests));
         var slices = (await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], Day, Grain.Day))[Families.Service];
@@ -47,24 +47,24 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
     }
 
     [Fact]
-    public async Task A_batch_sent_again_is_counted_once_with_its_last_copy_and_its_hour_recomputed_from_raw_rows()
+    public async Task A_batch_sent_again_is_counted_once_with_its_first_copy_and_its_hour_recomputed_from_raw_rows()
     {
         using var clock = new SharedClock(Hour.AddHours(2));
         var parts = RollupPipeline.On(azurite.NewStorage(), clock);
         var first = Enumerable.Range(0, 120).Select(i => RawEventStoreTests.Event(i, Hour)).ToList();
         await parts.Store.WriteAsync(first, "b", clock.GetUtcNow());
-        await parts.Compactor.CompactDirtyHoursAsync();
+        await CompactAsync(parts, clock);
         clock.Advance(TimeSpan.FromMinutes(1));
         var again = first.Select(e => e.Id == "e-7" ? e with { Status = 503 } : e).ToList();
 
         await parts.Store.WriteAsync(again, "b", clock.GetUtcNow());
 
         Assert.Contains(await parts.Dirty.ListAsync(EventKinds.Requests), m => m.Raw);
-        Assert.Equal(Expected(again), await AnswerAsync(parts, Day, Grain.Day));
-        var recomputed = await parts.Compactor.CompactDirtyHoursAsync();
+        Assert.Equal(Expected(first), await AnswerAsync(parts, Day, Grain.Day));
+        var recomputed = await CompactAsync(parts, clock);
         Assert.Equal((1, 120L), (recomputed.HoursCompacted, recomputed.RawRowsRead));
         Assert.DoesNotContain(await parts.Dirty.ListAsync(EventKinds.Requests), m => m.Raw);
-        Assert.Equal(Expected(again), await AnswerAsync(parts, Day, Grain.Day));
+        Assert.Equal(Expected(first), await AnswerAsync(parts, Day, Grain.Day));
     }
 
     [Fact]
@@ -76,14 +76,14 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         await parts.Store.WriteAsync(events, "b", clock.GetUtcNow());
         var partials = await PartialRowsAsync(parts);
 
-        await parts.Compactor.CompactDirtyHoursAsync();
+        await CompactAsync(parts, clock);
         // As if the fold had written its rows and stopped: the partials are back, older than the rows' FoldedTo.
         foreach (var (table, rows) in partials)
             foreach (var row in rows) await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
         await parts.Dirty.MarkAsync(EventKinds.Requests, [Hour]);
 
         Assert.Equal(Expected(events), await AnswerAsync(parts, Day, Grain.Day));
-        await parts.Compactor.CompactDirtyHoursAsync();
+        await CompactAsync(parts, clock);
         Assert.Empty(await PartialRowsAsync(parts));
         Assert.Equal(Expected(events), await AnswerAsync(parts, Day, Grain.Day));
     }
@@ -91,7 +91,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
     /// <summary>
     /// Random traffic, replays (some with a changed copy), compactions (some while batches are being written, some
     /// stopped before their deletes) and a moving clock with a fold delay: after every step, every answer — by hour,
-    /// by day and over the whole window — equals the exact computation over the last copy of each stored event.
+    /// by day and over the whole window — equals the exact computation over the first copy of each stored event.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -116,7 +116,8 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         async Task WriteAsync(List<RequestEvent> batch)
         {
             await parts.Store.WriteAsync(batch, "b", clock.GetUtcNow());
-            foreach (var e in batch) stored[(e.Service, e.Id, QueryWindow.FloorHour(e.Timestamp))] = e;
+            lock (stored)
+                foreach (var e in batch) stored.TryAdd((e.Service, e.Id, QueryWindow.FloorHour(e.Timestamp)), e);
         }
 
         for (var step = 0; step < 30; step++)
@@ -180,6 +181,13 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         var services = (await rollups.QueryAsync<TableEntity>($"PartitionKey eq '{RollupPartitions.Key(EventKinds.Requests, Families.Service, Grain.Hour, Hour)}'").ToListAsync())
             .Select(r => r.GetString("D0"));
         Assert.Equal(["new-service"], services);
+    }
+
+    /// <summary>One compaction a tick after the last write, as real time would have moved on.</summary>
+    private static Task<CompactionSummary> CompactAsync(RollupPipeline parts, SharedClock clock)
+    {
+        clock.Advance(TimeSpan.FromTicks(1));
+        return parts.Compactor.CompactDirtyHoursAsync();
     }
 
     /// <summary>Per service and model: requests, server errors, total duration, units and distinct users.</summary>

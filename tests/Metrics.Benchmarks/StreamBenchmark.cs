@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Metrics.Storage.Azurite;
+
+namespace Metrics.Benchmarks;
+
+/// <summary>
+/// Issue 12's figures: services stream request events at a fixed rate through the real app (local host, worker,
+/// Azurite) while the summary, the default breakdown and the hourly series are timed every few seconds and a probe
+/// measures freshness (202 → counted); compaction runs every 10 s as its timer does, driven through the admin API so
+/// each run's summary is kept. Then the stream stops, everything is compacted, and the same queries are timed quiet.
+/// Prints, per query, streaming ÷ quiet median latency; freshness median and max; rows compaction read per run and per
+/// event.
+/// </summary>
+internal static class StreamBenchmark
+{
+    public static readonly Benchmark Definition = new("stream",
+        "query latency while events stream in against the same queries quiet and compacted; freshness; compaction's rows per event",
+        """
+                   --rate N         events per second, over all services (default 10)
+                   --minutes N      how long the stream runs (default 3)
+                   --services N     services sending, each one batch a second (default 5)
+                   --every N        seconds between two rounds of timed queries (default 3)
+                   --quiet N        timed rounds once quiet and compacted (default 15)
+        """,
+        RunAsync);
+
+    private const string IngestKey = "bench-ingest";
+    private const string Probe = "freshness-probe";
+
+    /// <summary>The queries timed, as the dashboard asks them.</summary>
+    private static readonly (string Name, string Path)[] Queries =
+    [
+        ("summary", "/api/metrics/performance?range=24h"),
+        ("breakdown", "/api/metrics/breakdown?range=24h"),
+        ("hourly series", "/api/metrics/timeseries?range=24h&interval=hour"),
+    ];
+
+    private static async Task<int> RunAsync(BenchmarkArguments args)
+    {
+        var rate = args.Int("rate", 10, 1, 5_000);
+        var minutes = args.Int("minutes", 3, 1, 120);
+        var services = args.Int("services", 5, 1, 50);
+        var every = args.Int("every", 3, 1, 60);
+        var quietRounds = args.Int("quiet", 15, 3, 200);
+        args.RejectUnknown();
+
+        await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
+        await using var app = await HostedApp.StartAsync(azurite.ConnectionString, "stream", IngestKey, shards: 8);
+        using var http = app.CreateAdminClient();
+        http.DefaultRequestHeaders.Add(BatchPoster.KeyHeader, IngestKey);
+        Console.WriteLine($"streaming {rate} events/s from {services} services for {minutes} min; queries every {every} s; compaction every 10 s");
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(minutes));
+        var traffic = new StreamTraffic(seed: 12);
+        var senders = Enumerable.Range(0, services).Select(s => SendAsync(http, traffic, s, rate / (double)services, stop.Token)).ToList();
+        var compactions = CompactEveryAsync(http, TimeSpan.FromSeconds(10), stop.Token);
+        var streaming = Queries.ToDictionary(q => q.Name, _ => new List<(double Ms, long Bytes)>());
+        var freshness = new List<double>();
+        var probeEvents = 0;
+        // Let the stream reach its rate before timing anything.
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(20, minutes * 60 / 4)), CancellationToken.None);
+        while (!stop.IsCancellationRequested)
+        {
+            foreach (var (name, path) in Queries) streaming[name].Add(await TimeAsync(http, path));
+            freshness.Add(await FreshnessAsync(http, traffic, ++probeEvents));
+            try { await Task.Delay(TimeSpan.FromSeconds(every), stop.Token); }
+            catch (OperationCanceledException) { }
+        }
+        var sent = (await Task.WhenAll(senders)).Aggregate((a, b) => (a.Events + b.Events, a.Batches + b.Batches, a.Ms.Concat(b.Ms).ToList()));
+        var runs = await compactions;
+
+        // Quiet: nothing arrives; everything older than the fold delay is folded by two runs after it has passed.
+        await Task.Delay(TimeSpan.FromSeconds(11));
+        var settle = new List<JsonElement> { await CompactAsync(http), await CompactAsync(http) };
+        var quiet = Queries.ToDictionary(q => q.Name, _ => new List<(double Ms, long Bytes)>());
+        for (var round = 0; round < quietRounds; round++)
+            foreach (var (name, path) in Queries) quiet[name].Add(await TimeAsync(http, path));
+        var total = await CountAsync(http, Queries[0].Path);
+        var expected = sent.Events + probeEvents;
+
+        Console.WriteLine();
+        Console.WriteLine($"sent {sent.Events:N0} events in {sent.Batches:N0} batches (202 median {Median(sent.Ms):F0} ms, max {sent.Ms.Max():F0} ms) " +
+            $"and {probeEvents} probe events; the summary counts {total:N0} ({(total == expected ? "all of them" : $"EXPECTED {expected:N0}")})");
+        Console.WriteLine();
+        Console.WriteLine($"{"query",-14} {"streaming median",17} {"p95",8} {"quiet median",13} {"ratio",6} {"answer size",12}");
+        foreach (var (name, _) in Queries)
+        {
+            var (s, q) = (streaming[name].Select(m => m.Ms).ToList(), quiet[name].Select(m => m.Ms).ToList());
+            Console.WriteLine($"{name,-14} {Median(s),14:F1} ms {Quantile(s, 0.95),5:F0} ms {Median(q),10:F1} ms {Median(s) / Median(q),6:F2} {streaming[name].Max(m => m.Bytes),9:N0} B");
+        }
+        Console.WriteLine();
+        Console.WriteLine($"freshness (202 -> counted by the next queries), {freshness.Count} probes: median {Median(freshness):F0} ms, max {freshness.Max():F0} ms");
+        var busy = runs.Where(r => r.Folded > 0).ToList();
+        Console.WriteLine($"compaction: {runs.Count} runs while streaming, {busy.Count} folded something; per such run: " +
+            $"median {Median(busy.Select(r => (double)r.RollupRowsRead).ToList()):N0} rollup rows and {Median(busy.Select(r => (double)r.RawRowsRead).ToList()):N0} raw rows read, " +
+            $"median {Median(busy.Select(r => r.Ms).ToList()):F0} ms, max {busy.Select(r => r.Ms).DefaultIfEmpty().Max():F0} ms");
+        var events = Math.Max(1, sent.Events);
+        Console.WriteLine($"  over the stream: {runs.Sum(r => r.RollupRowsRead + r.RawRowsRead) / (double)events:F2} rows read per event ingested " +
+            $"({runs.Sum(r => r.RollupRowsRead):N0} rollup + {runs.Sum(r => r.RawRowsRead):N0} raw rows for {events:N0} events), " +
+            $"{runs.Sum(r => r.Folded) / (double)events:F2} partials folded per event");
+        Console.WriteLine($"  settling after the stream: {string.Join(", ", settle.Select(s => $"{s.GetProperty("PartialsFolded").GetInt64()} partials"))}");
+        return total == expected ? 0 : 1;
+    }
+
+    /// <summary>One service: a batch a second (as Metrics.Client flushes), carrying the rate's share of events.</summary>
+    private static async Task<(long Events, long Batches, List<double> Ms)> SendAsync(HttpClient http, StreamTraffic traffic, int service, double perSecond,
+        CancellationToken stop)
+    {
+        long events = 0, batches = 0;
+        var latencies = new List<double>();
+        var owed = 0.0;
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await tick.WaitForNextTickAsync(stop))
+            {
+                owed += perSecond;
+                var count = (int)owed;
+                if (count == 0) continue;
+                owed -= count;
+                var watch = Stopwatch.StartNew();
+                await PostAsync(http, traffic.Batch(service, count, DateTimeOffset.UtcNow));
+                latencies.Add(watch.Elapsed.TotalMilliseconds);
+                events += count;
+                batches++;
+            }
+        }
+        catch (OperationCanceledException) { }
+        return (events, batches, latencies);
+    }
+
+    private sealed record CompactionRun(double Ms, long Folded, long RollupRowsRead, long RawRowsRead);
+
+    private static async Task<List<CompactionRun>> CompactEveryAsync(HttpClient http, TimeSpan interval, CancellationToken stop)
+    {
+        var runs = new List<CompactionRun>();
+        using var tick = new PeriodicTimer(interval);
+        try
+        {
+            while (await tick.WaitForNextTickAsync(stop))
+            {
+                var watch = Stopwatch.StartNew();
+                var summary = await CompactAsync(http);
+                runs.Add(new CompactionRun(watch.Elapsed.TotalMilliseconds, summary.GetProperty("PartialsFolded").GetInt64(),
+                    summary.GetProperty("RollupRowsRead").GetInt64(), summary.GetProperty("RawRowsRead").GetInt64()));
+            }
+        }
+        catch (OperationCanceledException) { }
+        return runs;
+    }
+
+    private static async Task<JsonElement> CompactAsync(HttpClient http)
+    {
+        using var answer = await http.PostAsync("/admin/functions/RollupCompaction", null);
+        var body = await answer.Content.ReadAsStringAsync();
+        if (!answer.IsSuccessStatusCode) throw new InvalidOperationException($"RollupCompaction answered {(int)answer.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("returnValue").Clone();
+    }
+
+    /// <summary>One probe event of a service of its own, then the probe's summary until it counts it: ms from its 202.</summary>
+    private static async Task<double> FreshnessAsync(HttpClient http, StreamTraffic traffic, int probeEvents)
+    {
+        await PostAsync(http, traffic.ProbeBatch(Probe, DateTimeOffset.UtcNow));
+        var watch = Stopwatch.StartNew();
+        while (await CountAsync(http, $"/api/metrics/performance?range=24h&service={Probe}") < probeEvents)
+            if (watch.Elapsed > TimeSpan.FromMinutes(1)) throw new InvalidOperationException($"probe event {probeEvents} not counted after a minute");
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task PostAsync(HttpClient http, byte[] body)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, BatchPoster.Route) { Content = new ByteArrayContent(body) };
+        post.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var answer = await http.SendAsync(post);
+        if (answer.StatusCode != HttpStatusCode.Accepted)
+            throw new InvalidOperationException($"ingest answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<(double Ms, long Bytes)> TimeAsync(HttpClient http, string path)
+    {
+        var watch = Stopwatch.StartNew();
+        using var answer = await http.GetAsync(path);
+        var bytes = (await answer.Content.ReadAsByteArrayAsync()).Length;
+        var ms = watch.Elapsed.TotalMilliseconds;
+        if (!answer.IsSuccessStatusCode) throw new InvalidOperationException($"{path} answered {(int)answer.StatusCode}");
+        return (ms, bytes);
+    }
+
+    private static async Task<long> CountAsync(HttpClient http, string path)
+    {
+        using var json = JsonDocument.Parse(await http.GetStringAsync(path));
+        return json.RootElement.GetProperty("summary").GetProperty("requests").GetInt64();
+    }
+
+    private static double Median(List<double> values) => Quantile(values, 0.5);
+
+    private static double Quantile(List<double> values, double q) =>
+        values.Count == 0 ? double.NaN : values.Order().ElementAt((int)Math.Min(values.Count - 1, Math.Floor(q * values.Count)));
+}
