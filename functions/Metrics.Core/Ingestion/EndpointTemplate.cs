@@ -53,16 +53,11 @@ public static partial class EndpointTemplate
         if (segment.Length >= 32 && OpaqueToken().IsMatch(segment) && !segment.Contains('-', StringComparison.Ordinal)) return true;
         if (!segment.All(char.IsAsciiLetter)) return false;
         if (segment.Length >= 24 || (segment.Length >= 10 && Humps(segment) * 4 >= segment.Length)) return true;
-        // camelCase puts capitals side by side only in acronyms (XMLHttpRequest); random case does it often, and humps too.
-        return segment.Length >= 12 && Humps(segment) >= 3 && AdjacentCapitals(segment) >= 3;
-    }
-
-    /// <summary>Where a lower-case letter is followed by an upper-case one: camelCase has a few, random tokens many.</summary>
-    private static int Humps(string segment)
-    {
-        var humps = 0;
-        for (var i = 1; i < segment.Length; i++) if (char.IsAsciiLetterLower(segment[i - 1]) && char.IsAsciiLetterUpper(segment[i])) humps++;
-        return humps;
+        // camelCase is words: capitals side by side only in acronyms (XMLHttpRequest), and most of its letters in lower-case
+        // runs of three or more (getUserProfile, parseJSONToXMLDocument). Random case does the one often and flips too
+        // often for the other (hunODpzkRJlv, RCiWadeqlxYW).
+        return segment.Length >= 10 && Humps(segment) >= 2
+            && ((Humps(segment) >= 3 && AdjacentCapitals(segment) >= 3) || LettersInLowerCaseWords(segment) * 2 < segment.Length);
     }
 
     /// <summary>Pairs of capitals in a row: EootpmWbphIzTJaaZCTPtY has 4 (TJ, ZC, CT, TP).</summary>
@@ -71,6 +66,27 @@ public static partial class EndpointTemplate
         var pairs = 0;
         for (var i = 1; i < segment.Length; i++) if (char.IsAsciiLetterUpper(segment[i - 1]) && char.IsAsciiLetterUpper(segment[i])) pairs++;
         return pairs;
+    }
+
+    /// <summary>Letters in runs of at least three lower-case letters: getUserProfile has 9 (get, ser, rofile).</summary>
+    private static int LettersInLowerCaseWords(string segment)
+    {
+        int letters = 0, run = 0;
+        foreach (var c in segment.Append('A'))
+        {
+            if (char.IsAsciiLetterLower(c)) { run++; continue; }
+            if (run >= 3) letters += run;
+            run = 0;
+        }
+        return letters;
+    }
+
+    /// <summary>Where a lower-case letter is followed by an upper-case one: camelCase has a few, random tokens many.</summary>
+    private static int Humps(string segment)
+    {
+        var humps = 0;
+        for (var i = 1; i < segment.Length; i++) if (char.IsAsciiLetterLower(segment[i - 1]) && char.IsAsciiLetterUpper(segment[i])) humps++;
+        return humps;
     }
 
     private static string StripSchemeHostQuery(string endpoint)

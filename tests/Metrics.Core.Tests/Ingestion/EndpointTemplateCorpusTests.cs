@@ -129,6 +129,23 @@ public sealed class EndpointTemplateCorpusTests
         Assert.True(recognised >= 9_000, $"{recognised} of 10,000 letter-only ids recognised");
     }
 
+    /// <summary>
+    /// Short base62 ids (12 characters, as many URL shorteners and order ids use) draw no digit about 12 % of the time;
+    /// of all of them at least 97 % must become {id}. Found by the stream benchmark, where 4.5 % stayed and made a
+    /// 100 KB performance answer; the seed is fixed.
+    /// </summary>
+    [Fact]
+    public void Nearly_all_short_base62_ids_become_id()
+    {
+        var random = new Random(20261202);
+        const string base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        var ids = Enumerable.Range(0, 10_000).Select(_ => new string(Enumerable.Range(0, 12).Select(_ => base62[random.Next(base62.Length)]).ToArray()));
+
+        var recognised = ids.Count(id => EndpointTemplate.Normalise($"/api/orders/{id}/items") == "/api/orders/{id}/items");
+
+        Assert.True(recognised >= 9_700, $"{recognised} of 10,000 short base62 ids recognised");
+    }
+
     /// <summary>An id of a kind real services use, with random content.</summary>
     private static string RandomId(Random random)
     {
