@@ -1,4 +1,3 @@
-using Metrics.Storage.Rollups;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -13,6 +12,7 @@ using Metrics.Storage;
 using Metrics.Storage.Azurite;
 using Metrics.Storage.Raw;
 using Metrics.Storage.Retention;
+using Metrics.Storage.Rollups;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
-using Metrics.Storage.Rollups;
 using Azure.Data.Tables;
 using Metrics.Core.Ingestion;
 using Metrics.Storage;
 using Metrics.Storage.Raw;
 using Metrics.Storage.Retention;
+using Metrics.Storage.Rollups;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.Options;
 
