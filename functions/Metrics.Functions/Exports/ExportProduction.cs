@@ -19,7 +19,7 @@ public sealed record ExportManifest(long Rows, string Sha256, DateTimeOffset Com
 /// Produces one export's CSV: reads its rows the way the matching query does, streams them into the
 /// blob while hashing, then stamps the manifest on the blob.
 /// </summary>
-public sealed class ExportProduction(QueryData data, PriceStore prices, RosterStore roster, RawEventReader raw, ExportBlobs blobs, TimeProvider time)
+public sealed class ExportProduction(QueryData data, BreakdownQuery breakdowns, PriceStore prices, RawEventReader raw, ExportBlobs blobs, TimeProvider time)
 {
     public async Task<ExportManifest> ProduceAsync(ExportJob job, string blobName, CancellationToken cancellationToken)
     {
@@ -52,14 +52,10 @@ public sealed class ExportProduction(QueryData data, PriceStore prices, RosterSt
         _ => throw new InvalidOperationException($"Unknown export kind '{query.Kind}'."),
     };
 
-    /// <summary>The same reads and report as <c>GET /api/metrics/breakdown</c>: few rows (one per group), built in memory.</summary>
+    /// <summary>The same query as <c>GET /api/metrics/breakdown</c> (<see cref="BreakdownQuery"/>): few rows, one per group.</summary>
     private async IAsyncEnumerable<BreakdownRow> BreakdownRowsAsync(ExportQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var by = query.By!;
-        var family = BreakdownReport.FamilyOf(by);
-        var slices = (await data.RequestsAsync(Window(query), Grain.Week, cancellationToken, family))[family];
-        var members = by == "membership" ? await roster.GetMembersAsync(cancellationToken) : new HashSet<string>();
-        var report = BreakdownReport.Build(by, slices, query.Service, await prices.GetAsync(cancellationToken), members);
+        var (report, _) = await breakdowns.RunAsync(Window(query), query.By!, query.Service, cancellationToken);
         foreach (var row in report.Rows) yield return row;
     }
 

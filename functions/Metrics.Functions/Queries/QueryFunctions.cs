@@ -14,7 +14,7 @@ namespace Metrics.Functions.Queries;
 
 /// <summary>The admin query functions (docs/api.md, "Queries"). Each reads rollups, never raw volume.</summary>
 [RequiresRole(CallerRoles.Admin)]
-public sealed class QueryFunctions(QueryData data, QuerySources sources, QueryWindows windows, PriceStore prices, RosterStore roster,
+public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, QuerySources sources, QueryWindows windows, PriceStore prices,
     TimeProvider time, IOptions<RetentionOptions> retention, IOptions<Ingest.IngestOptions> ingest)
 {
     public static readonly IReadOnlyList<string> SeriesMetrics = ["performance", "usage", "both"];
@@ -102,10 +102,7 @@ public sealed class QueryFunctions(QueryData data, QuerySources sources, QueryWi
         var format = Query(request, "format") ?? "json";
         if (!BreakdownReport.Dimensions.Contains(by)) return ParameterProblem("by", by, BreakdownReport.Dimensions);
         if (!Formats.Contains(format)) return ParameterProblem("format", format, Formats);
-        var family = BreakdownReport.FamilyOf(by);
-        var slices = (await data.RequestsAsync(window, Grain.Week, cancellationToken, family))[family];
-        var members = by == "membership" ? await roster.GetMembersAsync(cancellationToken) : new HashSet<string>();
-        var report = BreakdownReport.Build(by, slices, Query(request, "service"), await prices.GetAsync(cancellationToken), members);
+        var (report, hasData) = await breakdowns.RunAsync(window, by, Query(request, "service"), cancellationToken);
         if (format == "csv")
         {
             using var csv = new MemoryStream();
@@ -113,7 +110,7 @@ public sealed class QueryFunctions(QueryData data, QuerySources sources, QueryWi
             return TypedResults.File(csv.ToArray(), "text/csv; charset=utf-8", $"breakdown-{by}-{window.From:yyyyMMddHH}-{window.To:yyyyMMddHH}.csv");
         }
         var overflow = by == "endpoint" ? report.Rows.Where(r => r.Key.Contains(EndpointLimit.Overflow, StringComparison.Ordinal)).Sum(r => r.Requests) : 0;
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, slices.Count > 0), cancellationToken, OverflowNote(overflow));
+        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, OverflowNote(overflow));
         return TypedResults.Ok(new BreakdownResponse(context.Range, context.Sources, context.Freshness, by, report.Rows, report.Totals));
     }
 
