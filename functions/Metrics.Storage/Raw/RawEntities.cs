@@ -4,8 +4,8 @@ using Metrics.Core.Ingestion;
 namespace Metrics.Storage.Raw;
 
 /// <summary>
-/// Raw events as table rows. The RowKey is the source-scoped event id, so an upsert of a retried
-/// event rewrites the same row: retries never duplicate.
+/// Raw events as table rows. The RowKey is the source-scoped event id, so a retried event meets its stored
+/// row: ingestion inserts, keeps the first copy, and retries never duplicate.
 /// </summary>
 public static class RawEntities
 {
