@@ -16,7 +16,7 @@ namespace Metrics.Storage.Raw;
 /// <item>raw rows are inserted in entity-group transactions of at most 100 rows of one partition, partitions in
 /// parallel; an event stored already (a batch sent again) is left as it is, its first copy, and its hour marked to be
 /// recomputed from raw rows;</item>
-/// <item>what the events inserted add to their hours: one partial row per family and key
+/// <item>what the events inserted add to their hours: one partial row per family and hour holding every key
 /// (<see cref="RollupStore.WritePartialsAsync{TCell}"/>), then a marker saying the hour has partials.</item>
 /// </list>
 /// When this returns, every row is stored and will be counted once; when it throws, the caller acknowledges nothing.

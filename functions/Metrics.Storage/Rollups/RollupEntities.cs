@@ -15,28 +15,9 @@ public static class RollupEntities
 {
     /// <summary>
     /// A settled row's column: the ingestion time (UTC ticks) before which every partial of its key and hour is in it.
-    /// Partials from that time on are still to be added to it (see <see cref="PartialRowKey"/>).
+    /// Partials from that time on are still to be added to it (see <see cref="PartialRows.RowKey"/>).
     /// </summary>
     public const string FoldedTo = "FoldedTo";
-
-    /// <summary>
-    /// A partial row: one batch's cell for one key of an hour, written by ingestion beside the hour's settled rows and
-    /// folded into them by compaction. <c>!</c> sorts before the settled rows' hex keys, so a partition scan reads an
-    /// hour's partials before its rows: a fold that happens between the two is then seen as its row's new
-    /// <see cref="FoldedTo"/>, never as partials gone missing.
-    /// </summary>
-    public static string PartialRowKey(long receivedTicks, Guid writeId, RollupKey key) =>
-        $"{PartialPrefix}{receivedTicks:D19}-{writeId:N}-{RowKey(key)}";
-
-    public const char PartialPrefix = '!';
-
-    public static bool IsPartial(TableEntity row) => row.RowKey.Length > 0 && row.RowKey[0] == PartialPrefix;
-
-    /// <summary>The ingestion time (UTC ticks) of a partial row.</summary>
-    public static long ReceivedTicksOf(TableEntity partial) => long.Parse(partial.RowKey.AsSpan(1, 19), System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>The RowKey of the settled row a partial folds into.</summary>
-    public static string SettledRowKeyOf(TableEntity partial) => partial.RowKey[(1 + 19 + 1 + 32 + 1)..];
 
     public static long FoldedToOf(TableEntity row) => row.GetInt64(FoldedTo) ?? 0;
 
@@ -105,7 +86,8 @@ public static class RollupEntities
     /// </summary>
     public static IReadOnlyList<string> ColumnsWithoutDistinctCounts(string family)
     {
-        string[] keys = ["PartitionKey", "RowKey", FoldedTo, "Family", .. Enumerable.Range(0, Families.DimensionCount(family)).Select(i => $"D{i}")];
+        string[] keys = ["PartitionKey", "RowKey", FoldedTo, "Family", .. Enumerable.Range(0, Families.DimensionCount(family)).Select(i => $"D{i}"),
+            .. PartialRows.Columns];
         string[] measures = Families.RequestFamilies.Contains(family)
             ? ["Requests", "ClientErrors", "ServerErrors", "DurationMicros", "Units", "UnitsByModel", "CpuMicros", "GpuMicros", "SyncRequests", "AsyncRequests",
                 "LastEventAt", "Durations"]

@@ -48,7 +48,7 @@ public sealed class RollupStore(StorageAccount account)
         await foreach (var existing in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), select: ["PartitionKey", "RowKey"],
                            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var folded = RollupEntities.IsPartial(existing) ? RollupEntities.ReceivedTicksOf(existing) < foldedTo : !keep.Contains(existing.RowKey);
+            var folded = PartialRows.Is(existing) ? PartialRows.ReceivedTicksOf(existing) < foldedTo : !keep.Contains(existing.RowKey);
             if (folded && existing.RowKey != WeekComplete) stale.Add(existing);
         }
 
@@ -64,25 +64,20 @@ public sealed class RollupStore(StorageAccount account)
     }
 
     /// <summary>
-    /// Ingestion's share of the family's hour: one row per key of what a batch added to it, beside the hour's settled
-    /// rows (see <see cref="RollupEntities.PartialRowKey"/>). Upserts, so a write the client library retries lands once.
+    /// Ingestion's share of the family's hour: what one write added to it, every key in one partial row beside the hour's
+    /// settled rows (see <see cref="PartialRows"/>). Upserts, so a write the client library retries lands once.
     /// </summary>
     public async Task WritePartialsAsync<TCell>(CellFormat<TCell> format, string family, DateTimeOffset hour, long receivedTicks, Guid writeId,
         IEnumerable<KeyValuePair<RollupKey, TCell>> cells, CancellationToken cancellationToken = default) where TCell : new()
     {
         var partitionKey = RollupPartitions.Key(format.Kind, family, Grain.Hour, hour);
-        var rows = cells.Select(c =>
-        {
-            var row = format.ToRow(partitionKey, c.Key, c.Value);
-            row.RowKey = RollupEntities.PartialRowKey(receivedTicks, writeId, c.Key);
-            return row;
-        }).ToList();
+        var rows = PartialRows.Pack(partitionKey, receivedTicks, writeId, cells.Select(c => format.ToRow(partitionKey, c.Key, c.Value)));
         if (rows.Count == 0) return;
         await account.WithTableAsync(TableOf(family, Grain.Hour), async table =>
         {
-            foreach (var transaction in rows.Chunk(Raw.RawEventStore.MaxTransactionSize))
-                await table.SubmitTransactionAsync(transaction.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)),
-                    cancellationToken).ConfigureAwait(false);
+            // One row is the usual write; a transaction's 4 MiB would not hold many of the largest.
+            foreach (var row in rows)
+                await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -99,11 +94,11 @@ public sealed class RollupStore(StorageAccount account)
         var table = await account.TableAsync(TableOf(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
         var partitionKey = RollupPartitions.Key(format.Kind, family, Grain.Hour, hour);
         var partialsOnly = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partitionKey} and RowKey ge {RollupEntities.PartialPrefix.ToString()} and RowKey lt {"\""}");
+            $"PartitionKey eq {partitionKey} and RowKey ge {PartialRows.Prefix.ToString()} and RowKey lt {"\""}");
         var due = new List<TableEntity>();
         var remaining = 0;
         await foreach (var partial in table.QueryAsync<TableEntity>(partialsOnly, cancellationToken: cancellationToken).ConfigureAwait(false))
-            if (RollupEntities.ReceivedTicksOf(partial) < cutoff) due.Add(partial);
+            if (PartialRows.ReceivedTicksOf(partial) < cutoff) due.Add(partial);
             else remaining++;
         if (due.Count == 0) return new FoldResult(0, remaining, 0, 0, remaining);
 
@@ -115,12 +110,15 @@ public sealed class RollupStore(StorageAccount account)
         var folded = 0;
         foreach (var partial in due)
         {
-            var rowKey = RollupEntities.SettledRowKeyOf(partial);
-            var row = settled.GetValueOrDefault(rowKey);
-            if (row is not null && RollupEntities.ReceivedTicksOf(partial) < RollupEntities.FoldedToOf(row)) continue; // already in it
-            if (!cells.TryGetValue(rowKey, out var cell)) cells[rowKey] = cell = (RollupEntities.KeyOf(partial), row is null ? new TCell() : format.FromRow(row));
-            format.Merge(cell.Cell, format.FromRow(partial));
-            folded++;
+            var received = PartialRows.ReceivedTicksOf(partial);
+            foreach (var part in PartialRows.Unpack(partial))
+            {
+                var row = settled.GetValueOrDefault(part.RowKey);
+                if (row is not null && received < RollupEntities.FoldedToOf(row)) continue; // already in it
+                if (!cells.TryGetValue(part.RowKey, out var cell)) cells[part.RowKey] = cell = (RollupEntities.KeyOf(part), row is null ? new TCell() : format.FromRow(row));
+                format.Merge(cell.Cell, format.FromRow(part));
+                folded++;
+            }
         }
         var actions = cells.Values.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
                 Settled(format.ToRow(partitionKey, c.Key, c.Cell), Grain.Hour, cutoff)))
@@ -163,7 +161,7 @@ public sealed class RollupStore(StorageAccount account)
         await foreach (var row in EntitiesAsync(format.Kind, family, grain, first, last, distinctCounts, cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey == WeekComplete) continue;
-            if (RollupEntities.IsPartial(row))
+            if (PartialRows.Is(row))
             {
                 (partials ??= []).Add(row);
                 continue;
@@ -171,10 +169,14 @@ public sealed class RollupStore(StorageAccount account)
             if (grain == Grain.Hour) (foldedTo ??= []).Add((row.PartitionKey, row.RowKey), RollupEntities.FoldedToOf(row));
             yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
         }
-        // A partial counts unless its settled row, read after it, already holds it (folded meanwhile).
+        // A partial's cell counts unless its settled row, read after it, already holds it (folded meanwhile).
         foreach (var partial in partials ?? [])
-            if (RollupEntities.ReceivedTicksOf(partial) >= (foldedTo?.GetValueOrDefault((partial.PartitionKey, RollupEntities.SettledRowKeyOf(partial))) ?? 0))
-                yield return new RollupRow<TCell>(partial.PartitionKey, RollupEntities.KeyOf(partial), format.FromRow(partial));
+        {
+            var received = PartialRows.ReceivedTicksOf(partial);
+            foreach (var cell in PartialRows.Unpack(partial))
+                if (received >= (foldedTo?.GetValueOrDefault((cell.PartitionKey, cell.RowKey)) ?? 0))
+                    yield return new RollupRow<TCell>(cell.PartitionKey, RollupEntities.KeyOf(cell), format.FromRow(cell));
+        }
     }
 
     private async IAsyncEnumerable<TableEntity> EntitiesAsync(string kind, string family, Grain grain,

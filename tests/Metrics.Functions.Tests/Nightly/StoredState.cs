@@ -39,7 +39,7 @@ internal static class StoredState
 
     /// <summary>A partial row's key without the random id of the write that made it: two apps write the same partials.</summary>
     private static string StableRowKey(Azure.Data.Tables.TableEntity row) =>
-        RollupEntities.IsPartial(row) ? $"{row.RowKey[..20]}-(write)-{RollupEntities.SettledRowKeyOf(row)}" : row.RowKey;
+        PartialRows.Is(row) ? $"{row.RowKey[..20]}-(write)-{row.RowKey[^4..]}" : row.RowKey;
 
     /// <summary>Raw rows, rollups, finalisation markers and dirty markers: all the state the nightly run changes.</summary>
     public static async Task<Dictionary<string, List<string>>> DataAsync(this TestApp app, bool versions = false, params string[] ignore)
@@ -60,7 +60,7 @@ internal static class StoredState
 
     /// <summary>The distinct partition keys of every rollup table's settled rows, not partials (keys name their kind and family).</summary>
     public static async Task<SortedSet<string>> RollupPartitionsAsync(this TestApp app) =>
-        new((await app.RollupRowsAsync()).Where(row => !RollupEntities.IsPartial(row)).Select(row => row.PartitionKey), StringComparer.Ordinal);
+        new((await app.RollupRowsAsync()).Where(row => !PartialRows.Is(row)).Select(row => row.PartitionKey), StringComparer.Ordinal);
 
     /// <summary>The distinct partition keys of a table.</summary>
     public static async Task<SortedSet<string>> PartitionsAsync(this TestApp app, string table) =>

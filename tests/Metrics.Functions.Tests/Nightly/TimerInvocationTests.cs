@@ -94,9 +94,9 @@ public sealed class TimerInvocationTests(SharedAzurite azurite)
     }
 
     private static async Task<List<Azure.Data.Tables.TableEntity>> PartialsAsync(TestApp app) =>
-        (await app.RollupRowsAsync()).Where(RollupEntities.IsPartial).ToList();
+        (await app.RollupRowsAsync()).Where(PartialRows.Is).ToList();
 
-    /// <summary>The partials a fold of everything sent must have folded: one per key of each batch and hour, here one batch.</summary>
+    /// <summary>The cells a fold of everything sent must have folded: one per key of each batch and hour, here one batch.</summary>
     private static async Task<long> FoldedAsync(TestApp app) =>
-        (await app.RollupRowsAsync()).Count(row => !RollupEntities.IsPartial(row) && row.PartitionKey.Contains("-h", StringComparison.Ordinal));
+        (await app.RollupRowsAsync()).Count(row => !PartialRows.Is(row) && row.PartitionKey.Contains("-h", StringComparison.Ordinal));
 }

@@ -212,7 +212,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         foreach (var family in Families.RequestFamilies)
         {
             var table = await parts.Storage.TableAsync(RollupStore.TableOf(family, Grain.Hour));
-            var rows = await table.QueryAsync<TableEntity>(e => true).Where(RollupEntities.IsPartial).ToListAsync();
+            var rows = await table.QueryAsync<TableEntity>(e => true).Where(PartialRows.Is).ToListAsync();
             if (rows.Count > 0) found.Add((table, rows));
         }
         return found;

@@ -50,6 +50,32 @@ public sealed class RollupStoreTests(SharedAzurite azurite)
         }
     }
 
+    /// <summary>
+    /// A write is one partial row per family and hour, whatever keys it touches; one too large for an entity is cut into
+    /// rows of its own, each within the store's limits, and a reader gets every cell back as it was.
+    /// </summary>
+    [Theory]
+    [InlineData(700, 1)]
+    [InlineData(60_000, 2)]
+    public async Task A_write_is_one_partial_row_per_family_and_hour_and_reads_back_every_cell(int users, int atLeastRows)
+    {
+        var events = Enumerable.Range(0, users).Select(i => RawEventStoreTests.Event(i, Hour) with { UserId = $"user-{i:D6}-{Guid.NewGuid():N}" });
+        var cells = HourRollup.Of(events).Where(c => c.Key.Family == Families.User).ToDictionary();
+        var storage = azurite.NewStorage();
+        var store = new RollupStore(storage);
+
+        await store.WritePartialsAsync(CellFormats.Requests, Families.User, Hour, Hour.UtcTicks, Guid.NewGuid(), cells);
+
+        var table = await storage.TableAsync(RollupStore.TableOf(Families.User, Grain.Hour));
+        var rows = await table.QueryAsync<Azure.Data.Tables.TableEntity>(_ => true).ToListAsync();
+        Assert.All(rows, row => Assert.True(PartialRows.Is(row)));
+        Assert.InRange(rows.Count, atLeastRows, atLeastRows == 1 ? 1 : int.MaxValue);
+        var read = await store.ReadAsync(CellFormats.Requests, Families.User, Grain.Hour, Hour, Hour).ToListAsync();
+        Assert.Equal(cells.Count, read.Count);
+        foreach (var row in read)
+            Assert.Equal((Measures(cells[row.Key]), cells[row.Key].Users.Estimate()), (Measures(row.Cell), row.Cell.Users.Estimate()));
+    }
+
     private async Task<(Dictionary<RollupKey, TCell> Full, Dictionary<RollupKey, TCell> Lean)> WriteAndReadBothWaysAsync<TCell>(
         CellFormat<TCell> format, string family, Dictionary<RollupKey, TCell> cells) where TCell : new()
     {
