@@ -1,5 +1,6 @@
 using Metrics.Core;
 using Metrics.Core.Exports;
+using Metrics.Core.Retention;
 using Metrics.Storage.Admin;
 using Metrics.Storage.Exports;
 using Metrics.Storage.Raw;

@@ -4,6 +4,7 @@ using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Pricing;
 using Metrics.Core.Queries;
+using Metrics.Core.Retention;
 using Metrics.Functions.Queries;
 using Metrics.Core.Rollups;
 using Metrics.Core.Sketches;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Metrics.Core.Queries;
+using Metrics.Core.Retention;
 
 namespace Metrics.Core.Exports;
 

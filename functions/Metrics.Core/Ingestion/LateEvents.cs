@@ -1,3 +1,5 @@
+using Metrics.Core.Retention;
+
 namespace Metrics.Core.Ingestion;
 
 /// <summary>

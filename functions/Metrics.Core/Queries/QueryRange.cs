@@ -1,4 +1,5 @@
 using System.Globalization;
+using Metrics.Core.Retention;
 
 namespace Metrics.Core.Queries;
 

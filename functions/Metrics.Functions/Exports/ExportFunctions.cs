@@ -1,5 +1,6 @@
 using Metrics.Core;
 using Metrics.Core.Exports;
+using Metrics.Core.Retention;
 using Metrics.Functions.Hosting;
 using Metrics.Functions.Operations.OpenApi;
 using Metrics.Functions.Security;

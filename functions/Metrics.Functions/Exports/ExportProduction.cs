@@ -70,11 +70,8 @@ public sealed class ExportProduction(QueryData data, BreakdownQuery breakdowns, 
     {
         foreach (var hour in IncidentRequests.Hours(query))
         {
-            await foreach (var row in raw.ReadHourAsync(EventKinds.Requests, hour, cancellationToken))
-            {
-                var request = RawEntities.ToRequestEvent(row);
+            await foreach (var request in raw.ReadRequestsAsync(hour, cancellationToken))
                 if (IncidentRequests.Includes(query, request)) yield return IncidentRow.Of(request);
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Metrics.Core;
 using Metrics.Core.Ingestion;
+using Metrics.Core.Retention;
 using Metrics.Storage.Retention;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
+using Metrics.Core.Retention;
 using Metrics.Core.Rollups;
 using Metrics.Functions.Hosting;
 using Metrics.Functions.Operations.OpenApi;

@@ -1,5 +1,6 @@
 using Metrics.Core;
 using Metrics.Core.Queries;
+using Metrics.Core.Retention;
 using Metrics.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -6,7 +6,15 @@ namespace Metrics.Storage.Raw;
 /// <summary>Reads the raw rows of one hour: all its shards in one PartitionKey range scan.</summary>
 public sealed class RawEventReader(StorageAccount account)
 {
-    public async IAsyncEnumerable<TableEntity> ReadHourAsync(string kind, DateTimeOffset hour,
+    /// <summary>The hour's request events as stored (each event's first copy), streamed as their rows are read.</summary>
+    public async IAsyncEnumerable<RequestEvent> ReadRequestsAsync(DateTimeOffset hour,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var row in ReadHourAsync(EventKinds.Requests, hour, cancellationToken).ConfigureAwait(false))
+            yield return RawEntities.ToRequestEvent(row);
+    }
+
+    private async IAsyncEnumerable<TableEntity> ReadHourAsync(string kind, DateTimeOffset hour,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var table = await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false);

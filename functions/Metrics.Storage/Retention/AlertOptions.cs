@@ -6,9 +6,8 @@ namespace Metrics.Storage.Retention;
 public sealed class AlertOptions
 {
     public const long DefaultRowBudget = 1_000_000;
-    public const double WarningShare = 0.8;
 
-    /// <summary>Rows (raw + rollups) at which the nightly run raises an alert; a warning at 80%.</summary>
+    /// <summary>Rows (raw + rollups) at which the nightly run raises an alert and rolls up early; a warning at 80% (<see cref="Core.Retention.NightlyPlan"/>).</summary>
     [Range(1, long.MaxValue)]
     public long RowBudget { get; set; } = DefaultRowBudget;
 }

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
+using Metrics.Core.Retention;
 using Metrics.Core.Rollups;
 using Metrics.Storage.Raw;
 using Metrics.Storage.Rollups;
@@ -32,26 +33,22 @@ public sealed class NightlyAggregation(StorageAccount account, RollupCompactor c
 
         var watch = Stopwatch.StartNew();
         var now = time.GetUtcNow();
-        var rawCutoff = QueryWindow.FloorHour(now.AddDays(-retention.Value.RawDays));
-        var finalised = await FinaliseBeforeAsync(rawCutoff, cancellationToken).ConfigureAwait(false);
-        var rollupCutoff = QueryWindow.FloorHour(now.AddDays(-retention.Value.RollupDays));
-        var rollupsDeleted = await PruneRollupsAsync(rollupCutoff, cancellationToken).ConfigureAwait(false);
-        var auditDeleted = await PruneAuditAsync(rollupCutoff, cancellationToken).ConfigureAwait(false);
-        var endpointsDeleted = await endpoints.PruneAsync(DateOnly.FromDateTime(rawCutoff.UtcDateTime), cancellationToken).ConfigureAwait(false);
+        var plan = NightlyPlan.At(now, retention.Value);
+        var finalised = await FinaliseBeforeAsync(plan.RawCutoff, cancellationToken).ConfigureAwait(false);
+        var rollupsDeleted = await PruneRollupsAsync(plan.RollupCutoff, cancellationToken).ConfigureAwait(false);
+        var auditDeleted = await PruneAuditAsync(plan.RollupCutoff, cancellationToken).ConfigureAwait(false);
+        var endpointsDeleted = await endpoints.PruneAsync(DateOnly.FromDateTime(plan.RawCutoff.UtcDateTime), cancellationToken).ConfigureAwait(false);
         var exportsDeleted = await exports.PruneAsync(now.AddDays(-exportOptions.Value.KeepDays), cancellationToken).ConfigureAwait(false);
 
         var (raw, rollups) = await CountAsync(cancellationToken).ConfigureAwait(false);
-        string? alert = null;
-        var rolledUpEarly = false;
-        if (raw + rollups >= budget)
+        var state = NightlyPlan.Judge(raw + rollups, budget);
+        if (state == RowBudgetState.Over)
         {
-            // Over budget: relieve storage now by finalising everything older than a day, not seven.
-            alert = NightlySummary.OverBudget;
-            finalised = finalised.Plus(await FinaliseBeforeAsync(QueryWindow.FloorHour(now - RetentionOptions.EarlyRollUpAge), cancellationToken).ConfigureAwait(false));
-            rolledUpEarly = true;
+            finalised = finalised.Plus(await FinaliseBeforeAsync(plan.EarlyRollUpCutoff, cancellationToken).ConfigureAwait(false));
             (raw, rollups) = await CountAsync(cancellationToken).ConfigureAwait(false);
         }
-        else if (raw + rollups >= budget * AlertOptions.WarningShare) alert = NightlySummary.Warning;
+        var alert = state switch { RowBudgetState.Over => NightlySummary.OverBudget, RowBudgetState.Near => NightlySummary.Warning, _ => null };
+        var rolledUpEarly = state == RowBudgetState.Over;
 
         var growth = await RecordTotalAsync(raw + rollups, now, cancellationToken).ConfigureAwait(false);
         return new NightlySummary(NightlySummary.Completed, finalised.Hours, finalised.RawRowsRead, finalised.RollupRowsWritten,

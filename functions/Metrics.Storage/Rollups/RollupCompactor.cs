@@ -1,4 +1,5 @@
 using Metrics.Core.Ingestion;
+using Metrics.Core.Retention;
 using Metrics.Core.Rollups;
 using Metrics.Storage.Raw;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,7 @@ public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, lo
 /// at any point leaves the same, exact result.
 /// </summary>
 public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours, TimeProvider time,
-    IOptions<Core.RetentionOptions> retention, IOptions<StorageOptions> storage)
+    IOptions<RetentionOptions> retention, IOptions<StorageOptions> storage)
 {
     private const int ParallelHours = 4;
 

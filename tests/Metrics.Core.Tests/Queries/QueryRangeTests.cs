@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Metrics.Core.Queries;
+using Metrics.Core.Retention;
 
 namespace Metrics.Core.Tests.Queries;
 

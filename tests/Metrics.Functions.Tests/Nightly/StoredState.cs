@@ -26,20 +26,30 @@ internal static class StoredState
         var rows = new List<string>();
         foreach (var row in await app.Storage.AllAsync(table))
         {
-            var properties = row.Keys
-                .Where(name => name is not ("PartitionKey" or "RowKey") && !ignore.Contains(name)
-                    && (versions || name is not ("odata.etag" or "Timestamp")))
-                .Order(StringComparer.Ordinal)
-                .Select(name => $"{name}={Format(row[name])}");
-            rows.Add($"{row.PartitionKey}|{StableRowKey(row)}|{string.Join(';', properties)}");
+            if (!PartialRows.Is(row))
+            {
+                rows.Add(Line(row, row.RowKey, versions, ignore));
+                continue;
+            }
+            // Which write packed a cell, and in what order, depends on how batches met: the cells are the state.
+            // With versions each cell carries its row's ETag, so a rewritten partial row shows too.
+            var received = row.RowKey[..20];
+            var version = versions ? $"@{row.ETag}" : "";
+            rows.AddRange(PartialRows.Unpack(row).Select(cell => Line(cell, $"{received}-(write)-{cell.RowKey}", versions, ignore) + version));
         }
         rows.Sort(StringComparer.Ordinal);
         return rows;
     }
 
-    /// <summary>A partial row's key without the random id of the write that made it: two apps write the same partials.</summary>
-    private static string StableRowKey(Azure.Data.Tables.TableEntity row) =>
-        PartialRows.Is(row) ? $"{row.RowKey[..20]}-(write)-{row.RowKey[^4..]}" : row.RowKey;
+    private static string Line(Azure.Data.Tables.TableEntity row, string rowKey, bool versions, string[] ignore)
+    {
+        var properties = row.Keys
+            .Where(name => name is not ("PartitionKey" or "RowKey") && !ignore.Contains(name)
+                && (versions || name is not ("odata.etag" or "Timestamp")))
+            .Order(StringComparer.Ordinal)
+            .Select(name => $"{name}={Format(row[name])}");
+        return $"{row.PartitionKey}|{rowKey}|{string.Join(';', properties)}";
+    }
 
     /// <summary>Raw rows, rollups, finalisation markers and dirty markers: all the state the nightly run changes.</summary>
     public static async Task<Dictionary<string, List<string>>> DataAsync(this TestApp app, bool versions = false, params string[] ignore)

@@ -1,4 +1,5 @@
 using Metrics.Core;
+using Metrics.Core.Retention;
 using Metrics.Storage.Raw;
 using Metrics.Storage.Retention;
 using Metrics.Storage.Rollups;

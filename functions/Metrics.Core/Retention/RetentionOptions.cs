@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Metrics.Core;
+namespace Metrics.Core.Retention;
 
 /// <summary>How long raw rows and rollups are kept (configuration section <c>Retention</c>).</summary>
 public sealed class RetentionOptions

@@ -1,0 +1,32 @@
+using Metrics.Core.Queries;
+
+namespace Metrics.Core.Retention;
+
+/// <summary>How the stored rows compare with the row budget the nightly run checks.</summary>
+public enum RowBudgetState
+{
+    Within,
+    /// <summary>At <see cref="NightlyPlan.WarningShare"/> of the budget or more: warn before it is reached.</summary>
+    Near,
+    /// <summary>At the budget or past it: relieve storage now by rolling up early.</summary>
+    Over,
+}
+
+/// <summary>
+/// What the nightly run decides; storage carries it out. From the clock: the hours it finalises (raw rows past raw
+/// retention become rollups only) and the rollups it prunes. From the rows it counts against the budget: whether to
+/// warn, and whether to roll up early, finalising everything older than <see cref="RetentionOptions.EarlyRollUpAge"/>.
+/// </summary>
+public sealed record NightlyPlan(DateTimeOffset RawCutoff, DateTimeOffset RollupCutoff, DateTimeOffset EarlyRollUpCutoff)
+{
+    public const double WarningShare = 0.8;
+
+    /// <summary>Cutoffs are whole hours: an hour is finalised or pruned as a whole.</summary>
+    public static NightlyPlan At(DateTimeOffset now, RetentionOptions retention) => new(
+        QueryWindow.FloorHour(now.AddDays(-retention.RawDays)),
+        QueryWindow.FloorHour(now.AddDays(-retention.RollupDays)),
+        QueryWindow.FloorHour(now - RetentionOptions.EarlyRollUpAge));
+
+    public static RowBudgetState Judge(long rows, long budget) =>
+        rows >= budget ? RowBudgetState.Over : rows >= budget * WarningShare ? RowBudgetState.Near : RowBudgetState.Within;
+}
