@@ -7,9 +7,13 @@ public static class ExportKinds
 {
     public const string Breakdown = "breakdown";
     public const string FinanceMonthToDate = "finance-mtd";
+    public const string FinanceMonth = "finance-month";
     public const string Incident = "incident";
 
-    public static readonly IReadOnlyList<string> All = [Breakdown, FinanceMonthToDate, Incident];
+    public static readonly IReadOnlyList<string> All = [Breakdown, FinanceMonthToDate, FinanceMonth, Incident];
+
+    /// <summary>The kinds whose rows are <see cref="FinanceRow"/>s.</summary>
+    public static bool IsFinance(string kind) => kind is FinanceMonthToDate or FinanceMonth;
 }
 
 /// <summary>Where an export job is: queued → running → succeeded or failed.</summary>

@@ -5,7 +5,9 @@ using Metrics.Core.Retention;
 namespace Metrics.Core.Exports;
 
 /// <summary>An export as asked for, before validation: every field as the caller sent it.</summary>
-public sealed record ExportRequest(string? Kind, string? By = null, string? From = null, string? To = null, string? Range = null, string? Service = null);
+/// <param name="Month">For a finance-month export: the closed UTC month, <c>yyyy-MM</c>.</param>
+public sealed record ExportRequest(string? Kind, string? By = null, string? From = null, string? To = null, string? Range = null, string? Service = null,
+    string? Month = null);
 
 /// <summary>
 /// Turns an export request into the query it will run, or into a message a person can act on. The
@@ -20,6 +22,7 @@ public static class ExportPlan
         null or "" => Error($"'kind' is required: one of {string.Join(", ", ExportKinds.All)}."),
         ExportKinds.Breakdown => Breakdown(request, now, retention),
         ExportKinds.FinanceMonthToDate => FinanceMonthToDate(request, now, retention),
+        ExportKinds.FinanceMonth => FinanceMonth(request, now, retention),
         ExportKinds.Incident => Incident(request, now, retention),
         _ => Error($"'kind' must be one of {string.Join(", ", ExportKinds.All)}; got '{request.Kind}'."),
     };
@@ -48,6 +51,26 @@ public static class ExportPlan
         // Only when rollups are kept for less than a month: the month's first days are gone, as a breakdown query would also say.
         var earliest = QueryWindow.FloorHour(now.AddDays(-retention.RollupDays));
         return (new ExportQuery(ExportKinds.FinanceMonthToDate, "org", null, from < earliest ? earliest : from, QueryWindow.CeilingHour(now)), null);
+    }
+
+    /// <summary>One closed UTC month, whole: what finance reconciles an invoice against.</summary>
+    private static (ExportQuery?, string?) FinanceMonth(ExportRequest request, DateTimeOffset now, RetentionOptions retention)
+    {
+        if (!string.IsNullOrEmpty(request.By) && request.By != "org")
+            return Error($"A finance-month export is always per org and model; leave out 'by' (got '{request.By}').");
+        if (FirstGiven(("from", request.From), ("to", request.To), ("range", request.Range), ("service", request.Service)) is { } extra)
+            return Error($"A finance-month export covers the whole month named by 'month', for every service; leave out '{extra}'.");
+        var current = MonthStart(now);
+        var example = current.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        if (string.IsNullOrEmpty(request.Month)) return Error($"A finance-month export needs 'month', a closed UTC month such as '{example}'.");
+        if (!DateTimeOffset.TryParseExact(request.Month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var from))
+            return Error($"'month' must be a month written yyyy-MM, such as '{example}'; got '{request.Month}'.");
+        if (from >= current)
+            return Error($"'{request.Month}' is not over yet: a finance-month export covers a closed month (the latest is {example}); for this month use finance-mtd.");
+        var earliest = now.AddDays(-retention.RollupDays);
+        if (from < earliest)
+            return Error($"'{request.Month}' begins before rollup retention: rollups are kept {retention.RollupDays} days, so the earliest whole month starts after {earliest:yyyy-MM-dd}.");
+        return (new ExportQuery(ExportKinds.FinanceMonth, "org", null, from, from.AddMonths(1)), null);
     }
 
     /// <summary>The raw requests of one service in an exact window: raw rows exist only within raw retention.</summary>

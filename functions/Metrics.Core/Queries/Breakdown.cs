@@ -9,7 +9,8 @@ public sealed record BreakdownRow(string Key, long Requests, long Errors, long C
     long Users, double Share);
 
 /// <summary><c>GET /api/metrics/breakdown</c>: requests grouped by one dimension, with cost.</summary>
-public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows, BreakdownRow Totals)
+/// <param name="Unpriced">Units the spend leaves out, by model (<see cref="UnpricedUnits"/>).</param>
+public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows, BreakdownRow Totals, IReadOnlyDictionary<string, long> Unpriced)
 {
     public const string None = "(none)";
     public const string Member = "member";
@@ -45,13 +46,27 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
         };
 
         var total = Slices.Total(selected);
+        // Priced slice by slice: each at the prices in force in its own hour, day or week.
+        var spends = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var slice in selected) spends[GroupOf(slice)] = spends.GetValueOrDefault(GroupOf(slice)) + slice.Cell.Spend(prices, slice.Start);
         var rows = Slices.Merge(selected, GroupOf)
-            .Select(g => Row(g.Key.Length == 0 ? None : g.Key, g.Value, prices, total.Requests))
+            .Select(g => Row(g.Key.Length == 0 ? None : g.Key, g.Value, spends[g.Key], total.Requests))
             .OrderByDescending(r => r.Requests).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
-        return new BreakdownReport(by, rows, Row("total", total, prices, total.Requests));
+        return new BreakdownReport(by, rows, Row("total", total, spends.Values.Sum(), total.Requests), UnpricedUnits.Of(selected, prices));
     }
 
-    private static BreakdownRow Row(string key, RequestCell cell, PriceList prices, long allRequests) => new(key, cell.Requests, cell.Errors,
-        cell.ClientErrors, cell.ServerErrors, cell.ErrorRate, cell.AverageMs, cell.PercentileMs(0.95), cell.Units, cell.Spend(prices), cell.CpuMs,
+    /// <summary>
+    /// What a person should know before trusting the rows: requests that sent no value of the dimension (they are
+    /// the <see cref="None"/> row), or a membership split without a roster (everyone is then external). Null when nothing.
+    /// </summary>
+    public string? Caveat(bool rosterSet)
+    {
+        if (By == "membership") return rosterSet ? null : "No roster is set, so every user counts as external; set it with PUT /api/admin/roster.";
+        if (By is not ("user" or "org" or "country") || Rows.FirstOrDefault(r => r.Key == None) is not { Requests: > 0 } none) return null;
+        return $"{none.Requests:N0} requests have no {By}; they are the row {None}.";
+    }
+
+    private static BreakdownRow Row(string key, RequestCell cell, decimal spend, long allRequests) => new(key, cell.Requests, cell.Errors,
+        cell.ClientErrors, cell.ServerErrors, cell.ErrorRate, cell.AverageMs, cell.PercentileMs(0.95), cell.Units, spend, cell.CpuMs,
         cell.GpuMs, cell.SyncRequests, cell.AsyncRequests, cell.Users.Estimate(), allRequests == 0 ? 0 : (double)cell.Requests / allRequests);
 }

@@ -27,7 +27,7 @@ public static class ServiceValue
             "cpuMs" => (decimal)cell.CpuMs,
             "gpuMs" => (decimal)cell.GpuMs,
             "units" => cell.Units,
-            "spend" => cell.Spend(prices),
+            "spend" => serviceSlices.Sum(s => s.Cell.Spend(prices, s.Start)),
             "syncRequests" => cell.SyncRequests,
             "asyncRequests" => cell.AsyncRequests,
             "users" => cell.Users.Estimate(),

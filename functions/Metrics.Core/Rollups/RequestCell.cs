@@ -32,8 +32,11 @@ public sealed class RequestCell
     public double CpuMs => CpuMicros / 1000.0;
     public double GpuMs => GpuMicros / 1000.0;
     public double PercentileMs(double q) => Durations.Quantile(q);
-    /// <summary>Units × each model's price: exact decimals, so spends add up the same however cells are grouped.</summary>
-    public decimal Spend(PriceList prices) => UnitsByModel.Sum(m => prices.Spend(m.Key, m.Value));
+    /// <summary>
+    /// Units × each model's price in force at <paramref name="at"/>, the start of the cell's hour, day or week: exact
+    /// decimals, so spends add up the same however cells are grouped.
+    /// </summary>
+    public decimal Spend(PriceList prices, DateTimeOffset at) => UnitsByModel.Sum(m => prices.Spend(m.Key, m.Value, at));
 
     public void Add(RequestEvent e)
     {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Metrics.Core.Pricing;
+using Metrics.Functions.Hosting;
 using Metrics.Functions.Operations.OpenApi;
 using Metrics.Functions.Security;
 using Metrics.Storage.Admin;
@@ -9,7 +12,7 @@ public sealed record RosterMembers(IReadOnlyList<string> Members);
 
 public sealed record RosterSize(int Members);
 
-public sealed record PriceListBody(IReadOnlyList<Core.Pricing.ModelPrice> Prices);
+public sealed record PriceListBody(IReadOnlyList<ModelPrice> Prices);
 
 /// <summary>
 /// The admin functions (docs/api.md, "Queries"): the roster of members and the unit prices behind <c>spend</c>. Their
@@ -49,23 +52,47 @@ public sealed class AdminFunctions(RosterStore roster, PriceStore prices)
     }
 
     [Function("GetPrices")]
-    [EndpointSummary("The unit price of each model"), Tags("Administration"), ProblemResponses(503)]
+    [EndpointSummary("Every price of every model, with the day each came into force"), Tags("Administration"), ProblemResponses(503)]
     public async Task<Ok<PriceListBody>> GetPricesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/prices")] HttpRequest request, CancellationToken cancellationToken) =>
         TypedResults.Ok(new PriceListBody((await prices.GetAsync(cancellationToken)).Prices));
 
-    [Function("ReplacePrices")]
-    [EndpointSummary("Replace the whole price list"), Tags("Administration")]
-    [RequestBody(typeof(Dictionary<string, decimal>), "application/json"), ProblemResponses(400, 413, 415, 503)]
-    public async Task<Results<Ok<PriceListBody>, ProblemHttpResult>> ReplacePricesAsync(
+    [Function("SetPrices")]
+    [EndpointSummary("Set prices from a day (or since always); the rest of the history stays"), Tags("Administration")]
+    [RequestBody(typeof(ModelPrice[]), "application/json"), ProblemResponses(400, 413, 415, 503)]
+    public async Task<Results<Ok<PriceListBody>, ProblemHttpResult>> SetPricesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/admin/prices")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (body, unreadable) = await AdminBody.ReadAsync(request, PriceTypes, cancellationToken);
         if (unreadable is not null) return unreadable;
 
-        var (list, invalid) = PriceUpload.Read(body!);
+        var (changes, invalid) = PriceUpload.Read(body!);
         if (invalid is not null) return invalid;
-        await prices.ReplaceAsync(list!, cancellationToken);
-        return TypedResults.Ok(new PriceListBody(list!.Prices));
+        await prices.SetAsync(changes!, cancellationToken);
+        return TypedResults.Ok(new PriceListBody((await prices.GetAsync(cancellationToken)).Prices));
+    }
+
+    [Function("RemovePrice")]
+    [EndpointSummary("Remove one price of a model: the one from effectiveFrom, or without it the one since always"), Tags("Administration")]
+    [QueryParameter("model", "The model.")]
+    [QueryParameter("effectiveFrom", "The day the price came into force, yyyy-MM-dd; absent for the price since always.")]
+    [ProblemResponses(400, 404, 503)]
+    public async Task<Results<Ok<PriceListBody>, ProblemHttpResult>> RemovePriceAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/admin/prices")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var model = request.Query["model"].ToString();
+        var day = request.Query["effectiveFrom"].ToString();
+        if (model.Length == 0) return AdminBody.Invalid("invalid-price", "Which price?", "Name the price to remove: ?model=<model>&effectiveFrom=yyyy-MM-dd (leave out effectiveFrom for the price since always).");
+        DateOnly? from = null;
+        if (day.Length > 0)
+        {
+            if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                return AdminBody.Invalid("invalid-price", "effectiveFrom is not a day", $"effectiveFrom must be written yyyy-MM-dd; got '{day}'.");
+            from = parsed;
+        }
+        if (!await prices.RemoveAsync(model, from, cancellationToken))
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown-price", "No such price",
+                $"'{model}' has no price {(from is null ? "since always" : $"from {day}")}; GET /api/admin/prices lists them.");
+        return TypedResults.Ok(new PriceListBody((await prices.GetAsync(cancellationToken)).Prices));
     }
 }

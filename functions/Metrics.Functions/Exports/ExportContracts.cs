@@ -8,11 +8,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Metrics.Functions.Exports;
 
 /// <summary>The body of <c>POST /api/exports</c>; which fields apply depends on <see cref="Kind"/> (docs/api.md, "Exports").</summary>
-public sealed record ExportRequestBody(string? Kind, string? By, string? From, string? To, string? Range, string? Service)
+public sealed record ExportRequestBody(string? Kind, string? By, string? From, string? To, string? Range, string? Service, string? Month = null)
 {
     public const int MaxBytes = 16 * 1024;
 
-    public ExportRequest ToRequest() => new(Kind, By, From, To, Range, Service);
+    public ExportRequest ToRequest() => new(Kind, By, From, To, Range, Service, Month);
 
     /// <summary>The body, or a 4xx problem saying why it cannot be read (type, size, encoding and UTF-8 first, by <see cref="RequestBody"/>).</summary>
     public static async Task<(ExportRequestBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -23,6 +23,8 @@ internal static class ExportCsv
         csv.Context.RegisterClassMap<CamelCaseColumns<T>>();
         foreach (var type in new[] { typeof(DateTimeOffset), typeof(DateTimeOffset?) })
             csv.Context.TypeConverterOptionsCache.GetOptions(type).Formats = ["O"];
+        foreach (var type in new[] { typeof(DateOnly), typeof(DateOnly?) })
+            csv.Context.TypeConverterOptionsCache.GetOptions(type).Formats = ["yyyy-MM-dd"];
 
         // The header is written even when no row follows: an empty export still says what its columns are.
         csv.WriteHeader<T>();

@@ -47,7 +47,7 @@ public sealed class ExportProduction(QueryData data, BreakdownQuery breakdowns, 
     private Task<long> WriteRowsAsync(Stream output, ExportQuery query, CancellationToken cancellationToken) => query.Kind switch
     {
         ExportKinds.Breakdown => ExportCsv.WriteAsync(output, BreakdownRowsAsync(query, cancellationToken), cancellationToken),
-        ExportKinds.FinanceMonthToDate => ExportCsv.WriteAsync(output, FinanceRowsAsync(query, cancellationToken), cancellationToken),
+        ExportKinds.FinanceMonthToDate or ExportKinds.FinanceMonth => ExportCsv.WriteAsync(output, FinanceRowsAsync(query, cancellationToken), cancellationToken),
         ExportKinds.Incident => ExportCsv.WriteAsync(output, IncidentRowsAsync(query, cancellationToken), cancellationToken),
         _ => throw new InvalidOperationException($"Unknown export kind '{query.Kind}'."),
     };
@@ -55,14 +55,16 @@ public sealed class ExportProduction(QueryData data, BreakdownQuery breakdowns, 
     /// <summary>The same query as <c>GET /api/metrics/breakdown</c> (<see cref="BreakdownQuery"/>): few rows, one per group.</summary>
     private async IAsyncEnumerable<BreakdownRow> BreakdownRowsAsync(ExportQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (report, _) = await breakdowns.RunAsync(Window(query), query.By!, query.Service, cancellationToken);
+        var (report, _, _) = await breakdowns.RunAsync(Window(query), query.By!, query.Service, cancellationToken);
         foreach (var row in report.Rows) yield return row;
     }
 
     private async IAsyncEnumerable<FinanceRow> FinanceRowsAsync(ExportQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var slices = (await data.RequestsAsync(Window(query), Grain.Week, cancellationToken, Families.Org))[Families.Org];
-        foreach (var row in FinanceMonthToDate.Build(slices, await prices.GetAsync(cancellationToken))) yield return row;
+        var priceList = await prices.GetAsync(cancellationToken);
+        var window = Window(query);
+        var slices = (await data.RequestsAsync(window, priceList.CoarsestGrain(window), cancellationToken, Families.Org))[Families.Org];
+        foreach (var row in FinanceSpend.Build(slices, priceList)) yield return row;
     }
 
     /// <summary>Hour by hour, each hour's raw rows as they stream in: memory stays flat however busy the incident was.</summary>

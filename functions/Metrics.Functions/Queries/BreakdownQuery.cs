@@ -9,12 +9,15 @@ namespace Metrics.Functions.Queries;
 /// </summary>
 public sealed class BreakdownQuery(QueryData data, PriceStore prices, RosterStore roster)
 {
-    /// <returns>The report, and whether the window held any request data.</returns>
-    public async Task<(BreakdownReport Report, bool HasData)> RunAsync(QueryWindow window, string by, string? service, CancellationToken cancellationToken)
+    /// <returns>The report, whether the window held any request data, and what a person should know of its rows
+    /// (<see cref="BreakdownReport.Caveat"/>).</returns>
+    public async Task<(BreakdownReport Report, bool HasData, string? Caveat)> RunAsync(QueryWindow window, string by, string? service, CancellationToken cancellationToken)
     {
         var family = BreakdownReport.FamilyOf(by);
-        var slices = (await data.RequestsAsync(window, Core.Rollups.Grain.Week, cancellationToken, family))[family];
+        var priceList = await prices.GetAsync(cancellationToken);
+        var slices = (await data.RequestsAsync(window, priceList.CoarsestGrain(window), cancellationToken, family))[family];
         var members = by == "membership" ? await roster.GetMembersAsync(cancellationToken) : new HashSet<string>();
-        return (BreakdownReport.Build(by, slices, service, await prices.GetAsync(cancellationToken), members), slices.Count > 0);
+        var report = BreakdownReport.Build(by, slices, service, priceList, members);
+        return (report, slices.Count > 0, report.Caveat(rosterSet: members.Count > 0));
     }
 }

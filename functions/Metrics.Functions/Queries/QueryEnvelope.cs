@@ -15,7 +15,15 @@ public sealed record SourceStatus(string Name, string Status, string Detail);
 public sealed record SourceLag(DateTimeOffset? LastEventAt, long? LagSeconds);
 
 /// <summary>What every query response carries besides its own data.</summary>
-public sealed record QueryContext(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness);
+public sealed record QueryContext(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness)
+{
+    /// <summary>With a <c>prices</c> source, for answers that show spend: <c>partial</c> when some units had no price in force.</summary>
+    public QueryContext WithPrices(IReadOnlyDictionary<string, long> unpriced)
+    {
+        var (complete, detail) = Core.Pricing.UnpricedUnits.Describe(unpriced);
+        return this with { Sources = [.. Sources, new SourceStatus("prices", complete ? "complete" : "partial", detail)] };
+    }
+}
 
 public sealed record PerformanceResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
     PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints);

@@ -1,5 +1,6 @@
 using Metrics.Core;
 using Metrics.Core.Ingestion;
+using Metrics.Core.Pricing;
 using Metrics.Core.Queries;
 using Metrics.Core.Retention;
 using Metrics.Core.Rollups;
@@ -32,7 +33,7 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
         var (report, hasData) = await data.PerformanceAsync(window, Query(request, "service"), Query(request, "endpoint"), cancellationToken);
         var overflow = report.Endpoints.Where(e => e.Endpoint == EndpointLimit.Overflow).Sum(e => e.Requests);
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, OverflowNote(overflow));
+        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, RequestsNote(OverflowNote(overflow)));
         return TypedResults.Ok(new PerformanceResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.Endpoints));
     }
 
@@ -103,7 +104,7 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
         var format = Query(request, "format") ?? "json";
         if (!BreakdownReport.Dimensions.Contains(by)) return ParameterProblem("by", by, BreakdownReport.Dimensions);
         if (!Formats.Contains(format)) return ParameterProblem("format", format, Formats);
-        var (report, hasData) = await breakdowns.RunAsync(window, by, Query(request, "service"), cancellationToken);
+        var (report, hasData, caveat) = await breakdowns.RunAsync(window, by, Query(request, "service"), cancellationToken);
         if (format == "csv")
         {
             using var csv = new MemoryStream();
@@ -111,7 +112,9 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
             return TypedResults.File(csv.ToArray(), "text/csv; charset=utf-8", $"breakdown-{by}-{window.From:yyyyMMddHH}-{window.To:yyyyMMddHH}.csv");
         }
         var overflow = by == "endpoint" ? report.Rows.Where(r => r.Key.Contains(EndpointLimit.Overflow, StringComparison.Ordinal)).Sum(r => r.Requests) : 0;
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, OverflowNote(overflow));
+        var notes = string.Join(' ', new[] { OverflowNote(overflow), caveat }.OfType<string>());
+        var context = (await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, RequestsNote(notes)))
+            .WithPrices(report.Unpriced);
         return TypedResults.Ok(new BreakdownResponse(context.Range, context.Sources, context.Freshness, by, report.Rows, report.Totals));
     }
 
@@ -127,12 +130,14 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
         var metric = Query(request, "metric") ?? "requests";
         if (!ServiceValue.Metrics.Contains(metric)) return ParameterProblem("metric", metric, ServiceValue.Metrics);
         string[] families = metric == "countries" ? [Families.Service, Families.Country] : [Families.Service];
-        var slices = await data.RequestsAsync(window, Grain.Week, cancellationToken, families);
+        var priceList = await prices.GetAsync(cancellationToken);
+        var slices = await data.RequestsAsync(window, metric == "spend" ? priceList.CoarsestGrain(window) : Grain.Week, cancellationToken, families);
         bool Selected(RollupSlice<RequestCell> s) => service is null || s.Key.Value(0) == service;
         var serviceSlices = slices[Families.Service].Where(Selected).ToList();
         var countrySlices = metric == "countries" ? slices[Families.Country].Where(Selected).ToList() : [];
-        var value = ServiceValue.Of(metric, serviceSlices, countrySlices, await prices.GetAsync(cancellationToken));
+        var value = ServiceValue.Of(metric, serviceSlices, countrySlices, priceList);
         var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, serviceSlices.Count > 0), cancellationToken);
+        if (metric == "spend") context = context.WithPrices(UnpricedUnits.Of(serviceSlices, priceList));
         return TypedResults.Ok(new ValueResponse(context.Range, context.Sources, context.Freshness, service, metric, value));
     }
 
@@ -155,12 +160,12 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     }
 
     /// <summary>Says, on the requests source, how many requests the endpoint limit counted under <c>{other}</c>, and what to do.</summary>
-    private Dictionary<string, string>? OverflowNote(long requests) => requests == 0 ? null : new()
-    {
-        [EventKinds.Requests] = $"{requests} requests are counted under the endpoint {EndpointLimit.Overflow}: their service reported more than " +
-            $"{ingest.Value.MaxEndpointsPerService} distinct endpoints in a day (Ingest:MaxEndpointsPerService). Send route templates ('route') " +
-            "so that ids in paths do not become endpoints.",
-    };
+    private string? OverflowNote(long requests) => requests == 0 ? null :
+        $"{requests} requests are counted under the endpoint {EndpointLimit.Overflow}: their service reported more than " +
+        $"{ingest.Value.MaxEndpointsPerService} distinct endpoints in a day (Ingest:MaxEndpointsPerService). Send route templates ('route') " +
+        "so that ids in paths do not become endpoints.";
+
+    private static Dictionary<string, string>? RequestsNote(string? note) => string.IsNullOrEmpty(note) ? null : new() { [EventKinds.Requests] = note };
 
     /// <summary>A query parameter's value; null when it is absent.</summary>
     private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;

@@ -24,7 +24,7 @@ public sealed class PriceTests(SharedAzurite azurite) : IAsyncLifetime
             Callers.Text("""{"gpt-small": 0.002, "gpt-large": 0.03, "embed": 0.000000000001, "free": 0}""", "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"prices":[{"model":"embed","unitPrice":0.000000000001},{"model":"free","unitPrice":0},{"model":"gpt-large","unitPrice":0.03},{"model":"gpt-small","unitPrice":0.002}]}""",
+        Assert.Equal("""{"prices":[{"model":"embed","unitPrice":0.000000000001,"effectiveFrom":null},{"model":"free","unitPrice":0,"effectiveFrom":null},{"model":"gpt-large","unitPrice":0.03,"effectiveFrom":null},{"model":"gpt-small","unitPrice":0.002,"effectiveFrom":null}]}""",
             await response.Content.ReadAsStringAsync());
         Assert.Equal(await response.Content.ReadAsStringAsync(), await (await _app.Client.GetAsAsync(Route)).Content.ReadAsStringAsync());
         var stored = (await _app.Storage.AllAsync(AdminTables.Prices)).ToDictionary(r => r.RowKey, r => r.GetString("UnitPrice"));
@@ -32,15 +32,16 @@ public sealed class PriceTests(SharedAzurite azurite) : IAsyncLifetime
         Assert.All((await _app.Storage.AllAsync(AdminTables.Prices)), row => Assert.Equal("price", row.PartitionKey));
 
         var prices = await _app.Services.GetRequiredService<PriceStore>().GetAsync();
-        Assert.Equal(0.002m, prices.PriceOf("gpt-small"));
-        Assert.Equal(2469.134m, prices.Spend("gpt-small", 1_234_567));
-        Assert.Equal(0.3m, prices.Spend("gpt-large", 10));
-        Assert.Equal(0m, prices.PriceOf("unpriced-model"));
-        Assert.Equal(0m, prices.Spend(null, 1000));
+        var now = DateTimeOffset.UtcNow;
+        Assert.Equal(0.002m, prices.PriceAt("gpt-small", now)?.UnitPrice);
+        Assert.Equal(2469.134m, prices.Spend("gpt-small", 1_234_567, now));
+        Assert.Equal(0.3m, prices.Spend("gpt-large", 10, now));
+        Assert.Null(prices.PriceAt("unpriced-model", now));
+        Assert.Equal(0m, prices.Spend(null, 1000, now));
     }
 
     [Fact]
-    public async Task List_form_replaces_the_whole_price_list_and_the_cache_with_it()
+    public async Task A_put_sets_the_prices_it_names_and_keeps_every_other_one_and_the_cache_follows()
     {
         await _app.Client.PutAsAsync(Route, Callers.Text("""{"gpt-small": 0.002, "gpt-large": 0.03}""", "application/json"));
         // Read once, so the app's cached price list holds gpt-large when it is replaced.
@@ -52,8 +53,8 @@ public sealed class PriceTests(SharedAzurite azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var listed = (await (await _app.Client.GetAsAsync(Route)).ReadJsonAsync()).GetProperty("prices").EnumerateArray()
             .Select(p => (p.GetProperty("model").GetString(), p.GetProperty("unitPrice").GetDecimal())).ToList();
-        Assert.Equal([("gpt-small", 0.0025m), ("gpt-xl", 1.5m)], listed);
-        Assert.Equal(2, (await _app.Storage.AllAsync(AdminTables.Prices)).Count);
+        Assert.Equal([("gpt-large", 0.03m), ("gpt-small", 0.0025m), ("gpt-xl", 1.5m)], listed);
+        Assert.Equal(3, (await _app.Storage.AllAsync(AdminTables.Prices)).Count);
     }
 
     [Fact]
@@ -79,7 +80,10 @@ public sealed class PriceTests(SharedAzurite azurite) : IAsyncLifetime
              {"model": "a/b", "unitPrice": 1},
              {"unitPrice": 1},
              {"model": "precise", "unitPrice": 0.0000000000001},
-             {"model": "ok", "unitPrice": 2}]
+             {"model": "ok", "unitPrice": 2},
+             {"model": "mid-day", "unitPrice": 1, "effectiveFrom": "2026-11-15T10:00:00Z"},
+             {"model": "a|b", "unitPrice": 1},
+             {"model": "ok", "unitPrice": 3, "effectiveFrom": "2026-11-15"}]
             """;
 
         var response = await _app.Client.PutAsAsync(Route, Callers.Text(body, "application/json"));
@@ -88,7 +92,7 @@ public sealed class PriceTests(SharedAzurite azurite) : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.ReadJsonAsync();
         Assert.Equal("urn:metrics-functions:problem:invalid-prices", problem.GetProperty("type").GetString());
-        Assert.Equal(["item 1", "item 2", "item 3", "item 4", "item 5", "item 6", "item 7"],
+        Assert.Equal(["item 1", "item 2", "item 3", "item 4", "item 5", "item 6", "item 7", "item 8", "item 9"],
             problem.GetProperty("rejected").EnumerateArray().Select(e => e.GetProperty("at").GetString()));
         Assert.Equal(0.002m, (await (await _app.Client.GetAsAsync(Route)).ReadJsonAsync()).GetProperty("prices")[0].GetProperty("unitPrice").GetDecimal());
     }
@@ -99,6 +103,7 @@ public sealed class PriceTests(SharedAzurite azurite) : IAsyncLifetime
     [InlineData("""{"gpt-small": 1e400}""")]
     [InlineData("\"gpt-small\"")]
     [InlineData("{not json")]
+    [InlineData("[]")]
     public async Task Unusable_price_list_is_a_400_problem(string body)
     {
         var response = await _app.Client.PutAsAsync(Route, Callers.Text(body, "application/json"));

@@ -67,7 +67,7 @@ public sealed class ExportContentTests(SharedAzurite azurite) : IAsyncLifetime
         var export = await _app.Client.ExportAndWaitAsync(new JsonObject { ["kind"] = "finance-mtd" });
         var (header, rows) = ParseCsv(await DownloadBytesAsync(export));
 
-        Assert.Equal(["org", "model", "requests", "units", "unitPrice", "spend"], header);
+        Assert.Equal(["org", "model", "requests", "units", "unitPrice", "priceFrom", "spend"], header);
         Assert.Equal(monthStart, export.GetProperty("range").GetProperty("from").GetDateTimeOffset());
         Assert.Equal(rows.Count, rows.Select(r => (r["org"], r["model"])).Distinct().Count());
         Assert.All(rows, r => Assert.Equal(Number(r["units"]) * Number(r["unitPrice"]), Number(r["spend"])));

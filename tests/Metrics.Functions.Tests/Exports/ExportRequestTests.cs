@@ -37,7 +37,7 @@ public sealed class ExportRequestTests(SharedAzurite azurite) : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{"kind": "pdf"}""", "'kind' must be one of breakdown, finance-mtd, incident; got 'pdf'")]
+    [InlineData("""{"kind": "pdf"}""", "'kind' must be one of breakdown, finance-mtd, finance-month, incident; got 'pdf'")]
     [InlineData("""{"by": "org"}""", "'kind' is required")]
     [InlineData("""{"kind": "breakdown", "by": "planet"}""", "'by' must be one of service, endpoint")]
     [InlineData("""{"kind": "breakdown", "range": "1y"}""", "'range' must be one of")]
