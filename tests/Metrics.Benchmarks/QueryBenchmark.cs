@@ -65,14 +65,14 @@ internal static class QueryBenchmark
         // Both volumes are measured in alternation, so a burst of outside load on this shared machine hits both alike.
         Task<Measured[]> MeasureAsync(Func<Loaded, Task<long>> query) => QueryBenchmark.MeasureAsync(sets, repeats, () => azurite.CpuTime, query);
         var summaries = await MeasureAsync(async data =>
-            (await new QueryData(data.Reader).PerformanceAsync(ThirtyDays, null, null, CancellationToken.None)).Report.Summary.Requests);
+            (await new QueryData(data.Reader).PerformanceAsync(ThirtyDays, QueryFilter.None, CancellationToken.None)).Report.Summary.Requests);
         var breakdowns = new Dictionary<string, Measured[]>();
         foreach (var by in Breakdowns)
         {
-            var family = BreakdownReport.FamilyOf(by);
+            var family = BreakdownReport.FamilyOf(by, QueryFilter.None);
             breakdowns[by] = await MeasureAsync(async data =>
                 BreakdownReport.Build(by, (await new QueryData(data.Reader).RequestsAsync(ThirtyDays, Grain.Week, CancellationToken.None, family))[family],
-                    null, PriceList.Empty, new HashSet<string>()).Totals.Requests);
+                    QueryFilter.None, PriceList.Empty, new HashSet<string>()).Totals.Requests);
         }
         // Azurite's floor: it answers every query by scanning the whole table, so one query that matches no row
         // costs in proportion to the rows the table holds (here the endpoint family's days), whatever the query reads.

@@ -18,10 +18,10 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
 
     public static readonly IReadOnlyList<string> Dimensions = ["service", "endpoint", "user", "country", "org", "model", "membership"];
 
-    /// <summary>The rollup family a breakdown reads.</summary>
-    public static string FamilyOf(string by) => by switch
+    /// <summary>The rollup family a breakdown reads: by service or model, the org family when kept to an org.</summary>
+    public static string FamilyOf(string by, QueryFilter filter) => by switch
     {
-        "service" or "model" => Families.Service,
+        "service" or "model" => filter.Org is null ? Families.Service : Families.Org,
         "endpoint" => Families.Endpoint,
         "country" => Families.Country,
         "org" => Families.Org,
@@ -29,11 +29,12 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
         _ => throw new ArgumentOutOfRangeException(nameof(by), by, "not a breakdown dimension"),
     };
 
-    public static BreakdownReport Build(string by, IEnumerable<RollupSlice<RequestCell>> slices, string? service,
+    /// <param name="filter">Its family (<see cref="FamilyOf"/>) must support it (<see cref="QueryFilter.Unsupported"/>).</param>
+    public static BreakdownReport Build(string by, IEnumerable<RollupSlice<RequestCell>> slices, QueryFilter filter,
         PriceList prices, IReadOnlySet<string> roster)
     {
-        var family = FamilyOf(by);
-        var selected = slices.Where(s => s.Key.Family == family && (service is null || s.Key.Value(0) == service)).ToList();
+        var family = FamilyOf(by, filter);
+        var selected = slices.Where(s => s.Key.Family == family && filter.Includes(s.Key)).ToList();
         string GroupOf(RollupSlice<RequestCell> s) => by switch
         {
             "service" => s.Key.Value(0),
@@ -41,7 +42,7 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
             "endpoint" => $"{s.Key.Value(0)} {s.Key.Value(2)} {s.Key.Value(1)}",
             "country" or "user" => s.Key.Value(1),
             "membership" => roster.Contains(s.Key.Value(1)) ? Member : External,
-            "org" => s.Key.Value(2),
+            "org" => Families.OrgOf(s.Key),
             _ => throw new ArgumentOutOfRangeException(nameof(by), by, "not a breakdown dimension"),
         };
 

@@ -15,22 +15,19 @@ public sealed record EndpointPerformance(string Service, string Endpoint, string
 public sealed record PerformanceReport(PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints)
 {
     /// <param name="endpointSlices">Slices of the <see cref="Families.Endpoint"/> family: (service, endpoint, method).
-    /// Their users are not used.</param>
-    /// <param name="summarySlices">What the summary is computed from, distinct users included: the same endpoint slices
-    /// with their users, or, without an endpoint filter, the <see cref="Families.Service"/> family's (service, model).</param>
+    /// Their users are not used. Left out when the filter is by org or model, which endpoint rows do not keep.</param>
+    /// <param name="summarySlices">What the summary is computed from, distinct users included: slices of the filter's
+    /// <see cref="QueryFilter.TotalsFamily"/>.</param>
     public static PerformanceReport Build(IEnumerable<RollupSlice<RequestCell>> endpointSlices, IEnumerable<RollupSlice<RequestCell>> summarySlices,
-        string? service, string? endpoint)
+        QueryFilter filter)
     {
-        bool Selected(RollupSlice<RequestCell> s) => (service is null || s.Key.Value(0) == service)
-            && (endpoint is null || (s.Key.Family == Families.Endpoint
-                ? s.Key.Value(1) == endpoint
-                : throw new ArgumentException("An endpoint filter needs endpoint slices for the summary.", nameof(summarySlices))));
-        var endpoints = Slices.Merge(endpointSlices.Where(Selected), s => (Service: s.Key.Value(0), Endpoint: s.Key.Value(1), Method: s.Key.Value(2)))
+        var endpoints = filter.ByOrgOrModel ? [] : Slices.Merge(endpointSlices.Where(s => filter.Includes(s.Key)),
+                s => (Service: s.Key.Value(0), Endpoint: s.Key.Value(1), Method: s.Key.Value(2)))
             .Select(e => new EndpointPerformance(e.Key.Service, e.Key.Endpoint, e.Key.Method, e.Value.Requests, e.Value.AverageMs,
                 e.Value.PercentileMs(0.50), e.Value.PercentileMs(0.95), e.Value.PercentileMs(0.99), e.Value.ErrorRate))
             .OrderByDescending(e => e.AvgMs).ThenBy(e => e.Service, StringComparer.Ordinal).ThenBy(e => e.Endpoint, StringComparer.Ordinal)
             .ThenBy(e => e.Method, StringComparer.Ordinal)
             .ToList();
-        return new PerformanceReport(PerformanceSummary.Of(Slices.Total(summarySlices.Where(Selected))), endpoints);
+        return new PerformanceReport(PerformanceSummary.Of(Slices.Total(summarySlices.Where(s => filter.Includes(s.Key)))), endpoints);
     }
 }

@@ -16,10 +16,10 @@ public static class Reliability
     /// <summary>Fewer requests than this in an hour and its rates are noise.</summary>
     public const long MinRequests = 20;
 
-    /// <param name="serviceSlices">Hourly slices of <see cref="Families.Service"/>, including the baseline hours before the window.</param>
-    public static IReadOnlyList<ReliabilityHour> Build(QueryWindow window, IEnumerable<RollupSlice<RequestCell>> serviceSlices, string? service)
+    /// <param name="slices">Hourly slices of the filter's <see cref="QueryFilter.TotalsFamily"/>, including the baseline hours before the window.</param>
+    public static IReadOnlyList<ReliabilityHour> Build(QueryWindow window, IEnumerable<RollupSlice<RequestCell>> slices, QueryFilter filter)
     {
-        var hours = Slices.Merge(serviceSlices.Where(s => service is null || s.Key.Value(0) == service), s => s.Start);
+        var hours = Slices.Merge(slices.Where(s => filter.Includes(s.Key)), s => s.Start);
         var history = new List<RequestCell>();
         var result = new List<ReliabilityHour>();
         foreach (var at in hours.Keys.Where(h => h < window.From).Order()) Remember(history, hours[at]);

@@ -16,11 +16,12 @@ public static class Families
     public const string Service = "S";
     /// <summary>Requests by (service, endpoint, method): the endpoint table and endpoint filters.</summary>
     public const string Endpoint = "E";
-    /// <summary>Requests by (service, country).</summary>
+    /// <summary>Requests by (service, country, org): the country breakdown, for everyone or one org.</summary>
     public const string Country = "C";
     /// <summary>Requests by (service, model, org): the org breakdown and the finance export by org and model.</summary>
     public const string Org = "O";
-    /// <summary>Requests by (service, user): user breakdown and roster membership.</summary>
+    /// <summary>Requests by (service, user, org): user breakdown and roster membership, for everyone or one org. A user
+    /// belongs to one org, nearly always, so the org multiplies no rows; rows written before it was added hold no org.</summary>
     public const string User = "U";
 
     /// <summary>Usage by (site, event type, anonymous?).</summary>
@@ -36,8 +37,8 @@ public static class Families
     /// <summary>How many dimension values a key of the family holds.</summary>
     public static int DimensionCount(string family) => family switch
     {
-        Service or Country or User => 2,
-        Endpoint or Org or EventType or Page => 3,
+        Service => 2,
+        Endpoint or Org or Country or User or EventType or Page => 3,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
@@ -60,13 +61,27 @@ public static class Families
         ? key.Value(1)
         : throw new ArgumentException($"family {key.Family} keeps no model in its keys", nameof(key));
 
+    /// <summary>Whether the family's keys hold the org (<see cref="OrgOf"/>), so its rows can be kept to one org's.</summary>
+    public static bool HasOrg(string family) => family is Org or Country or User;
+
+    /// <summary>Whether the family's keys hold the model (<see cref="ModelOf"/>).</summary>
+    public static bool HasModel(string family) => family is Service or Org;
+
+    /// <summary>The org of a key of the org, country or user family ("" for none).</summary>
+    public static string OrgOf(RollupKey key) => key.Family switch
+    {
+        Org => key.Value(2),
+        Country or User => key.Values is { Length: > 2 } values ? values[2] : "",
+        _ => throw new ArgumentException($"family {key.Family} keeps no org in its keys", nameof(key)),
+    };
+
     internal static IEnumerable<RollupKey> KeysOf(RequestEvent e)
     {
         yield return RollupKey.Of(Service, e.Service, e.Model);
         yield return RollupKey.Of(Endpoint, e.Service, e.Endpoint, e.Method);
-        yield return RollupKey.Of(Country, e.Service, e.Country);
+        yield return RollupKey.Of(Country, e.Service, e.Country, e.OrgId);
         yield return RollupKey.Of(Org, e.Service, e.Model, e.OrgId);
-        yield return RollupKey.Of(User, e.Service, e.UserId);
+        yield return RollupKey.Of(User, e.Service, e.UserId, e.OrgId);
     }
 
     internal static IEnumerable<RollupKey> KeysOf(UsageEvent e)

@@ -55,7 +55,7 @@ public sealed class ExportProduction(QueryData data, BreakdownQuery breakdowns, 
     /// <summary>The same query as <c>GET /api/metrics/breakdown</c> (<see cref="BreakdownQuery"/>): few rows, one per group.</summary>
     private async IAsyncEnumerable<BreakdownRow> BreakdownRowsAsync(ExportQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (report, _, _) = await breakdowns.RunAsync(Window(query), query.By!, query.Service, cancellationToken);
+        var (report, _, _) = await breakdowns.RunAsync(Window(query), query.By!, new QueryFilter(query.Service), cancellationToken);
         foreach (var row in report.Rows) yield return row;
     }
 

@@ -12,19 +12,18 @@ public sealed class QueryData(RollupReader reader)
         reader.ReadAsync(CellFormats.Requests, families, window, grain, cancellationToken: cancellationToken);
 
     /// <summary>
-    /// The performance report. Endpoints come from the endpoint family read without its users sketches; the
-    /// summary and its distinct users from the service family, or, filtered to an endpoint, from the endpoint
-    /// family with them. Same totals either way (every family holds every event), far fewer bytes.
+    /// The performance report. Endpoints come from the endpoint family read without its users sketches; the summary and
+    /// its distinct users from the filter's totals family (<see cref="QueryFilter.TotalsFamily"/>). Same totals either way
+    /// (every family holds every event), far fewer bytes. Kept to an org or a model, there is no endpoint table to read.
     /// </summary>
-    public async Task<(PerformanceReport Report, bool HasData)> PerformanceAsync(QueryWindow window, string? service, string? endpoint,
-        CancellationToken cancellationToken)
+    public async Task<(PerformanceReport Report, bool HasData)> PerformanceAsync(QueryWindow window, QueryFilter filter, CancellationToken cancellationToken)
     {
-        var summaryFamily = endpoint is null ? Families.Service : Families.Endpoint;
-        string[] families = endpoint is null ? [Families.Endpoint, Families.Service] : [Families.Endpoint];
+        var summaryFamily = filter.TotalsFamily;
+        string[] families = filter.ByOrgOrModel ? [summaryFamily] : [Families.Endpoint, summaryFamily];
         var slices = await reader.ReadAsync(CellFormats.Requests, families, window, Grain.Week,
             distinctCountsOf: [summaryFamily], cancellationToken: cancellationToken);
-        var endpoints = slices[Families.Endpoint];
-        return (PerformanceReport.Build(endpoints, slices[summaryFamily], service, endpoint), endpoints.Count > 0);
+        var summary = slices[summaryFamily];
+        return (PerformanceReport.Build(slices.GetValueOrDefault(Families.Endpoint) ?? [], summary, filter), summary.Count > 0);
     }
 
     public Task<IReadOnlyDictionary<string, List<RollupSlice<UsageCell>>>> UsageAsync(QueryWindow window, Grain grain,

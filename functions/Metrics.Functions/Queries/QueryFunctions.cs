@@ -14,8 +14,11 @@ using Microsoft.Extensions.Options;
 
 namespace Metrics.Functions.Queries;
 
-/// <summary>The admin query functions (docs/api.md, "Queries"). Each reads rollups, never raw volume.</summary>
-[RequiresRole(CallerRoles.Admin)]
+/// <summary>
+/// The admin query functions (docs/api.md, "Queries"). Each reads rollups, never raw volume. An org admin may call the
+/// request queries, every answer kept to their org (<see cref="QueryFilters"/>); usage events carry no org.
+/// </summary>
+[RequiresRole(CallerRoles.Admin, CallerRoles.OrgAdmin)]
 public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, QuerySources sources, QueryWindows windows, PriceStore prices,
     TimeProvider time, IOptions<RetentionOptions> retention, IOptions<Ingest.IngestOptions> ingest)
 {
@@ -27,13 +30,20 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     [Function("MetricsPerformance")]
     [EndpointSummary("Latency percentiles and error rates, per endpoint"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("service", "Only this service."), QueryParameter("endpoint", "Only this endpoint (its route template).")]
+    [QueryParameter("org", "Only this organisation's requests (the endpoint table is then left out)."), QueryParameter("model", "Only requests using this model (the endpoint table is then left out).")]
     public async Task<Results<Ok<PerformanceResponse>, ProblemHttpResult>> PerformanceAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/performance")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
-        var (report, hasData) = await data.PerformanceAsync(window, Query(request, "service"), Query(request, "endpoint"), cancellationToken);
+        var (filter, invalid) = QueryFilters.Of(request);
+        if (invalid is not null) return invalid;
+        if (QueryFilters.Check(filter!, filter!.TotalsFamily) is (null, { } unsupported)) return unsupported;
+        var (report, hasData) = await data.PerformanceAsync(window, filter, cancellationToken);
         var overflow = report.Endpoints.Where(e => e.Endpoint == EndpointLimit.Overflow).Sum(e => e.Requests);
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, RequestsNote(OverflowNote(overflow)));
+        var note = filter.ByOrgOrModel
+            ? "The endpoint table is left out: requests are kept per endpoint, not per endpoint and org or model. The summary is kept to the filter."
+            : OverflowNote(overflow);
+        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, RequestsNote(note));
         return TypedResults.Ok(new PerformanceResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.Endpoints));
     }
 
@@ -41,6 +51,7 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     [EndpointSummary("Usage events, visitors, event types and pages"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("eventType", "Only events of this type.", typeof(UsageEventTypes), nameof(UsageEventTypes.All))]
     [QueryParameter("includeAnonymous", "Count anonymous visitors among unique users; default true.", typeof(QueryFunctions), nameof(Booleans))]
+    [RequiresRole(CallerRoles.Admin)]
     public async Task<Results<Ok<UsageResponse>, ProblemHttpResult>> UsageAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/usage")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -58,6 +69,7 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
 
     [Function("MetricsUsageCount")]
     [EndpointSummary("The number of usage events in the range"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
+    [RequiresRole(CallerRoles.Admin)]
     public async Task<Results<Ok<CountResponse>, ProblemHttpResult>> UsageCountAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/usage/count")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -71,16 +83,25 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     [EndpointSummary("Hourly or daily points, zero-filled"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("metric", "Which points to fill; default both.", typeof(QueryFunctions), nameof(SeriesMetrics))]
     [QueryParameter("interval", "One point per hour or per day; default hour.", typeof(QueryFunctions), nameof(SeriesIntervals))]
+    [QueryParameter("org", "Only this organisation's requests (metric performance)."), QueryParameter("model", "Only requests using this model (metric performance).")]
     public async Task<Results<Ok<TimeSeriesResponse>, ProblemHttpResult>> TimeSeriesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/timeseries")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
-        var metric = Query(request, "metric") ?? "both";
+        var (filter, invalid) = QueryFilters.Of(request);
+        if (invalid is not null) return invalid;
+        if (QueryFilters.Check(filter!, filter!.TotalsFamily) is (null, { } unsupported)) return unsupported;
+        // Usage events carry no org or model: kept to one, the series is of requests only.
+        var metric = Query(request, "metric") ?? (filter.ByOrgOrModel ? "performance" : "both");
+        if (filter.ByOrgOrModel && metric != "performance")
+            return Problems.Of(StatusCodes.Status400BadRequest, "unsupported-filter", "This answer cannot be filtered that way",
+                "Usage events carry no org or model: with 'org' or 'model', ask for metric=performance (the default then).");
         var interval = Query(request, "interval") ?? "hour";
         if (!SeriesMetrics.Contains(metric)) return ParameterProblem("metric", metric, SeriesMetrics);
         if (!SeriesIntervals.Contains(interval)) return ParameterProblem("interval", interval, SeriesIntervals);
         var grain = interval == "hour" ? Grain.Hour : Grain.Day;
-        var requests = metric is "usage" ? [] : (await data.RequestsAsync(window, grain, cancellationToken, Families.Service))[Families.Service];
+        var requests = metric is "usage" ? [] : (await data.RequestsAsync(window, grain, cancellationToken, filter.TotalsFamily))[filter.TotalsFamily]
+            .Where(s => filter.Includes(s.Key)).ToList();
         var usage = metric is "performance" ? [] : (await data.UsageAsync(window, grain, cancellationToken, Families.EventType))[Families.EventType];
         var points = TimeSeries.Build(window, interval == "hour" ? Interval.Hour : Interval.Day, requests, usage);
         var read = new Dictionary<string, bool>();
@@ -94,7 +115,7 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     [EndpointSummary("Requests and cost by one dimension, as JSON or CSV"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("by", "The dimension to group by; default service.", typeof(BreakdownReport), nameof(BreakdownReport.Dimensions))]
     [QueryParameter("format", "JSON, or CSV with the same rows; default json.", typeof(QueryFunctions), nameof(Formats))]
-    [QueryParameter("service", "Only this service.")]
+    [QueryParameter("service", "Only this service."), QueryParameter("org", "Only this organisation's requests."), QueryParameter("model", "Only requests using this model.")]
     [ResponseContent(StatusCodes.Status200OK, "text/csv")]
     public async Task<Results<Ok<BreakdownResponse>, FileContentHttpResult, ProblemHttpResult>> BreakdownAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/breakdown")] HttpRequest request, CancellationToken cancellationToken)
@@ -104,7 +125,10 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
         var format = Query(request, "format") ?? "json";
         if (!BreakdownReport.Dimensions.Contains(by)) return ParameterProblem("by", by, BreakdownReport.Dimensions);
         if (!Formats.Contains(format)) return ParameterProblem("format", format, Formats);
-        var (report, hasData, caveat) = await breakdowns.RunAsync(window, by, Query(request, "service"), cancellationToken);
+        var (filter, invalid) = QueryFilters.Of(request);
+        if (invalid is not null) return invalid;
+        if (QueryFilters.Check(filter!, BreakdownReport.FamilyOf(by, filter!)) is (null, { } unsupported)) return unsupported;
+        var (report, hasData, caveat) = await breakdowns.RunAsync(window, by, filter!, cancellationToken);
         if (format == "csv")
         {
             using var csv = new MemoryStream();
@@ -121,20 +145,23 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     [Function("MetricsValue")]
     [EndpointSummary("One metric of one service"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("service", "The service; all services when absent.")]
+    [QueryParameter("org", "Only this organisation's requests."), QueryParameter("model", "Only requests using this model.")]
     [QueryParameter("metric", "Which metric; default requests.", typeof(ServiceValue), nameof(ServiceValue.Metrics))]
     public async Task<Results<Ok<ValueResponse>, ProblemHttpResult>> ValueAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/value")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
-        var service = Query(request, "service");
         var metric = Query(request, "metric") ?? "requests";
         if (!ServiceValue.Metrics.Contains(metric)) return ParameterProblem("metric", metric, ServiceValue.Metrics);
-        string[] families = metric == "countries" ? [Families.Service, Families.Country] : [Families.Service];
+        var (filter, invalid) = QueryFilters.Of(request);
+        if (invalid is not null) return invalid;
+        string[] families = metric == "countries" ? [filter!.TotalsFamily, Families.Country] : [filter!.TotalsFamily];
+        if (QueryFilters.Check(filter, families) is (null, { } unsupported)) return unsupported;
+        var service = filter.Service;
         var priceList = await prices.GetAsync(cancellationToken);
         var slices = await data.RequestsAsync(window, metric == "spend" ? priceList.CoarsestGrain(window) : Grain.Week, cancellationToken, families);
-        bool Selected(RollupSlice<RequestCell> s) => service is null || s.Key.Value(0) == service;
-        var serviceSlices = slices[Families.Service].Where(Selected).ToList();
-        var countrySlices = metric == "countries" ? slices[Families.Country].Where(Selected).ToList() : [];
+        var serviceSlices = slices[filter.TotalsFamily].Where(s => filter.Includes(s.Key)).ToList();
+        var countrySlices = metric == "countries" ? slices[Families.Country].Where(s => filter.Includes(s.Key)).ToList() : [];
         var value = ServiceValue.Of(metric, serviceSlices, countrySlices, priceList);
         var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, serviceSlices.Count > 0), cancellationToken);
         if (metric == "spend") context = context.WithPrices(UnpricedUnits.Of(serviceSlices, priceList));
@@ -144,17 +171,21 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     [Function("MetricsReliability")]
     [EndpointSummary("Hourly error rate and tail latency, with spikes"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("service", "Only this service.")]
+    [QueryParameter("org", "Only this organisation's requests."), QueryParameter("model", "Only requests using this model.")]
     public async Task<Results<Ok<ReliabilityResponse>, ProblemHttpResult>> ReliabilityAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/reliability")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
-        var service = Query(request, "service");
+        var (filter, invalid) = QueryFilters.Of(request);
+        if (invalid is not null) return invalid;
+        if (QueryFilters.Check(filter!, filter!.TotalsFamily) is (null, { } unsupported)) return unsupported;
+        var service = filter.Service;
         // The trailing baseline of the first hours lies before the range: read it too, within retention.
         var earliest = QueryWindow.CeilingHour(time.GetUtcNow().AddDays(-retention.Value.RollupDays));
         var baselineStart = window.From.AddHours(-2 * Reliability.BaselineHours);
         var withBaseline = window with { From = baselineStart < earliest ? earliest : baselineStart };
-        var slices = (await data.RequestsAsync(withBaseline, Grain.Hour, cancellationToken, Families.Service))[Families.Service];
-        var hours = Reliability.Build(window, slices, service);
+        var slices = (await data.RequestsAsync(withBaseline, Grain.Hour, cancellationToken, filter.TotalsFamily))[filter.TotalsFamily];
+        var hours = Reliability.Build(window, slices, filter);
         var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hours.Any(h => h.Requests > 0)), cancellationToken);
         return TypedResults.Ok(new ReliabilityResponse(context.Range, context.Sources, context.Freshness, service, hours));
     }

@@ -10,6 +10,15 @@ public sealed class AuthOptions
 
     public string? FinanceKeys { get; set; }
 
+    /// <summary>Org admins' keys per org (<c>Auth__OrgKeys__{org}</c>), <c>;</c>-separated keys or <c>sha256:</c> hashes.</summary>
+    public Dictionary<string, string> OrgKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Behind App Service authentication: the claim naming a signed-in org admin's org.</summary>
+    public string OrgClaim { get; set; } = "org";
+
+    /// <summary>Behind App Service authentication: groups or roles whose members are admins of an org (<c>Auth__OrgGroups__{group}=org</c>).</summary>
+    public Dictionary<string, string> OrgGroups { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Trust <c>X-MS-CLIENT-PRINCIPAL</c>: only behind App Service authentication, which sets it.</summary>
     public bool TrustPlatformPrincipal { get; set; }
 

@@ -14,7 +14,7 @@ internal static class CallAudit
         var request = http.Request;
         var services = http.RequestServices;
         var entry = new AuditEntry(caller.Name, caller.Roles, request.Method, $"{request.PathBase}{request.Path}", Query(request.Query), status,
-            services.GetRequiredService<TimeProvider>().GetUtcNow(), Range(request.Query), denied ? AuditLog.Denied : AuditLog.Allowed);
+            services.GetRequiredService<TimeProvider>().GetUtcNow(), Range(request.Query), denied ? AuditLog.Denied : AuditLog.Allowed, caller.Org);
         // Not the request's token: a call that happened is recorded even if its client has gone away meanwhile.
         return services.GetRequiredService<AuditLog>().AppendAsync(entry, CancellationToken.None);
     }

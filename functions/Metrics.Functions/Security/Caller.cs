@@ -6,13 +6,16 @@ public static class CallerRoles
     public const string Admin = "admin";
     public const string Finance = "finance";
     public const string Ingest = "ingest";
+    /// <summary>An admin of one organisation: the query routes and the breakdown export, every answer kept to that org.</summary>
+    public const string OrgAdmin = "org-admin";
 }
 
 /// <summary>
 /// Who is calling and with which roles, resolved once per request from API keys and, when trusted, the
 /// App Service principal. A function that needs it (to record who asked) calls <see cref="Of"/>.
 /// </summary>
-public sealed record Caller(string Name, IReadOnlySet<string> Roles)
+/// <param name="Org">The organisation an <see cref="CallerRoles.OrgAdmin"/> is bound to.</param>
+public sealed record Caller(string Name, IReadOnlySet<string> Roles, string? Org = null)
 {
     public const string AnonymousName = "anonymous";
     private static readonly object ItemKey = new();
@@ -23,6 +26,9 @@ public sealed record Caller(string Name, IReadOnlySet<string> Roles)
     public bool IsIdentified => !ReferenceEquals(this, Anonymous);
 
     public bool IsIn(string role) => Roles.Contains(role);
+
+    /// <summary>The org every answer to this caller is kept to; null for a caller who may see every org.</summary>
+    public string? RestrictedToOrg => IsIn(CallerRoles.Admin) || IsIn(CallerRoles.Finance) ? null : Org;
 
     /// <summary>The caller of this request; resolved on first use and kept in <see cref="HttpContext.Items"/>.</summary>
     public static Caller Of(HttpContext context)

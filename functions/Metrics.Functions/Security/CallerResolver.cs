@@ -18,6 +18,7 @@ public sealed class CallerResolver(IOptions<AuthOptions> auth, IOptions<IngestOp
     private readonly ApiKeys _adminKeys = new(auth.Value.AdminKeys);
     private readonly ApiKeys _financeKeys = new(auth.Value.FinanceKeys);
     private readonly ApiKeys _ingestKeys = new(ingest.Value.Keys);
+    private readonly (string Org, ApiKeys Keys)[] _orgKeys = auth.Value.OrgKeys.Select(o => (o.Key, new ApiKeys(o.Value))).ToArray();
     private readonly HashSet<string> _adminGroups = auth.Value.AdminGroups
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
@@ -25,12 +26,19 @@ public sealed class CallerResolver(IOptions<AuthOptions> auth, IOptions<IngestOp
     {
         var roles = new HashSet<string>(StringComparer.Ordinal);
         string? name = null;
+        string? org = null;
 
         if (BearerToken(request) is { } key)
         {
             if (_adminKeys.Accepts(key)) roles.Add(CallerRoles.Admin);
             if (_financeKeys.Accepts(key)) roles.Add(CallerRoles.Finance);
             if (_ingestKeys.Accepts(key)) roles.Add(CallerRoles.Ingest);
+            foreach (var (keyOrg, keys) in _orgKeys)
+            {
+                if (!keys.Accepts(key)) continue;
+                org = keyOrg;
+                roles.Add(CallerRoles.OrgAdmin);
+            }
             if (roles.Count > 0) name = KeyName(key);
         }
         if (request.Headers["x-functions-key"].ToString() is { Length: > 0 } functionKey && _adminKeys.Accepts(functionKey))
@@ -42,10 +50,22 @@ public sealed class CallerResolver(IOptions<AuthOptions> auth, IOptions<IngestOp
         {
             if (principal.RolesAndGroups.Any(_adminGroups.Contains)) roles.Add(CallerRoles.Admin);
             if (principal.RolesAndGroups.Contains(CallerRoles.Finance, StringComparer.OrdinalIgnoreCase)) roles.Add(CallerRoles.Finance);
+            if (OrgOf(principal) is { } principalOrg)
+            {
+                org = principalOrg;
+                roles.Add(CallerRoles.OrgAdmin);
+            }
             name = principal.Name ?? "principal";
         }
-        return name is null ? Caller.Anonymous : new Caller(name, roles);
+        return name is null ? Caller.Anonymous : new Caller(name, roles, org);
     }
+
+    /// <summary>A principal's org, when it is an org admin: a group mapped to an org, or the org claim with the org-admin role.</summary>
+    private string? OrgOf(PlatformPrincipal principal) =>
+        principal.RolesAndGroups.Select(group => auth.Value.OrgGroups.GetValueOrDefault(group)).FirstOrDefault(org => !string.IsNullOrEmpty(org))
+        ?? (principal.RolesAndGroups.Contains(CallerRoles.OrgAdmin, StringComparer.OrdinalIgnoreCase)
+            ? principal.Claims.FirstOrDefault(c => c.Type.Equals(auth.Value.OrgClaim, StringComparison.OrdinalIgnoreCase)).Value
+            : null);
 
     public static string? BearerToken(HttpRequest request)
     {

@@ -8,7 +8,8 @@ namespace Metrics.Functions.Security;
 /// <c>{"auth_typ":"aad","name_typ":…,"role_typ":…,"claims":[{"typ":…,"val":…}]}</c>. Only trusted when
 /// the app runs behind that authentication, which strips the header from what clients send.
 /// </summary>
-public sealed record PlatformPrincipal(string? Name, IReadOnlyList<string> RolesAndGroups)
+/// <param name="Claims">Every claim, as (type, value).</param>
+public sealed record PlatformPrincipal(string? Name, IReadOnlyList<string> RolesAndGroups, IReadOnlyList<(string Type, string Value)> Claims)
 {
     public const string Header = "X-MS-CLIENT-PRINCIPAL";
     public const string NameHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
@@ -29,19 +30,21 @@ public sealed record PlatformPrincipal(string? Name, IReadOnlyList<string> Roles
             var roleType = Text(root, "role_typ");
             string? name = null;
             var roles = new List<string>();
+            var all = new List<(string, string)>();
             if (root.TryGetProperty("claims", out var claims))
             {
                 if (claims.ValueKind != JsonValueKind.Array) return null;
                 foreach (var claim in claims.EnumerateArray())
                 {
                     if (claim.ValueKind != JsonValueKind.Object || Text(claim, "typ") is not { } type || Text(claim, "val") is not { } value) continue;
+                    all.Add((type, value));
                     if (type.Equals(nameType, StringComparison.OrdinalIgnoreCase)) name ??= value;
                     if (RoleClaimTypes.Contains(type, StringComparer.OrdinalIgnoreCase) || type.Equals(roleType, StringComparison.OrdinalIgnoreCase))
                         roles.Add(value);
                 }
             }
             name ??= request.Headers[NameHeader].ToString() is { Length: > 0 } headerName ? headerName : null;
-            return new PlatformPrincipal(name, roles);
+            return new PlatformPrincipal(name, roles, all);
         }
         catch (Exception e) when (e is FormatException or JsonException or DecoderFallbackException)
         {

@@ -6,7 +6,7 @@ namespace Metrics.Storage.Admin;
 /// <summary>One admin or finance call: who, what, with which outcome.</summary>
 public sealed record AuditEntry(
     string Who, IReadOnlyCollection<string> Roles, string Method, string Path, string Query, int Status,
-    DateTimeOffset At, string? Range, string Outcome);
+    DateTimeOffset At, string? Range, string Outcome, string? Org = null);
 
 /// <summary>
 /// The audit trail of admin and finance calls: one partition per UTC day, and row keys counting down
@@ -32,6 +32,7 @@ public sealed class AuditLog(StorageAccount account)
             ["Outcome"] = entry.Outcome,
         };
         if (entry.Range is not null) row["Range"] = entry.Range;
+        if (entry.Org is not null) row["Org"] = entry.Org;
         return account.WithTableAsync(AdminTables.Audit, table => table.AddEntityAsync(row, cancellationToken), cancellationToken);
     }
 

@@ -61,7 +61,7 @@ public sealed class PriceHistoryTests
             .SelectMany(x => HourRollup.Of([x.Item2]).Where(c => c.Key.Family == Families.Org).Select(c => new RollupSlice<RequestCell>(x.Item1, c.Key, c.Value)))
             .ToList();
 
-        var report = BreakdownReport.Build("org", slices, null, Prices, new HashSet<string>());
+        var report = BreakdownReport.Build("org", slices, QueryFilter.None, Prices, new HashSet<string>());
         var finance = FinanceSpend.Build(slices, Prices);
 
         Assert.Equal(6m, report.Totals.Spend);

@@ -18,7 +18,7 @@ public sealed class BreakdownSpendTests
         [Event(1, "u-1", "gpt-large", 1000), Event(2, "u-1", "gpt-small", 5000), Event(3, "u-1", null, 70), Event(4, "u-2", "gpt-small", 10)];
 
     private static BreakdownReport Breakdown(string by) => BreakdownReport.Build(by,
-        HourRollup.Of(Events).Select(c => new RollupSlice<RequestCell>(Hour, c.Key, c.Value)), null, Prices, new HashSet<string> { "u-2" });
+        HourRollup.Of(Events).Select(c => new RollupSlice<RequestCell>(Hour, c.Key, c.Value)), QueryFilter.None, Prices, new HashSet<string> { "u-2" });
 
     [Fact]
     public void A_users_row_prices_the_units_of_each_model_it_used_at_that_models_price()
