@@ -31,7 +31,8 @@ public static class ExportStatus
 /// </summary>
 /// <param name="From">Inclusive.</param>
 /// <param name="To">Exclusive.</param>
-public sealed record ExportQuery(string Kind, string? By, string? Service, DateTimeOffset From, DateTimeOffset To);
+/// <param name="Org">The one organisation the export is kept to (its CSV then lies under that org's folder), or null for all.</param>
+public sealed record ExportQuery(string Kind, string? By, string? Service, DateTimeOffset From, DateTimeOffset To, string? Org = null);
 
 /// <summary>One export: its query, its progress, and once done the manifest of the CSV it produced.</summary>
 /// <param name="Attempts">How many runs have claimed it; each run writes a blob of its own.</param>

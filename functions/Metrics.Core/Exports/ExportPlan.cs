@@ -6,8 +6,9 @@ namespace Metrics.Core.Exports;
 
 /// <summary>An export as asked for, before validation: every field as the caller sent it.</summary>
 /// <param name="Month">For a finance-month export: the closed UTC month, <c>yyyy-MM</c>.</param>
+/// <param name="Org">For a breakdown or finance export: only this organisation's requests.</param>
 public sealed record ExportRequest(string? Kind, string? By = null, string? From = null, string? To = null, string? Range = null, string? Service = null,
-    string? Month = null);
+    string? Month = null, string? Org = null);
 
 /// <summary>
 /// Turns an export request into the query it will run, or into a message a person can act on. The
@@ -37,7 +38,9 @@ public static class ExportPlan
             return Error($"'by' must be one of {string.Join(", ", BreakdownReport.Dimensions)}; got '{by}'.");
         var (window, error) = QueryRange.Parse(request.Range, request.From, request.To, now, retention);
         if (window is null) return Error(error!);
-        return (new ExportQuery(ExportKinds.Breakdown, by, Blank(request.Service), window.From, window.To), null);
+        var filter = new QueryFilter(Blank(request.Service), Org: Blank(request.Org));
+        if (filter.Unsupported(BreakdownReport.FamilyOf(by, filter)) is { } why) return Error($"A breakdown by {by} cannot be kept to one org: {why}.");
+        return (new ExportQuery(ExportKinds.Breakdown, by, filter.Service, window.From, window.To, filter.Org), null);
     }
 
     /// <summary>From the 1st of this month to now, widened to the end of the current hour as a breakdown query's range is.</summary>
@@ -50,7 +53,7 @@ public static class ExportPlan
         var from = MonthStart(now);
         // Only when rollups are kept for less than a month: the month's first days are gone, as a breakdown query would also say.
         var earliest = QueryWindow.FloorHour(now.AddDays(-retention.RollupDays));
-        return (new ExportQuery(ExportKinds.FinanceMonthToDate, "org", null, from < earliest ? earliest : from, QueryWindow.CeilingHour(now)), null);
+        return (new ExportQuery(ExportKinds.FinanceMonthToDate, "org", null, from < earliest ? earliest : from, QueryWindow.CeilingHour(now), Blank(request.Org)), null);
     }
 
     /// <summary>One closed UTC month, whole: what finance reconciles an invoice against.</summary>
@@ -70,14 +73,14 @@ public static class ExportPlan
         var earliest = now.AddDays(-retention.RollupDays);
         if (from < earliest)
             return Error($"'{request.Month}' begins before rollup retention: rollups are kept {retention.RollupDays} days, so the earliest whole month starts after {earliest:yyyy-MM-dd}.");
-        return (new ExportQuery(ExportKinds.FinanceMonth, "org", null, from, from.AddMonths(1)), null);
+        return (new ExportQuery(ExportKinds.FinanceMonth, "org", null, from, from.AddMonths(1), Blank(request.Org)), null);
     }
 
     /// <summary>The raw requests of one service in an exact window: raw rows exist only within raw retention.</summary>
     private static (ExportQuery?, string?) Incident(ExportRequest request, DateTimeOffset now, RetentionOptions retention)
     {
         if (string.IsNullOrWhiteSpace(request.Service)) return Error("An incident export needs 'service': the service whose requests to export.");
-        if (FirstGiven(("by", request.By), ("range", request.Range)) is { } extra)
+        if (FirstGiven(("by", request.By), ("range", request.Range), ("org", request.Org)) is { } extra)
             return Error($"An incident export takes 'service', 'from' and 'to'; leave out '{extra}'.");
         if (string.IsNullOrEmpty(request.From))
             return Error($"An incident export needs 'from' (and 'to', default now), at most {MaxIncidentWindow.TotalHours:0} hours apart.");

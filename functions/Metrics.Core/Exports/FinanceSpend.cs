@@ -18,10 +18,11 @@ public sealed record FinanceRow(string Org, string Model, long Requests, long Un
 /// </summary>
 public static class FinanceSpend
 {
-    public static IReadOnlyList<FinanceRow> Build(IEnumerable<RollupSlice<RequestCell>> slices, PriceList prices)
+    /// <param name="org">Only this organisation's rows; all when null.</param>
+    public static IReadOnlyList<FinanceRow> Build(IEnumerable<RollupSlice<RequestCell>> slices, PriceList prices, string? org = null)
     {
         var groups = new Dictionary<(string Org, string Model, ModelPrice? Price), (long Requests, long Units)>();
-        foreach (var slice in slices.Where(s => s.Key.Family == Families.Org))
+        foreach (var slice in slices.Where(s => s.Key.Family == Families.Org && (org is null || Families.OrgOf(s.Key) == org)))
         {
             // The org family's keys hold one model each, so a slice's units and requests are that model's.
             var model = Families.ModelOf(slice.Key);

@@ -8,11 +8,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Metrics.Functions.Exports;
 
 /// <summary>The body of <c>POST /api/exports</c>; which fields apply depends on <see cref="Kind"/> (docs/api.md, "Exports").</summary>
-public sealed record ExportRequestBody(string? Kind, string? By, string? From, string? To, string? Range, string? Service, string? Month = null)
+public sealed record ExportRequestBody(string? Kind, string? By, string? From, string? To, string? Range, string? Service, string? Month = null,
+    string? Org = null)
 {
     public const int MaxBytes = 16 * 1024;
 
-    public ExportRequest ToRequest() => new(Kind, By, From, To, Range, Service, Month);
+    public ExportRequest ToRequest() => new(Kind, By, From, To, Range, Service, Month, Org);
 
     /// <summary>The body, or a 4xx problem saying why it cannot be read (type, size, encoding and UTF-8 first, by <see cref="RequestBody"/>).</summary>
     public static async Task<(ExportRequestBody? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -47,11 +48,11 @@ public sealed record ExportAccepted(string Id, string Status);
 /// until <see cref="ExpiresAt"/>; ask again for a new one.
 /// </summary>
 public sealed record ExportDetails(string Id, string Kind, string Status, string? By, string? Service, RangeDto Range, long? Rows, string? Sha256,
-    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, Uri? Url, DateTimeOffset? ExpiresAt, string? Error)
+    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, Uri? Url, DateTimeOffset? ExpiresAt, string? Error, string? Org)
 {
     public static ExportDetails Of(ExportJob job, Uri? url = null, DateTimeOffset? expiresAt = null) => new(job.Id, job.Query.Kind, job.Status,
         job.Query.By, job.Query.Service, new RangeDto(job.Query.From, job.Query.To), job.Rows, job.Sha256, job.CreatedAt, job.CompletedAt,
-        url, expiresAt, job.Error);
+        url, expiresAt, job.Error, job.Query.Org);
 }
 
 /// <summary>The answer to <c>GET /api/exports</c>: newest first, without links (ask for one export to get its link).</summary>

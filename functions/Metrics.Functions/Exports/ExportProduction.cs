@@ -55,7 +55,7 @@ public sealed class ExportProduction(QueryData data, BreakdownQuery breakdowns, 
     /// <summary>The same query as <c>GET /api/metrics/breakdown</c> (<see cref="BreakdownQuery"/>): few rows, one per group.</summary>
     private async IAsyncEnumerable<BreakdownRow> BreakdownRowsAsync(ExportQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (report, _, _) = await breakdowns.RunAsync(Window(query), query.By!, new QueryFilter(query.Service), cancellationToken);
+        var (report, _, _) = await breakdowns.RunAsync(Window(query), query.By!, new QueryFilter(query.Service, Org: query.Org), cancellationToken);
         foreach (var row in report.Rows) yield return row;
     }
 
@@ -64,7 +64,7 @@ public sealed class ExportProduction(QueryData data, BreakdownQuery breakdowns, 
         var priceList = await prices.GetAsync(cancellationToken);
         var window = Window(query);
         var slices = (await data.RequestsAsync(window, priceList.CoarsestGrain(window), cancellationToken, Families.Org))[Families.Org];
-        foreach (var row in FinanceSpend.Build(slices, priceList)) yield return row;
+        foreach (var row in FinanceSpend.Build(slices, priceList, query.Org)) yield return row;
     }
 
     /// <summary>Hour by hour, each hour's raw rows as they stream in: memory stays flat however busy the incident was.</summary>

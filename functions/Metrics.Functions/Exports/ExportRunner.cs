@@ -84,7 +84,7 @@ internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, 
         if (claim is null) return;
 
         var job = claim.Job;
-        var blobName = ExportBlobs.NameOf(job.Id, job.Attempts);
+        var blobName = ExportBlobs.NameOf(job, job.Attempts);
         ExportJob finished;
         try
         {

@@ -2,19 +2,24 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Sas;
+using Metrics.Core.Exports;
 
 namespace Metrics.Storage.Exports;
 
 /// <summary>
 /// The CSVs in container <c>exports</c>, one folder per job (<c>{id}/{attempt}.csv</c>: a run that was
-/// taken over never overwrites the run that took over), and read-only links to them.
+/// taken over never overwrites the run that took over), under the org's folder when the export is kept to one org
+/// (<c>{org}/{id}/{attempt}.csv</c>, so read access can be delegated per org in storage), and read-only links to them.
 /// </summary>
 public sealed class ExportBlobs(StorageAccount account)
 {
     public const string Container = "exports";
     public const string CsvContentType = "text/csv; charset=utf-8";
 
-    public static string NameOf(string jobId, int attempt) => $"{jobId}/{attempt}.csv";
+    public static string NameOf(ExportJob job, int attempt) => $"{FolderOf(job.Id, job.Query.Org)}{attempt}.csv";
+
+    /// <summary>The job's folder; org names are table keys already, so they hold no '/'.</summary>
+    private static string FolderOf(string jobId, string? org) => org is null ? $"{jobId}/" : $"{org}/{jobId}/";
 
     /// <summary>A stream that uploads blocks as it fills and commits the blob when disposed.</summary>
     public async Task<Stream> OpenWriteAsync(string name, CancellationToken cancellationToken = default)
@@ -49,10 +54,10 @@ public sealed class ExportBlobs(StorageAccount account)
     }
 
     /// <summary>Every CSV of a job, including those of runs that were taken over.</summary>
-    public async Task DeleteAllOfAsync(string jobId, CancellationToken cancellationToken = default)
+    public async Task DeleteAllOfAsync(string jobId, string? org, CancellationToken cancellationToken = default)
     {
         var container = await account.ContainerAsync(Container, cancellationToken).ConfigureAwait(false);
-        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = jobId + "/" }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = FolderOf(jobId, org) }, cancellationToken).ConfigureAwait(false))
             await container.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 

@@ -22,6 +22,7 @@ internal static class ExportJobEntities
         };
         AddIfPresent(row, "By", job.Query.By);
         AddIfPresent(row, "Service", job.Query.Service);
+        AddIfPresent(row, "Org", job.Query.Org);
         AddIfPresent(row, "StartedAt", job.StartedAt);
         AddIfPresent(row, "CompletedAt", job.CompletedAt);
         AddIfPresent(row, "Rows", job.Rows);
@@ -34,7 +35,7 @@ internal static class ExportJobEntities
     public static ExportJob ToJob(TableEntity row) => new(
         row.RowKey,
         new ExportQuery(row.GetString("Kind"), row.GetString("By"), row.GetString("Service"),
-            row.GetDateTimeOffset("From")!.Value, row.GetDateTimeOffset("To")!.Value),
+            row.GetDateTimeOffset("From")!.Value, row.GetDateTimeOffset("To")!.Value, row.GetString("Org")),
         row.GetString("Status"),
         row.GetDateTimeOffset("CreatedAt")!.Value,
         row.GetString("CreatedBy") ?? "",

@@ -23,13 +23,14 @@ public sealed class ExportStore(StorageAccount account, ExportBlobs blobs)
     public async Task<ExportJob?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         (await GetRowAsync(id, cancellationToken).ConfigureAwait(false)) is { } row ? ExportJobEntities.ToJob(row) : null;
 
-    /// <summary>The newest <paramref name="top"/> jobs, newest first (row keys count down in time).</summary>
-    public async Task<IReadOnlyList<ExportJob>> ListAsync(int top, CancellationToken cancellationToken = default)
+    /// <summary>The newest <paramref name="top"/> jobs, newest first (row keys count down in time); only one org's when <paramref name="org"/> is given.</summary>
+    public async Task<IReadOnlyList<ExportJob>> ListAsync(int top, string? org = null, CancellationToken cancellationToken = default)
     {
         top = Math.Clamp(top, 1, MaxListed);
         var jobs = new List<ExportJob>();
         var table = await account.TableAsync(Table, cancellationToken).ConfigureAwait(false);
-        var rows = table.QueryAsync<TableEntity>(PartitionFilter(), maxPerPage: top, cancellationToken: cancellationToken);
+        var filter = org is null ? PartitionFilter() : TableClient.CreateQueryFilter($"PartitionKey eq {ExportJobEntities.Partition} and Org eq {org}");
+        var rows = table.QueryAsync<TableEntity>(filter, maxPerPage: top, cancellationToken: cancellationToken);
         await foreach (var row in rows.ConfigureAwait(false))
         {
             jobs.Add(ExportJobEntities.ToJob(row));
@@ -79,9 +80,9 @@ public sealed class ExportStore(StorageAccount account, ExportBlobs blobs)
         var table = await account.TableAsync(Table, cancellationToken).ConfigureAwait(false);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ExportJobEntities.Partition} and CreatedAt lt {before.ToUniversalTime()}");
         var pruned = 0;
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "Org"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            await blobs.DeleteAllOfAsync(row.RowKey, cancellationToken).ConfigureAwait(false);
+            await blobs.DeleteAllOfAsync(row.RowKey, row.GetString("Org"), cancellationToken).ConfigureAwait(false);
             await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
             pruned++;
         }

@@ -39,8 +39,8 @@ public sealed class ExportJobTests(SharedAzurite azurite)
         Assert.Equal("succeeded", finishedRunning.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await DownloadAsync(finishedRunning.GetProperty("url").GetString()!)).StatusCode);
         var store = next.Services.GetRequiredService<ExportStore>();
-        Assert.Equal(ExportBlobs.NameOf(running.Id, 2), (await store.GetAsync(running.Id))!.Blob);
-        Assert.Equal(ExportBlobs.NameOf(queued.Id, 1), (await store.GetAsync(queued.Id))!.Blob);
+        Assert.Equal(ExportBlobs.NameOf(running, 2), (await store.GetAsync(running.Id))!.Blob);
+        Assert.Equal(ExportBlobs.NameOf(queued, 1), (await store.GetAsync(queued.Id))!.Blob);
     }
 
     [Fact]

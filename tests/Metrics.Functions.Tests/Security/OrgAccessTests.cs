@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Metrics.Functions.Tests.Exports;
 using Metrics.Functions.Tests.Ingest;
 using Metrics.Storage.Admin;
 using Metrics.Tests.Shared;
@@ -129,5 +130,38 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
         var audit = await _app.Storage.AllAsync(AdminTables.Audit);
         Assert.Contains(audit, row => row.GetString("Org") == "acme" && row.GetString("Roles") == "org-admin" && row.GetString("Path") == "/api/metrics/breakdown");
         Assert.DoesNotContain(audit, row => row.GetString("Org") is not null && row.GetString("Roles")!.Contains("admin,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_org_admins_breakdown_export_holds_only_its_org_lies_in_its_folder_and_only_its_exports_are_listed()
+    {
+        var theirs = await _app.Client.ExportAndWaitAsync(new JsonObject { ["kind"] = "breakdown", ["by"] = "org", ["range"] = "24h" });
+        var accepted = await _app.Client.PostExportAsync(new JsonObject { ["kind"] = "breakdown", ["by"] = "user", ["range"] = "24h" }, AcmeKey);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = (await accepted.ReadJsonAsync()).GetProperty("id").GetString()!;
+        var export = await _app.Client.WaitUntilFinishedAsync(id);
+
+        var (_, rows) = ExportCalls.ParseCsv(await ExportCalls.DownloadBytesAsync(export));
+        Assert.Equal(Acme.GroupBy(e => e.User).ToDictionary(g => g.Key, g => (long)g.Count()),
+            rows.ToDictionary(r => r["key"], r => (long)ExportCalls.Number(r["requests"])));
+        Assert.Equal("acme", export.GetProperty("org").GetString());
+        var blob = (await _app.Storage.AllAsync("Exports")).Single(r => r.RowKey == id).GetString("Blob");
+        Assert.StartsWith($"acme/{id}/", blob, StringComparison.Ordinal);
+        var listed = await (await _app.Client.GetAsAsync("/api/exports", AcmeKey)).ReadJsonAsync();
+        Assert.Equal([id], listed.GetProperty("exports").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await _app.Client.GetAsAsync($"/api/exports/{theirs.GetProperty("id").GetString()}", AcmeKey)).StatusCode);
+        Assert.Equal(2, (await (await _app.Client.GetAsAsync("/api/exports", TestApp.FinanceKey)).ReadJsonAsync()).GetProperty("exports").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("""{"kind": "finance-mtd"}""")]
+    [InlineData("""{"kind": "breakdown", "by": "org", "org": "globex"}""")]
+    public async Task An_org_admin_may_not_export_finance_data_or_another_org(string body)
+    {
+        var response = await _app.Client.PostExportAsync(JsonNode.Parse(body)!, AcmeKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("'acme'", (await response.ReadJsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await (await _app.Client.GetAsAsync("/api/exports", TestApp.FinanceKey)).ReadJsonAsync()).GetProperty("exports").EnumerateArray());
     }
 }
