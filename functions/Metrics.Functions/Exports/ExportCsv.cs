@@ -21,10 +21,7 @@ internal static class ExportCsv
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
         await using var csv = new CsvWriter(writer, Configuration);
         csv.Context.RegisterClassMap<CamelCaseColumns<T>>();
-        foreach (var type in new[] { typeof(DateTimeOffset), typeof(DateTimeOffset?) })
-            csv.Context.TypeConverterOptionsCache.GetOptions(type).Formats = ["O"];
-        foreach (var type in new[] { typeof(DateOnly), typeof(DateOnly?) })
-            csv.Context.TypeConverterOptionsCache.GetOptions(type).Formats = ["yyyy-MM-dd"];
+        CsvCells.Configure(csv.Context);
 
         // The header is written even when no row follows: an empty export still says what its columns are.
         csv.WriteHeader<T>();

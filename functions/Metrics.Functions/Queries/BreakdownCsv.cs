@@ -18,6 +18,7 @@ public static class BreakdownCsv
         await using var writer = new StreamWriter(output, new System.Text.UTF8Encoding(false), leaveOpen: true);
         await using var csv = new CsvWriter(writer, Configuration);
         csv.Context.RegisterClassMap<CamelCaseColumns>();
+        Exports.CsvCells.Configure(csv.Context);
         await csv.WriteRecordsAsync(rows, cancellationToken);
     }
 
