@@ -25,6 +25,6 @@ internal static partial class TimerFailure
     }
 
     [LoggerMessage(EventId = EventId, Level = LogLevel.Error,
-        Message = "TIMER FAILED: {Function} failed after {Seconds:0.0} s with {Error}: {Reason}; {Next}. See docs/runbook.md, 'TimerRunFailed'.")]
+        Message = "TIMER FAILED: {Function} failed after {Seconds:0.0} s with {Error}: {Reason}; {Next}. See docs/runbook.md (NightlyRunFailed).")]
     private static partial void LogFailed(ILogger logger, string function, double seconds, string error, string reason, string next, Exception exception);
 }
