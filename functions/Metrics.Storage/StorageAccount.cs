@@ -24,8 +24,8 @@ public sealed class StorageAccount
         var tableOptions = Configure(new TableClientOptions());
         var blobOptions = Configure(new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_01_05));
         // Per retry: every HTTP request to storage is timed and traced, including the retried ones.
-        tableOptions.AddPolicy(StorageTelemetry.PolicyFor("table"), HttpPipelinePosition.PerRetry);
-        blobOptions.AddPolicy(StorageTelemetry.PolicyFor("blob"), HttpPipelinePosition.PerRetry);
+        tableOptions.AddPolicy(StorageTelemetry.PolicyFor("table", Calls), HttpPipelinePosition.PerRetry);
+        blobOptions.AddPolicy(StorageTelemetry.PolicyFor("blob", Calls), HttpPipelinePosition.PerRetry);
         if (options.ConnectionString is { Length: > 0 } connection || options.AccountName is null)
         {
             connection = options.ConnectionString is { Length: > 0 } given ? given : StorageOptions.DevelopmentStorage;
@@ -41,6 +41,7 @@ public sealed class StorageAccount
     }
 
     public TableServiceClient TableService { get; }
+    public StorageCallStats Calls { get; } = new();
     public BlobServiceClient BlobService { get; }
 
     /// <summary>The table, created if it does not exist yet. A failed creation is tried again next call.</summary>

@@ -45,7 +45,7 @@ public static class StorageTelemetry
         return new Scope();
     }
 
-    internal static HttpPipelinePolicy PolicyFor(string service) => new Observer(service);
+    internal static HttpPipelinePolicy PolicyFor(string service, StorageCallStats calls) => new Observer(service, calls);
 
     /// <summary>A bounded name for what a request does, from its verb and path (never from a table's or blob's name).</summary>
     internal static string OperationOf(string service, Request request)
@@ -71,7 +71,7 @@ public static class StorageTelemetry
         public void Dispose() => Unobserved.Value = false;
     }
 
-    private sealed class Observer(string service) : HttpPipelinePolicy
+    private sealed class Observer(string service, StorageCallStats calls) : HttpPipelinePolicy
     {
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
@@ -101,6 +101,7 @@ public static class StorageTelemetry
 
         private Call Start(HttpMessage message)
         {
+            calls.Count(service);
             var operation = OperationOf(service, message.Request);
             var observed = !Unobserved.Value;
             var activity = observed ? Source.StartActivity($"storage {service} {operation}", ActivityKind.Client) : null;
