@@ -28,9 +28,14 @@ public static class OperationsServices
             .ConfigureResource(resource => resource.AddService("metrics-functions"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(ServiceInstruments.Name, StorageTelemetry.Name)
+                metrics.AddMeter(ServiceInstruments.Name, StorageTelemetry.Name).AddPrometheusExporter(prometheus =>
+                {
                     // No cache: a scrape right after an action sees it (the default serves one collection for 300 ms).
-                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+                    prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+                    // Counters are per process: with the instance on every series, instances scraped through one URL
+                    // stay apart, and sum by () adds them up (docs/operations.md).
+                    prometheus.ResourceConstantLabels = attribute => attribute == "service.instance.id";
+                });
                 if (azureMonitor is not null) metrics.AddAzureMonitorMetricExporter(monitor => Configure(monitor, azureMonitor, configuration));
             })
             .WithTracing(tracing =>

@@ -43,19 +43,21 @@ public sealed class InfraTemplateTests
     [Fact]
     public async Task Alerts_on_the_failures_that_need_a_person_are_sent_to_the_action_group()
     {
-        var resources = JsonNode.Parse((await BuildAsync()).Template)!["resources"]!.AsObject();
+        var template = JsonNode.Parse((await BuildAsync()).Template)!;
+        var resources = template["resources"]!.AsObject();
         var rules = AlertRules(resources);
 
         Assert.Equal(["ExportFailed", "IngestionUnavailable", "NightlyRunFailed", "NightlyRunMissing", "RowBudgetReached", "ServerErrorRate", "SourceFreshnessLag"],
             rules.Keys.Order(StringComparer.Ordinal));
         var group = resources["alertGroup"]!;
         Assert.Equal("Microsoft.Insights/actionGroups", (string?)group["type"]);
-        Assert.Contains("alertEmails", group["properties"]!["emailReceivers"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("[length(parameters('alertEmails'))]", (string?)group["properties"]!["copy"]![0]!["count"]); // one e-mail receiver each
+        Assert.Contains("Microsoft.Insights/actionGroups", template["variables"]!["alertActions"]!.ToJsonString(), StringComparison.Ordinal);
         foreach (var (name, rule) in rules)
         {
             Assert.True((bool)rule["properties"]!["enabled"]!, name);
-            Assert.Contains("alertGroup", rule["properties"]!["actions"]!.ToJsonString(), StringComparison.Ordinal);
-            Assert.Contains("logs", rule["properties"]!["scopes"]!.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal("[variables('alertActions')]", (string?)rule["properties"]!["actions"]);
+            Assert.Contains("Microsoft.OperationalInsights/workspaces", rule["properties"]!["scopes"]!.ToJsonString(), StringComparison.Ordinal);
         }
         Assert.Contains("26h", rules["NightlyRunMissing"]["properties"]!["criteria"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("ALERT:", rules["RowBudgetReached"]["properties"]!["criteria"]!.ToJsonString(), StringComparison.Ordinal);

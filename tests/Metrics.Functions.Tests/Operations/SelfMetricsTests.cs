@@ -84,6 +84,9 @@ public sealed class SelfMetricsTests(SharedAzurite azurite)
         Assert.Empty(scrape.Series("metrics_http_requests_in_flight", "function=OpsMetrics"));
         // Each scrape reads storage (freshness, export jobs), uncounted.
         Assert.Equal(first.Sum(StorageRequests), scrape.Sum(StorageRequests));
+        // Counters are per instance: every series says which one, so instances behind one URL stay apart.
+        var instance = Assert.Single(scrape.Samples.Select(s => s.Labels.GetValueOrDefault("service_instance_id")).Distinct());
+        Assert.True(Guid.TryParse(instance, out _), instance);
         var info = Assert.Single(scrape.Series("metrics_service_info"));
         Assert.Equal(1, info.Value);
         Assert.False(string.IsNullOrEmpty(info.Labels["version"]));

@@ -2,7 +2,7 @@ namespace Metrics.Functions.Operations.Telemetry;
 
 /// <summary>
 /// A failed timer run, in one line a person can act on: which function, what failed, whether the platform will try
-/// again, and where to look next (docs/runbook.md). Alert rules match the event id and the <c>TIMER FAILED:</c> prefix.
+/// again, and where to look next (docs/runbook.md). The NightlyRunFailed alert rule matches the <c>TIMER FAILED:</c> prefix.
 /// </summary>
 internal static partial class TimerFailure
 {
