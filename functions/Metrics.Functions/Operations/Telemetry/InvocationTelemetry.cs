@@ -27,30 +27,31 @@ internal sealed class InvocationTelemetry(ServiceInstruments instruments, TimePr
         activity?.SetTag("faas.trigger", http is null ? "timer" : "http");
         if (http is not null) instruments.RequestStarted(function);
         var started = Stopwatch.GetTimestamp();
+        var succeeded = false;
         try
         {
             await next(context);
+            succeeded = true;
         }
-        catch (Exception e) when (http is null || Finish(http, 500))
+        catch (Exception e) when (http is null)
         {
-            // Only timers reach here (Finish answers false): an HTTP failure is counted and passed on by the filter.
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            instruments.TimerRan(function, succeeded: false, elapsed, time.GetUtcNow());
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            TimerFailure.Log(logger, function, e, context.RetryContext, elapsed);
+            TimerFailure.Log(logger, function, e, context.RetryContext, Stopwatch.GetElapsedTime(started));
             throw;
         }
-
-        if (http is not null) Finish(http, StatusOf(context.GetInvocationResult().Value, http));
-        else instruments.TimerRan(function, succeeded: true, Stopwatch.GetElapsedTime(started), time.GetUtcNow());
-
-        bool Finish(HttpContext request, int status)
+        finally
         {
-            instruments.RequestAnswered(function, request.Request.Method, status, Stopwatch.GetElapsedTime(started));
-            activity?.SetTag("http.request.method", request.Request.Method);
-            activity?.SetTag("http.response.status_code", status);
-            if (status >= 500) activity?.SetStatus(ActivityStatusCode.Error);
-            return false;
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (http is null) instruments.TimerRan(function, succeeded, elapsed, time.GetUtcNow());
+            else
+            {
+                // FailureProblems (inner) turns failures into problems; what still escapes it is answered 500 by the worker.
+                var status = succeeded ? StatusOf(context.GetInvocationResult().Value, http) : StatusCodes.Status500InternalServerError;
+                instruments.RequestAnswered(function, http.Request.Method, status, elapsed);
+                activity?.SetTag("http.request.method", http.Request.Method);
+                activity?.SetTag("http.response.status_code", status);
+                if (status >= 500) activity?.SetStatus(ActivityStatusCode.Error);
+            }
         }
     }
 
