@@ -1,5 +1,6 @@
 // Metrics.Functions on the Flex Consumption plan: the function app (a .NET 10 isolated worker), its storage account,
-// a user-assigned identity that reaches storage without keys, and Application Insights for the host's and the worker's logs.
+// a user-assigned identity that reaches storage without keys, Application Insights for the host's logs and the worker's
+// metrics and traces, and alert rules that e-mail a person.
 // Deploy into an existing resource group:
 //   az deployment group create -g <group> -f infra/main.bicep -p name=<name> adminKeys='sha256:<hex>' ingestKeys='sha256:<hex>'
 // then the code (infra/README.md).
@@ -36,6 +37,22 @@ param adminGroups string = 'admins,workspace_admins,administrators'
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+
+@description('E-mail addresses the alerts are sent to (the action group); with none, alerts fire in the portal only.')
+param alertEmails string[] = []
+
+@description('Alert when a source has sent nothing for this many minutes (metrics_source_freshness_lag).')
+@minValue(5)
+param freshnessLagAlertMinutes int = 60
+
+@description('Alert when more than this percentage of the HTTP requests of 15 minutes answered 5xx.')
+@minValue(1)
+@maxValue(100)
+param serverErrorAlertPercent int = 5
+
+@description('Alert when ingestion answered more 503s than this in 15 minutes (storage unavailable or hours being finalised).')
+@minValue(0)
+param ingestionUnavailableAlertCount int = 10
 
 var token = toLower(uniqueString(resourceGroup().id, name))
 var storageName = take('${toLower(name)}${token}', 24)
@@ -188,6 +205,222 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
   dependsOn: [storageRoles]
+}
+
+// Alerts that reach a person (docs/runbook.md explains each one, by its display name). They query the workspace
+// behind Application Insights: AppRequests (one row per function invocation, written by the Functions host), AppTraces
+// (the logs) and AppMetrics (the app's OpenTelemetry metrics, docs/operations.md).
+resource alertGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: '${name}-alerts'
+  location: 'global'
+  properties: {
+    groupShortName: take('${name}ops', 12)
+    enabled: true
+    emailReceivers: [
+      for (email, i) in alertEmails: {
+        name: 'email-${i}'
+        emailAddress: email
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+var alertActions = { actionGroups: [alertGroup.id] }
+var onePeriod = { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+
+resource nightlyFailedAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-nightly-failed'
+  location: location
+  properties: {
+    displayName: 'NightlyRunFailed'
+    description: 'A NightlyAggregation attempt failed (it is retried up to 3 times; the cause needs a look either way). See docs/runbook.md.'
+    severity: 1
+    enabled: true
+    scopes: [logs.id]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppTraces | where Message startswith "TIMER FAILED: NightlyAggregation"'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: onePeriod
+        }
+      ]
+    }
+    autoMitigate: false
+    actions: alertActions
+  }
+}
+
+resource nightlyMissingAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-nightly-missing'
+  location: location
+  properties: {
+    displayName: 'NightlyRunMissing'
+    description: 'No NightlyAggregation run succeeded in the last 26 hours. See docs/runbook.md.'
+    severity: 1
+    enabled: true
+    scopes: [logs.id]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'P2D'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppRequests | where TimeGenerated > ago(26h) and Name == "NightlyAggregation" and Success == true'
+          timeAggregation: 'Count'
+          operator: 'LessThan'
+          threshold: 1
+          failingPeriods: onePeriod
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: alertActions
+  }
+}
+
+resource sizeAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-size'
+  location: location
+  properties: {
+    displayName: 'RowBudgetReached'
+    description: 'The nightly run logged ALERT: storage reached its row budget. See docs/runbook.md.'
+    severity: 2
+    enabled: true
+    scopes: [logs.id]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppTraces | where Message startswith "ALERT:"'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: onePeriod
+        }
+      ]
+    }
+    autoMitigate: false
+    actions: alertActions
+  }
+}
+
+resource freshnessAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-freshness'
+  location: location
+  properties: {
+    displayName: 'SourceFreshnessLag'
+    description: 'A source has sent no event for longer than the threshold (metrics_source_freshness_lag). See docs/runbook.md.'
+    severity: 2
+    enabled: true
+    scopes: [logs.id]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppMetrics | where Name == "metrics_source_freshness_lag" | extend source = tostring(Properties.source) | summarize lagMinutes = max(Max) / 60 by source'
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'lagMinutes'
+          dimensions: [{ name: 'source', operator: 'Include', values: ['*'] }]
+          operator: 'GreaterThan'
+          threshold: freshnessLagAlertMinutes
+          failingPeriods: onePeriod
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: alertActions
+  }
+}
+
+resource serverErrorAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-server-errors'
+  location: location
+  properties: {
+    displayName: 'ServerErrorRate'
+    description: 'Too many HTTP requests answered 5xx. See docs/runbook.md.'
+    severity: 1
+    enabled: true
+    scopes: [logs.id]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          // Timer runs are rows of AppRequests too, with no HTTP status; a handful of requests is no rate.
+          query: 'AppRequests | where Name !in ("RollupCompaction", "NightlyAggregation") | summarize total = count(), errors = countif(toint(ResultCode) >= 500) | where total >= 20 | extend errorPercent = 100.0 * errors / total'
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'errorPercent'
+          operator: 'GreaterThan'
+          threshold: serverErrorAlertPercent
+          failingPeriods: onePeriod
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: alertActions
+  }
+}
+
+resource ingestionUnavailableAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-ingestion-503'
+  location: location
+  properties: {
+    displayName: 'IngestionUnavailable'
+    description: 'Ingestion answered 503: senders are told to retry. See docs/runbook.md.'
+    severity: 1
+    enabled: true
+    scopes: [logs.id]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppRequests | where Name in ("IngestRequests", "IngestUsage") and ResultCode == "503"'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: ingestionUnavailableAlertCount
+          failingPeriods: onePeriod
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: alertActions
+  }
+}
+
+resource exportFailedAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-export-failed'
+  location: location
+  properties: {
+    displayName: 'ExportFailed'
+    description: 'An export job failed (metrics_export_jobs_finished, outcome failed). See docs/runbook.md.'
+    severity: 3
+    enabled: true
+    scopes: [logs.id]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'AppMetrics | where Name == "metrics_export_jobs_finished" and tostring(Properties.outcome) == "failed" | summarize failed = sum(Sum)'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'failed'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: onePeriod
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: alertActions
+  }
 }
 
 output appName string = app.name

@@ -2,6 +2,7 @@ using Metrics.Functions.Exports;
 using Metrics.Functions.Hosting;
 using Metrics.Functions.Ingest;
 using Metrics.Functions.Operations;
+using Metrics.Functions.Operations.Telemetry;
 using Metrics.Functions.Queries;
 using Metrics.Functions.Security;
 using Metrics.Storage;
@@ -22,8 +23,8 @@ builder.Services
     .AddExports()
     .AddOperations(builder.Configuration);
 
-// Outermost first: every invocation is measured; failures become problems; roles are checked and audited.
-builder.UseMiddleware<InvocationMetrics>();
+// Outermost first: every invocation is traced and measured; failures become problems; roles are checked and audited.
+builder.UseMiddleware<InvocationTelemetry>();
 builder.UseMiddleware<FailureProblems>();
 builder.UseMiddleware<RoleRequirement>();
 

@@ -23,9 +23,9 @@ public sealed class StorageAccount
         _prefix = options.Prefix;
         var tableOptions = Configure(new TableClientOptions());
         var blobOptions = Configure(new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_01_05));
-        // Per retry: every HTTP request to storage is counted and timed, including the retried ones.
-        tableOptions.AddPolicy(Calls.PolicyFor("table"), HttpPipelinePosition.PerRetry);
-        blobOptions.AddPolicy(Calls.PolicyFor("blob"), HttpPipelinePosition.PerRetry);
+        // Per retry: every HTTP request to storage is timed and traced, including the retried ones.
+        tableOptions.AddPolicy(StorageTelemetry.PolicyFor("table", Calls), HttpPipelinePosition.PerRetry);
+        blobOptions.AddPolicy(StorageTelemetry.PolicyFor("blob", Calls), HttpPipelinePosition.PerRetry);
         if (options.ConnectionString is { Length: > 0 } connection || options.AccountName is null)
         {
             connection = options.ConnectionString is { Length: > 0 } given ? given : StorageOptions.DevelopmentStorage;

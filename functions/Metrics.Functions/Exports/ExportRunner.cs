@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Metrics.Core.Exports;
+using Metrics.Functions.Operations.Telemetry;
 using Metrics.Storage.Exports;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,7 @@ public sealed class ExportQueue
 /// writes a blob of its own, and records the outcome only if no later run has claimed the job since.
 /// </summary>
 internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, ExportBlobs blobs, ExportProduction production,
-    TimeProvider time, IOptions<ExportOptions> options, ILogger<ExportRunner> logger) : BackgroundService
+    ServiceInstruments instruments, TimeProvider time, IOptions<ExportOptions> options, ILogger<ExportRunner> logger) : BackgroundService
 {
     public const int MaxErrorLength = 2000;
 
@@ -107,7 +108,11 @@ internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, 
 
         try
         {
-            if (await jobs.FinishAsync(claim, finished, stoppingToken)) return;
+            if (await jobs.FinishAsync(claim, finished, stoppingToken))
+            {
+                instruments.ExportFinished(finished.Status == ExportStatus.Succeeded);
+                return;
+            }
             // Another run took the job over meanwhile; its blob and outcome count, ours is surplus.
             LogTakenOver(logger, job.Id);
             await DeleteQuietlyAsync(blobName);

@@ -13,7 +13,7 @@ namespace Metrics.Functions.Ingest;
 /// beacons. A 202 means every accepted event is durably stored.
 /// </summary>
 public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRateLimit rateLimit, VisitorSalts salts, BatchAcceptance acceptance,
-    ServiceEndpoints endpoints, RawEventStore store, IngestCounters counters, TimeProvider time, IOptions<IngestOptions> options)
+    ServiceEndpoints endpoints, RawEventStore store, IngestInstruments counters, TimeProvider time, IOptions<IngestOptions> options)
 {
     public const string KeyHeader = "x-metrics-key";
 
@@ -35,7 +35,7 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
         var now = time.GetUtcNow();
         var batch = await acceptance.ReadAsync<RequestEvent>(EventKinds.Requests, events, now,
             window => new RequestEventReader(service, window).Read, cancellationToken);
-        if (batch.Accepted.Count == 0) return NoValidEvent(batch.Rejected);
+        if (batch.Accepted.Count == 0) return NoValidEvent(EventKinds.Requests, batch.Rejected);
 
         var batchId = Guid.CreateVersion7(now).ToString("N");
         var limited = await endpoints.LimitAsync(batch.Accepted, cancellationToken);
@@ -95,7 +95,7 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
         var visitor = new BeaconClient(AnonymousVisitor.Id(salt, site, client, userAgent), Country(request, options.Value));
         var batch = await acceptance.ReadAsync<UsageEvent>(EventKinds.Usage, events, now,
             window => new UsageEventReader(site, window, visitor).Read, cancellationToken);
-        if (batch.Accepted.Count == 0) return NoValidEvent(batch.Rejected);
+        if (batch.Accepted.Count == 0) return NoValidEvent(EventKinds.Usage, batch.Rejected);
 
         await store.WriteAsync(batch.Accepted, batchId, now, cancellationToken);
         counters.Count(EventKinds.Usage, batch);
@@ -116,10 +116,13 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
         return TypedResults.NoContent();
     }
 
-    private static ProblemHttpResult NoValidEvent(IReadOnlyList<Rejection> rejected) =>
-        Problems.Of(StatusCodes.Status400BadRequest, "no-valid-event", "No event in the batch is valid",
+    private ProblemHttpResult NoValidEvent(string kind, IReadOnlyList<Rejection> rejected)
+    {
+        counters.CountRefused(kind, rejected);
+        return Problems.Of(StatusCodes.Status400BadRequest, "no-valid-event", "No event in the batch is valid",
             $"All {rejected.Count} events were rejected; the first because {rejected[0].Reason}. See 'rejected' for each.",
             new Dictionary<string, object?> { ["rejected"] = rejected });
+    }
 
     private static string? Country(HttpRequest request, IngestOptions options)
     {

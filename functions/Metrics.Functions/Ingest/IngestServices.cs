@@ -12,7 +12,7 @@ public static class IngestServices
         services.AddSingleton<BeaconSites>();
         services.AddSingleton<BeaconRateLimit>();
         services.AddSingleton<BatchAcceptance>();
-        services.AddSingleton<IngestCounters>();
+        services.AddSingleton<IngestInstruments>();
         services.AddSingleton<ServiceEndpoints>();
         return services;
     }

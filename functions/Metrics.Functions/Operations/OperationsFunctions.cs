@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Metrics.Functions.Hosting;
-using Metrics.Functions.Ingest;
 using Metrics.Functions.Operations.OpenApi;
+using Metrics.Functions.Operations.Telemetry;
+using Metrics.Functions.Security;
 using Metrics.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,7 @@ namespace Metrics.Functions.Operations;
 public sealed record HealthStatus(string Status, string Storage);
 
 /// <summary>Health, self-metrics, the OpenAPI document and the dashboard page (docs/api.md, "Operations").</summary>
-public sealed class OperationsFunctions(StorageAccount storage, IngestCounters ingest, FunctionLatency latency, TimerRuns timers)
+public sealed class OperationsFunctions(StorageAccount storage, OperationalState state, PrometheusScrape scrape)
 {
     private static readonly Lazy<JsonObject> Document = new(() => OpenApiDocument.Build(HostRoutePrefix()));
     private static readonly Lazy<DashboardPage?> Page = new(() => DashboardPage.Load(Path.Combine(AppContext.BaseDirectory, "dashboard", "index.html")));
@@ -35,11 +36,20 @@ public sealed class OperationsFunctions(StorageAccount storage, IngestCounters i
         }
     }
 
-    [Function("OpsMetrics")]
-    [EndpointSummary("Self-metrics in Prometheus text format"), Tags("Operations")]
-    [ResponseContent(StatusCodes.Status200OK, PrometheusText.ContentType)]
-    public IResult OpsMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ops/metrics")] HttpRequest request) =>
-        TypedResults.Text(PrometheusText.Render(ingest, latency, storage.Calls, timers), PrometheusText.ContentType);
+    /// <summary>
+    /// The self-metrics (docs/operations.md), for an admin only: they name the functions, sources and volumes. A scrape is
+    /// neither counted in them nor audited (Prometheus calls every 15 s or so; <see cref="InvocationTelemetry"/>).
+    /// </summary>
+    [Function(InvocationTelemetry.Unmeasured)]
+    [RequiresRole(CallerRoles.Admin, Audited = false)]
+    [EndpointSummary("Self-metrics in Prometheus text format"), Tags("Operations"), ProblemResponses(401, 403)]
+    [ResponseContent(StatusCodes.Status200OK, PrometheusScrape.ContentType)]
+    public async Task<IResult> OpsMetricsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/ops/metrics")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        await state.RefreshAsync(cancellationToken);
+        return scrape.Answer();
+    }
 
     [Function("OpenApi")]
     [EndpointSummary("This OpenAPI document"), Tags("Operations")]

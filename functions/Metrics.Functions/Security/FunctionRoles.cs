@@ -6,11 +6,14 @@ namespace Metrics.Functions.Security;
 /// <summary>Which roles each function requires, read once from the <see cref="RequiresRoleAttribute"/> on its method or class.</summary>
 public sealed class FunctionRoles
 {
-    private readonly Dictionary<string, IReadOnlyList<string>> _byFunction = AppFunctions.All()
-        .ToDictionary(f => f.Name, f => (f.Method.GetCustomAttribute<RequiresRoleAttribute>() ?? f.Method.DeclaringType!.GetCustomAttribute<RequiresRoleAttribute>())?.Roles
-            ?? (IReadOnlyList<string>)[], StringComparer.Ordinal);
+    private readonly Dictionary<string, RequiresRoleAttribute?> _byFunction = AppFunctions.All()
+        .ToDictionary(f => f.Name, f => f.Method.GetCustomAttribute<RequiresRoleAttribute>() ?? f.Method.DeclaringType!.GetCustomAttribute<RequiresRoleAttribute>(),
+            StringComparer.Ordinal);
 
-    public IReadOnlyList<string> Of(string function) => _byFunction.TryGetValue(function, out var roles) ? roles : [];
+    public IReadOnlyList<string> Of(string function) => _byFunction.GetValueOrDefault(function)?.Roles ?? [];
+
+    /// <summary>Whether an allowed call of the function is audited (<see cref="RequiresRoleAttribute.Audited"/>).</summary>
+    public bool Audits(string function) => _byFunction.GetValueOrDefault(function)?.Audited ?? true;
 }
 
 /// <summary>This app's functions: each <c>[Function]</c> method and its name.</summary>

@@ -31,6 +31,11 @@ internal sealed class RoleRequirement(FunctionRoles functions) : IFunctionsWorke
             return;
         }
 
+        if (!functions.Audits(context.FunctionDefinition.Name))
+        {
+            await next(context);
+            return;
+        }
         try
         {
             await next(context);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Metrics.Functions.Operations.Telemetry;
 using Metrics.Storage.Retention;
 using Metrics.Storage.Rollups;
 
@@ -9,7 +10,7 @@ namespace Metrics.Functions.Timers;
 /// summary is its return value, and what it did is logged in one line (alerts as warnings and errors). They need
 /// nothing but storage, which registers itself.
 /// </summary>
-public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAggregation nightly, ILogger<TimerFunctions> logger)
+public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAggregation nightly, OperationalState state, ILogger<TimerFunctions> logger)
 {
     /// <summary>
     /// Every 10 seconds: fold ingestion's partial rollups into their hours (and recompute from raw rows the rare hours
@@ -27,12 +28,16 @@ public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAgg
 
     /// <summary>
     /// 02:00 UTC: finalise and prune (see <see cref="NightlyAggregation"/>), then say how big storage is: a warning at
-    /// 80% of the row budget, an error starting with <c>ALERT:</c> at 100%.
+    /// 80% of the row budget, an error starting with <c>ALERT:</c> at 100%. A failed run is tried again after 1, then
+    /// up to 15 minutes (each run is safe to repeat: it takes a lease and skips what is done), so a storage blip at
+    /// 02:00 does not cost a night; the failure is logged in one line each time (TimerFailure).
     /// </summary>
     [Function("NightlyAggregation")]
+    [ExponentialBackoffRetry(3, "00:01:00", "00:15:00")]
     public async Task<NightlySummary> NightlyAggregationAsync([TimerTrigger("0 0 2 * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var summary = await nightly.RunAsync(cancellationToken);
+        state.RecordNightly(summary);
         if (summary.Status == NightlySummary.AlreadyRunning) LogAlreadyRunning(logger);
         else
         {

@@ -40,6 +40,44 @@ public sealed class InfraTemplateTests
             Assert.Equal("securestring", (string?)template["parameters"]![secret]!["type"]);
     }
 
+    [Fact]
+    public async Task Alerts_on_the_failures_that_need_a_person_are_sent_to_the_action_group()
+    {
+        var template = JsonNode.Parse((await BuildAsync()).Template)!;
+        var resources = template["resources"]!.AsObject();
+        var rules = AlertRules(resources);
+
+        Assert.Equal(["ExportFailed", "IngestionUnavailable", "NightlyRunFailed", "NightlyRunMissing", "RowBudgetReached", "ServerErrorRate", "SourceFreshnessLag"],
+            rules.Keys.Order(StringComparer.Ordinal));
+        var group = resources["alertGroup"]!;
+        Assert.Equal("Microsoft.Insights/actionGroups", (string?)group["type"]);
+        Assert.Equal("[length(parameters('alertEmails'))]", (string?)group["properties"]!["copy"]![0]!["count"]); // one e-mail receiver each
+        Assert.Contains("Microsoft.Insights/actionGroups", template["variables"]!["alertActions"]!.ToJsonString(), StringComparison.Ordinal);
+        foreach (var (name, rule) in rules)
+        {
+            Assert.True((bool)rule["properties"]!["enabled"]!, name);
+            Assert.Equal("[variables('alertActions')]", (string?)rule["properties"]!["actions"]);
+            Assert.Contains("Microsoft.OperationalInsights/workspaces", rule["properties"]!["scopes"]!.ToJsonString(), StringComparison.Ordinal);
+        }
+        Assert.Contains("26h", rules["NightlyRunMissing"]["properties"]!["criteria"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("ALERT:", rules["RowBudgetReached"]["properties"]!["criteria"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_runbook_explains_every_alert_the_template_defines()
+    {
+        var resources = JsonNode.Parse((await BuildAsync()).Template)!["resources"]!.AsObject();
+        var runbook = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "docs", "runbook.md"));
+
+        foreach (var alert in AlertRules(resources).Keys)
+            Assert.Contains($"## {alert}", runbook, StringComparison.Ordinal);
+    }
+
+    /// <summary>The template's log alert rules, by display name.</summary>
+    private static Dictionary<string, JsonNode> AlertRules(JsonObject resources) => resources
+        .Where(r => (string?)r.Value!["type"] == "Microsoft.Insights/scheduledQueryRules")
+        .ToDictionary(r => (string)r.Value!["properties"]!["displayName"]!, r => r.Value!, StringComparer.Ordinal);
+
     private static async Task<(int ExitCode, string Template, string Diagnostics)> BuildAsync()
     {
         var start = new ProcessStartInfo(await BicepAsync(), ["build", Template, "--stdout"])

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Metrics.Functions.Tests.Operations;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 
@@ -200,14 +201,14 @@ public sealed class RequestIngestionTests(SharedAzurite azurite) : IAsyncLifetim
         var bad = Batches.RequestEvent(3, Now); bad["status"] = 99;
         await _app.Client.PostRequestsAsync(Batches.Requests("orders-api", [Batches.RequestEvent(1, Now, "a"), Batches.RequestEvent(2, Now, "a"), bad]));
 
-        var text = await _app.Client.GetStringAsync("/api/ops/metrics");
+        var scrape = await Scrape.TakeAsync(_app);
 
-        Assert.Contains("metrics_ingested_events_total{kind=\"requests\",outcome=\"accepted\",reason=\"\"} 1", text);
-        Assert.Contains("metrics_ingested_events_total{kind=\"requests\",outcome=\"duplicate\",reason=\"\"} 1", text);
-        Assert.Contains("metrics_ingested_events_total{kind=\"requests\",outcome=\"rejected\",reason=\"status\"} 1", text);
-        Assert.Contains("metrics_function_duration_seconds_count{function=\"IngestRequests\"} 1", text);
-        Assert.Matches(@"metrics_storage_request_duration_seconds_count\{service=""table""\} [1-9]", text);
-        Assert.Contains("metrics_storage_request_failures_total{service=\"table\"} 0", text);
+        Assert.Equal(1, scrape.Sum("metrics_ingest_events_total", "kind=requests", "outcome=accepted", "reason="));
+        Assert.Equal(1, scrape.Sum("metrics_ingest_events_total", "kind=requests", "outcome=duplicate", "reason="));
+        Assert.Equal(1, scrape.Sum("metrics_ingest_events_total", "kind=requests", "outcome=rejected", "reason=invalid_value"));
+        Assert.Equal(1, scrape.Sum("metrics_http_request_duration_seconds_count", "function=IngestRequests"));
+        Assert.True(scrape.Sum("metrics_storage_request_duration_seconds_count", "service=table") >= 1);
+        Assert.Equal(0, scrape.Sum("metrics_storage_request_failures_total", "service=table"));
     }
 
     [Fact]
@@ -217,8 +218,9 @@ public sealed class RequestIngestionTests(SharedAzurite azurite) : IAsyncLifetim
         run.Headers.Authorization = new("Bearer", TestApp.AdminKey);
         Assert.Equal(HttpStatusCode.OK, (await _app.Client.SendAsync(run)).StatusCode);
 
-        var text = await _app.Client.GetStringAsync("/api/ops/metrics");
+        var scrape = await Scrape.TakeAsync(_app);
 
-        Assert.Contains("metrics_timer_last_run_succeeded{function=\"RollupCompaction\"} 1", text);
+        Assert.Equal(1, scrape.Sum("metrics_timer_runs_total", "function=RollupCompaction", "outcome=succeeded"));
+        Assert.Single(scrape.Series("metrics_timer_last_success_seconds", "function=RollupCompaction"));
     }
 }

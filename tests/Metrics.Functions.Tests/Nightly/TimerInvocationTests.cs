@@ -67,6 +67,10 @@ public sealed class TimerInvocationTests(SharedAzurite azurite)
         Assert.False(answer.Body.GetProperty("succeeded").GetBoolean());
         Assert.False(string.IsNullOrEmpty(answer.Body.GetProperty("error").GetString()), answer.ToString());
         Assert.Equal(JsonValueKind.Null, answer.Summary.ValueKind);
+        // One line a person can act on: which function, what failed and why, and whether it will be tried again.
+        var line = Assert.Single(answer.LogLines, l => l.StartsWith("TIMER FAILED: NightlyAggregation failed after ", StringComparison.Ordinal));
+        Assert.Matches("with [A-Za-z]+Exception: .+; (the platform retries it|it is not retried)", line);
+        Assert.DoesNotContain('\n', line);
     }
 
     /// <summary>
