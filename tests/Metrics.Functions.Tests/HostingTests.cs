@@ -64,7 +64,7 @@ public sealed class HostingTests(SharedAzurite azurite) : IAsyncLifetime
         var ingest = openApi.GetProperty("paths").GetProperty("/api/ingest/requests").GetProperty("post");
 
         var parameters = breakdown.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
-        Assert.Equal(["by", "format", "from", "range", "service", "to"], parameters.Keys.Order());
+        Assert.Equal(["by", "endpoint", "format", "from", "model", "org", "range", "service", "to"], parameters.Keys.Order());
         Assert.Equal(Core.Queries.BreakdownReport.Dimensions, parameters["by"].GetProperty("schema").GetProperty("enum").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal(["application/json", "text/csv"], breakdown.GetProperty("responses").GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name).Order());
         Assert.Equal(["200", "400", "401", "403", "500", "503"], breakdown.GetProperty("responses").EnumerateObject().Select(r => r.Name));

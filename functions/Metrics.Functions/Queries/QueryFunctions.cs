@@ -116,6 +116,7 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     [QueryParameter("by", "The dimension to group by; default service.", typeof(BreakdownReport), nameof(BreakdownReport.Dimensions))]
     [QueryParameter("format", "JSON, or CSV with the same rows; default json.", typeof(QueryFunctions), nameof(Formats))]
     [QueryParameter("service", "Only this service."), QueryParameter("org", "Only this organisation's requests."), QueryParameter("model", "Only requests using this model.")]
+    [QueryParameter("endpoint", "Only this endpoint (its route template), with by=endpoint.")]
     [ResponseContent(StatusCodes.Status200OK, "text/csv")]
     public async Task<Results<Ok<BreakdownResponse>, FileContentHttpResult, ProblemHttpResult>> BreakdownAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/breakdown")] HttpRequest request, CancellationToken cancellationToken)
