@@ -5,7 +5,7 @@ window.MetricsCharts = (() => {
   const drawn = new Map(); // element id -> { plot, spec }, so a resize or a colour-scheme change redraws the same data
 
   const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  const stamp = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
+  const stamp = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
   /** A tooltip beside the cursor: the bucket's exact start time, then every series' value as the legend would say it. */
   function tooltip(format) {

@@ -44,6 +44,9 @@ public sealed class DashboardLookTests(SharedAzurite azurite, Chromium chromium)
             await page.HoverAsync("#chart-requests .u-over", new() { Position = new() { X = 200, Y = 60 } });
             await Assertions.Expect(page.Locator("#chart-requests .tip")).ToBeVisibleAsync();
             await ScreenshotAsync(page, $"dashboard-{scheme.ToString().ToLowerInvariant()}-{width}.png");
+            await page.Mouse.MoveAsync(0, 0);
+            await page.Locator("#endpoints").ScrollIntoViewIfNeededAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, $"dashboard-{scheme.ToString().ToLowerInvariant()}-{width}-endpoints.png") });
             Assert.Empty(problems);
         }
     }

@@ -57,7 +57,8 @@ public sealed class DashboardTests(SharedAzurite azurite, Chromium chromium) : I
         Assert.Equal(["contact", "form_submit", "1", "1"], await CellsAsync(page, "names", "contact", 4));
         Assert.Equal(["/pricing", "2"], await CellsAsync(page, "pages", "/pricing", 2));
         // The range reaches before the first event this app stored: said neutrally, not as a warning.
-        await Assertions.Expect(page.Locator("#coverage")).ToContainTextAsync("requests data starts");
+        await Assertions.Expect(page.Locator("#coverage")).ToContainTextAsync("usage data starts");
+        await Assertions.Expect(page.Locator("#status")).Not.ToHaveClassAsync("error");
 
         await page.SelectOptionAsync("#by", "country");
         await Assertions.Expect(page.Locator("#breakdown th").First).ToHaveTextAsync("country");
@@ -83,6 +84,8 @@ public sealed class DashboardTests(SharedAzurite azurite, Chromium chromium) : I
         Assert.Equal("GET /search (search-api)", (await FirstColumnAsync(page, "endpoints"))[0]);
         await page.ClickAsync("#endpoints th:nth-child(5) button");
         Assert.Equal("GET /search (search-api)", (await FirstColumnAsync(page, "endpoints"))[0]);
+        await page.ClickAsync("#endpoints th:first-child button");
+        Assert.Equal(["GET /orders (orders-api)", "GET /orders/{id} (orders-api)", "GET /search (search-api)"], await FirstColumnAsync(page, "endpoints"));
         await page.ClickAsync("#endpoints th:first-child button");
         Assert.Equal(["GET /search (search-api)", "GET /orders/{id} (orders-api)", "GET /orders (orders-api)"], await FirstColumnAsync(page, "endpoints"));
 
