@@ -139,14 +139,14 @@
     detail.textContent = value;
     const delta = document.createElement("span");
     delta.className = "change";
-    if (before != null && now != null) {
+    if (before != null) {
       if (before === 0) delta.textContent = now === 0 ? "no change" : "none before";
       else {
         const ratio = (now - before) / before;
         delta.textContent = `${change.format(ratio)} vs previous`;
         if (worseWhenUp != null && Math.abs(ratio) >= 0.005) delta.classList.add((ratio > 0) === worseWhenUp ? "worse" : "better");
       }
-    } else delta.textContent = "no previous period";
+    } else delta.textContent = before === undefined ? "comparing…" : "no previous period";
     detail.append(delta);
     const box = document.createElement("div");
     box.className = "card";
@@ -155,24 +155,27 @@
     return box;
   }
 
+  /** A previous-period value: undefined while it is being asked for, null when there is none. */
+  const priorOf = (before, field) => (before === undefined ? undefined : before?.summary?.[field] ?? null);
+
   function showCards(summary, before) {
-    const b = before?.summary;
+    const b = (field) => priorOf(before, field);
     $("summary").replaceChildren(
-      card("Requests", count.format(summary.requests), summary.requests, b?.requests, null),
-      card("Error rate", percent.format(summary.errorRate), summary.errorRate, b?.errorRate, true, "Error rate (4xx + 5xx)"),
-      card("Server errors", percent.format(summary.serverErrorRate), summary.serverErrorRate, b?.serverErrorRate, true, "Server errors (5xx)"),
-      card("p50", duration(summary.p50Ms), summary.p50Ms, b?.p50Ms, true),
-      card("p95", duration(summary.p95Ms), summary.p95Ms, b?.p95Ms, true),
-      card("p99", duration(summary.p99Ms), summary.p99Ms, b?.p99Ms, true),
-      card("Active users", count.format(summary.activeUsers), summary.activeUsers, b?.activeUsers, false));
+      card("Requests", count.format(summary.requests), summary.requests, b("requests"), null),
+      card("Error rate", percent.format(summary.errorRate), summary.errorRate, b("errorRate"), true, "Error rate (4xx + 5xx)"),
+      card("Server errors", percent.format(summary.serverErrorRate), summary.serverErrorRate, b("serverErrorRate"), true, "Server errors (5xx)"),
+      card("p50", duration(summary.p50Ms), summary.p50Ms, b("p50Ms"), true),
+      card("p95", duration(summary.p95Ms), summary.p95Ms, b("p95Ms"), true),
+      card("p99", duration(summary.p99Ms), summary.p99Ms, b("p99Ms"), true),
+      card("Active users", count.format(summary.activeUsers), summary.activeUsers, b("activeUsers"), false));
   }
 
   function showUsageCards(summary, before) {
-    const b = before?.summary;
+    const b = (field) => priorOf(before, field);
     $("usage").replaceChildren(
-      card("Events", count.format(summary.events), summary.events, b?.events, false),
-      card("Visitors", count.format(summary.uniqueUsers), summary.uniqueUsers, b?.uniqueUsers, false),
-      card("Signed-in users", count.format(summary.activeUsers), summary.activeUsers, b?.activeUsers, false));
+      card("Events", count.format(summary.events), summary.events, b("events"), false),
+      card("Visitors", count.format(summary.uniqueUsers), summary.uniqueUsers, b("uniqueUsers"), false),
+      card("Signed-in users", count.format(summary.activeUsers), summary.activeUsers, b("activeUsers"), false));
   }
 
   function showCharts(series, before) {
@@ -302,14 +305,13 @@
     $("report").setAttribute("aria-busy", "true");
     say("Loading…");
     try {
-      const [performance, series, usage, breakdown, priorPerformance, priorSeries, priorUsage] = await Promise.all([
+      // This period first: every section is drawn from these four answers. The previous period's answers only add
+      // the changes and the faint lines, so they are asked for afterwards rather than competing with them.
+      const [performance, series, usage, breakdown] = await Promise.all([
         query("/api/metrics/performance", { ...current, ...filters }),
         query("/api/metrics/timeseries", { ...current, ...filters, metric: "both", interval }),
         query("/api/metrics/usage", current),
         query("/api/metrics/breakdown", { ...current, service: view.service, by: view.by }),
-        previous(query("/api/metrics/performance", { ...before, ...filters })),
-        previous(query("/api/metrics/timeseries", { ...before, ...filters, metric: "both", interval })),
-        previous(query("/api/metrics/usage", before)),
       ]);
       if (run !== shown) return;
       $("prompt").hidden = true;
@@ -325,18 +327,31 @@
         return;
       }
       $("report").hidden = false;
-      showCards(performance.summary, priorPerformance);
-      showUsageCards(usage.summary, priorUsage);
-      showCharts(series, priorSeries);
+      showCards(performance.summary, undefined);
+      showUsageCards(usage.summary, undefined);
+      showCharts(series, null);
       showEndpoints(performance.endpoints);
       showBreakdown(breakdown);
       showUsage(usage);
       remember("known-services", performance.endpoints.map((e) => e.service));
       remember("known-endpoints", performance.endpoints.map((e) => e.endpoint));
       showCoverage([performance, usage]);
-      say(priorPerformance ? `${range}; changes compare with the previous period of the same length.` : `${range} (no previous period within retention).`);
+      say(`${range}; comparing with the previous period…`);
       document.documentElement.dataset.drawn = String(run);
       window.performance.mark("dashboard-drawn");
+
+      const [priorPerformance, priorSeries, priorUsage] = await Promise.all([
+        previous(query("/api/metrics/performance", { ...before, ...filters })),
+        previous(query("/api/metrics/timeseries", { ...before, ...filters, metric: "both", interval })),
+        previous(query("/api/metrics/usage", before)),
+      ]);
+      if (run !== shown) return;
+      showCards(performance.summary, priorPerformance);
+      showUsageCards(usage.summary, priorUsage);
+      showCharts(series, priorSeries);
+      say(priorPerformance ? `${range}; changes compare with the previous period of the same length.` : `${range} (no previous period within retention).`);
+      document.documentElement.dataset.compared = String(run);
+      window.performance.mark("dashboard-compared");
     } catch (error) {
       if (run !== shown) return;
       const { title, text } = explain(error);

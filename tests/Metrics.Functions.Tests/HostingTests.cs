@@ -57,6 +57,22 @@ public sealed class HostingTests(SharedAzurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenApi_document_describes_what_the_dashboard_reads_the_5xx_rate_series_filters_and_usage_names()
+    {
+        var openApi = JsonDocument.Parse(await _app.Client.GetStringAsync("/api/openapi.json")).RootElement;
+        var series = openApi.GetProperty("paths").GetProperty("/api/metrics/timeseries").GetProperty("get");
+        var schemas = openApi.GetProperty("components").GetProperty("schemas");
+        string[] Properties(string schema) => [.. schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name)];
+
+        Assert.Contains("service", series.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Contains("endpoint", series.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        foreach (var schema in new[] { "TimePoint", "PerformanceSummary", "EndpointPerformance", "BreakdownRow" })
+            Assert.Contains("serverErrorRate", Properties(schema));
+        Assert.Contains("names", Properties("UsageResponse"));
+        Assert.Equal(["events", "name", "type", "visitors"], Properties("NamedEvents").Order());
+    }
+
+    [Fact]
     public async Task OpenApi_document_describes_parameters_bodies_problems_and_security()
     {
         var openApi = JsonDocument.Parse(await _app.Client.GetStringAsync("/api/openapi.json")).RootElement;

@@ -37,6 +37,9 @@ internal static class DashboardBrowser
         return int.Parse(await page.EvaluateAsync<string>("() => document.documentElement.dataset.drawn"), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Waits until the previous period's changes and faint lines are drawn too (the charts are drawn again then).</summary>
+    public static Task ComparedAsync(IPage page) => page.WaitForFunctionAsync("() => document.documentElement.dataset.compared");
+
     public static async Task<double> ChartTotalAsync(IPage page, string chart) => double.Parse(
         await page.GetAttributeAsync($"#{chart}", "data-total") ?? "NaN", System.Globalization.CultureInfo.InvariantCulture);
 

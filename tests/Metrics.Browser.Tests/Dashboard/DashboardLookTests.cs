@@ -36,6 +36,7 @@ public sealed class DashboardLookTests(SharedAzurite azurite, Chromium chromium)
         {
             var (page, problems) = await OpenAsync(chromium, _app, width: width, scheme: scheme);
             await DrawnAsync(page);
+            await ComparedAsync(page);
 
             var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
             Assert.Equal(scheme == ColorScheme.Dark ? "rgb(15, 23, 42)" : "rgb(255, 255, 255)", background);

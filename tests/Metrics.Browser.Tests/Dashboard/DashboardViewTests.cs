@@ -84,4 +84,14 @@ public sealed class DashboardViewTests(SharedAzurite azurite, Chromium chromium)
         Assert.Contains("from=", page.Url, StringComparison.Ordinal);
         Assert.Equal(DashboardTraffic.Orders + DashboardTraffic.Search, await ChartTotalAsync(page, "chart-requests"));
     }
+
+    [Fact]
+    public async Task A_link_with_a_range_the_api_refuses_shows_the_apis_own_detail()
+    {
+        var (page, _) = await OpenAsync(chromium, _app, query: "?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z");
+
+        await Assertions.Expect(page.Locator("#status")).ToHaveClassAsync("error");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync(new Regex(@"^400: 'from' \(2020-01-01T00:00:00\.0000000\+00:00\) is before the retention window: data is kept 90 days"));
+        await Assertions.Expect(page.Locator("#ranges button[data-range='custom']")).ToHaveAttributeAsync("aria-pressed", "true");
+    }
 }
