@@ -318,9 +318,10 @@
       const range = `${localTime.format(new Date(performance.range.from))} – ${localTime.format(new Date(performance.range.to))}`;
       if (performance.summary.requests === 0 && usage.summary.events === 0) {
         prompt("No data in this range", [
-          `Nothing was received between ${range}${view.service || view.endpoint ? " for these filters" : ""}.`,
+          `Nothing was received from ${localTime.format(new Date(performance.range.from))} to ${localTime.format(new Date(performance.range.to))}` +
+            `${view.service || view.endpoint ? " for these filters" : ""}.`,
           "Services send request metrics to POST /api/ingest/requests (with an ingestion key, or through Metrics.Client's middleware); " +
-            "web pages send usage beacons with the tracker script /api/tracker/metrics.js. Try a longer range, or clear the filters.",
+            "web pages send usage beacons with the tracker script /api/tracker.js. Try a longer range, or clear the filters.",
         ]);
         say(range);
         $("coverage").textContent = "";
