@@ -48,6 +48,7 @@ window.MetricsTables = (() => {
       columns.forEach((c, i) => {
         const th = document.createElement("th");
         th.scope = "col";
+        if (c.numeric === false) th.className = "text";
         if (i === state.sort) th.setAttribute("aria-sort", state.descending ? "descending" : "ascending");
         const button = document.createElement("button");
         button.type = "button";
@@ -73,6 +74,7 @@ window.MetricsTables = (() => {
         const row = table.insertRow();
         columns.forEach((c, i) => {
           const cell = row.insertCell();
+          if (c.numeric === false) cell.className = "text";
           if (i === 0 && options.onPick) {
             const pick = document.createElement("button");
             pick.type = "button";
