@@ -57,6 +57,27 @@ public sealed class HostingTests(SharedAzurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenApi_document_describes_what_the_dashboard_reads_the_5xx_rate_series_filters_and_usage_names()
+    {
+        var openApi = JsonDocument.Parse(await _app.Client.GetStringAsync("/api/openapi.json")).RootElement;
+        var series = openApi.GetProperty("paths").GetProperty("/api/metrics/timeseries").GetProperty("get");
+        var schemas = openApi.GetProperty("components").GetProperty("schemas");
+        // The property names of a response schema's nested object (its rows are written in place, under "items").
+        string[] Properties(string schema, string property, bool list) =>
+            [.. (list ? schemas.GetProperty(schema).GetProperty("properties").GetProperty(property).GetProperty("items")
+                : schemas.GetProperty(schema).GetProperty("properties").GetProperty(property)).GetProperty("properties").EnumerateObject().Select(p => p.Name)];
+
+        Assert.Contains("service", series.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Contains("endpoint", series.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.Contains("serverErrorRate", Properties("TimeSeriesResponse", "points", list: true));
+        Assert.Contains("p99Ms", Properties("TimeSeriesResponse", "points", list: true));
+        Assert.Contains("serverErrorRate", Properties("PerformanceResponse", "summary", list: false));
+        Assert.Contains("serverErrorRate", Properties("PerformanceResponse", "endpoints", list: true));
+        Assert.Contains("serverErrorRate", Properties("BreakdownResponse", "rows", list: true));
+        Assert.Equal(["events", "name", "type", "visitors"], Properties("UsageResponse", "names", list: true).Order());
+    }
+
+    [Fact]
     public async Task OpenApi_document_describes_parameters_bodies_problems_and_security()
     {
         var openApi = JsonDocument.Parse(await _app.Client.GetStringAsync("/api/openapi.json")).RootElement;

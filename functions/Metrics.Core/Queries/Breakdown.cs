@@ -5,7 +5,7 @@ namespace Metrics.Core.Queries;
 
 /// <summary>One row of a breakdown. Additive columns of all rows sum exactly to <see cref="BreakdownReport.Totals"/>.</summary>
 public sealed record BreakdownRow(string Key, long Requests, long Errors, long ClientErrors, long ServerErrors, double ErrorRate,
-    double AvgMs, double P95Ms, long Units, decimal Spend, double CpuMs, double GpuMs, long SyncRequests, long AsyncRequests,
+    double ServerErrorRate, double AvgMs, double P95Ms, long Units, decimal Spend, double CpuMs, double GpuMs, long SyncRequests, long AsyncRequests,
     long Users, double Share);
 
 /// <summary><c>GET /api/metrics/breakdown</c>: requests grouped by one dimension, with cost.</summary>
@@ -68,6 +68,6 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
     }
 
     private static BreakdownRow Row(string key, RequestCell cell, decimal spend, long allRequests) => new(key, cell.Requests, cell.Errors,
-        cell.ClientErrors, cell.ServerErrors, cell.ErrorRate, cell.AverageMs, cell.PercentileMs(0.95), cell.Units, spend, cell.CpuMs,
+        cell.ClientErrors, cell.ServerErrors, cell.ErrorRate, cell.ServerErrorRate, cell.AverageMs, cell.PercentileMs(0.95), cell.Units, spend, cell.CpuMs,
         cell.GpuMs, cell.SyncRequests, cell.AsyncRequests, cell.Users.Estimate(), allRequests == 0 ? 0 : (double)cell.Requests / allRequests);
 }

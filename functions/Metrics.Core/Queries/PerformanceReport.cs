@@ -2,14 +2,15 @@ using Metrics.Core.Rollups;
 
 namespace Metrics.Core.Queries;
 
-public sealed record PerformanceSummary(long Requests, double AvgMs, double P50Ms, double P95Ms, double P99Ms, double ErrorRate, long ActiveUsers)
+public sealed record PerformanceSummary(long Requests, double AvgMs, double P50Ms, double P95Ms, double P99Ms, double ErrorRate, double ServerErrorRate,
+    long ActiveUsers)
 {
     public static PerformanceSummary Of(RequestCell cell) => new(cell.Requests, cell.AverageMs, cell.PercentileMs(0.50),
-        cell.PercentileMs(0.95), cell.PercentileMs(0.99), cell.ErrorRate, cell.Users.Estimate());
+        cell.PercentileMs(0.95), cell.PercentileMs(0.99), cell.ErrorRate, cell.ServerErrorRate, cell.Users.Estimate());
 }
 
 public sealed record EndpointPerformance(string Service, string Endpoint, string Method, long Requests, double AvgMs,
-    double P50Ms, double P95Ms, double P99Ms, double ErrorRate);
+    double P50Ms, double P95Ms, double P99Ms, double ErrorRate, double ServerErrorRate);
 
 /// <summary><c>GET /api/metrics/performance</c>: the summary and every endpoint, slowest first.</summary>
 public sealed record PerformanceReport(PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints)
@@ -24,7 +25,7 @@ public sealed record PerformanceReport(PerformanceSummary Summary, IReadOnlyList
         var endpoints = filter.ByOrgOrModel ? [] : Slices.Merge(endpointSlices.Where(s => filter.Includes(s.Key)),
                 s => (Service: s.Key.Value(0), Endpoint: s.Key.Value(1), Method: s.Key.Value(2)))
             .Select(e => new EndpointPerformance(e.Key.Service, e.Key.Endpoint, e.Key.Method, e.Value.Requests, e.Value.AverageMs,
-                e.Value.PercentileMs(0.50), e.Value.PercentileMs(0.95), e.Value.PercentileMs(0.99), e.Value.ErrorRate))
+                e.Value.PercentileMs(0.50), e.Value.PercentileMs(0.95), e.Value.PercentileMs(0.99), e.Value.ErrorRate, e.Value.ServerErrorRate))
             .OrderByDescending(e => e.AvgMs).ThenBy(e => e.Service, StringComparer.Ordinal).ThenBy(e => e.Endpoint, StringComparer.Ordinal)
             .ThenBy(e => e.Method, StringComparer.Ordinal)
             .ToList();

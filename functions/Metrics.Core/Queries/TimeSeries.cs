@@ -3,23 +3,32 @@ using Metrics.Core.Rollups;
 namespace Metrics.Core.Queries;
 
 /// <summary>One point of a time series; a bucket with no data is present with zeros.</summary>
-public sealed record TimePoint(DateTimeOffset At, long Requests, double ErrorRate, double AvgMs, double P95Ms, long Events, long Users);
+/// <param name="ServerErrorRate">The 5xx share; <paramref name="ErrorRate"/> counts 4xx and 5xx, so charts can tell them apart.</param>
+/// <param name="Users">Distinct visitors of the bucket, counted as the usage summary counts them.</param>
+public sealed record TimePoint(DateTimeOffset At, long Requests, double ErrorRate, double ServerErrorRate, double AvgMs, double P50Ms,
+    double P95Ms, double P99Ms, long Events, long Users);
 
 /// <summary><c>GET /api/metrics/timeseries</c>: requests and usage per hour or per day, zero-filled.</summary>
 public static class TimeSeries
 {
-    /// <param name="serviceSlices">Slices of <see cref="Families.Service"/>, or none when performance is not asked for.</param>
+    /// <param name="requestSlices">Slices of the filter's <see cref="QueryFilter.TotalsFamily"/>; none when performance is not asked for.</param>
     /// <param name="typeSlices">Slices of <see cref="Families.EventType"/>, or none when usage is not asked for.</param>
+    /// <param name="filter">Which requests count (usage points are not filtered: usage is kept per site).</param>
     public static IReadOnlyList<TimePoint> Build(QueryWindow window, Interval interval,
-        IEnumerable<RollupSlice<RequestCell>> serviceSlices, IEnumerable<RollupSlice<UsageCell>> typeSlices)
+        IEnumerable<RollupSlice<RequestCell>> requestSlices, IEnumerable<RollupSlice<UsageCell>> typeSlices, QueryFilter? filter = null)
     {
-        var requests = Slices.Merge(serviceSlices, s => BucketOf(s.Start, interval));
+        filter ??= QueryFilter.None;
+        bool Selected(RollupSlice<RequestCell> s) => filter.Unsupported(s.Key.Family) is { } why
+            ? throw new ArgumentException($"The filter does not apply to these slices: {why}.", nameof(requestSlices))
+            : filter.Includes(s.Key);
+        var requests = Slices.Merge(requestSlices.Where(Selected), s => BucketOf(s.Start, interval));
         var usage = Slices.Merge(typeSlices, s => BucketOf(s.Start, interval));
         return window.Buckets(interval).Select(at =>
         {
             var r = requests.GetValueOrDefault(at) ?? new RequestCell();
             var u = usage.GetValueOrDefault(at) ?? new UsageCell();
-            return new TimePoint(at, r.Requests, r.ErrorRate, r.AverageMs, r.PercentileMs(0.95), u.Events, u.Visitors.Estimate());
+            return new TimePoint(at, r.Requests, r.ErrorRate, r.ServerErrorRate, r.AverageMs, r.PercentileMs(0.50), r.PercentileMs(0.95),
+                r.PercentileMs(0.99), u.Events, u.Visitors.Estimate());
         }).ToList();
     }
 

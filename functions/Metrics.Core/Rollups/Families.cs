@@ -28,9 +28,11 @@ public static class Families
     public const string EventType = "T";
     /// <summary>Page views by (site, page, anonymous?).</summary>
     public const string Page = "P";
+    /// <summary>Named events (the feature, button or form a beacon names) by (site, type, name, anonymous?).</summary>
+    public const string Name = "N";
 
     public static readonly string[] RequestFamilies = [Service, Endpoint, Country, Org, User];
-    public static readonly string[] UsageFamilies = [EventType, Page];
+    public static readonly string[] UsageFamilies = [EventType, Page, Name];
 
     public static string[] Of(string kind) => kind == EventKinds.Requests ? RequestFamilies : UsageFamilies;
 
@@ -39,6 +41,7 @@ public static class Families
     {
         Service => 2,
         Endpoint or Org or Country or User or EventType or Page => 3,
+        Name => 4,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
@@ -52,6 +55,7 @@ public static class Families
         User => "User",
         EventType => "EventType",
         Page => "Page",
+        Name => "Name",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
@@ -89,5 +93,7 @@ public static class Families
         var anonymous = e.IsAnonymous ? "anonymous" : "user";
         yield return RollupKey.Of(EventType, e.Site, e.Type, anonymous);
         if (e.Type == UsageEventTypes.PageView) yield return RollupKey.Of(Page, e.Site, e.Page, anonymous);
+        // Unnamed events say nothing about which feature was used, and would only add rows.
+        if (e.Name is { Length: > 0 }) yield return RollupKey.Of(Name, e.Site, e.Type, e.Name, anonymous);
     }
 }

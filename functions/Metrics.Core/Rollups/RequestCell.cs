@@ -28,6 +28,8 @@ public sealed class RequestCell
 
     public long Errors => ClientErrors + ServerErrors;
     public double ErrorRate => Requests == 0 ? 0 : (double)Errors / Requests;
+    /// <summary>The share of requests the service itself failed (5xx), beside <see cref="ErrorRate"/> which counts 4xx too.</summary>
+    public double ServerErrorRate => Requests == 0 ? 0 : (double)ServerErrors / Requests;
     public double AverageMs => Requests == 0 ? 0 : DurationMicros / 1000.0 / Requests;
     public double CpuMs => CpuMicros / 1000.0;
     public double GpuMs => GpuMicros / 1000.0;

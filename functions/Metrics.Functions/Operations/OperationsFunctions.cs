@@ -76,6 +76,37 @@ public sealed class OperationsFunctions(StorageAccount storage, OperationalState
         return TypedResults.Bytes(page.File.Content, "text/html; charset=utf-8", entityTag: page.File.ETag);
     }
 
+    /// <summary>
+    /// The page's script and the charting library it draws with (uPlot, installed from npm at build), served by the app
+    /// so the page needs no CDN and its policy allows scripts and styles from this origin only.
+    /// </summary>
+    [Function("DashboardFile")]
+    [EndpointSummary("A script or stylesheet of the dashboard page"), Tags("Operations")]
+    [ResponseContent(StatusCodes.Status200OK, "text/javascript")]
+    public static Results<FileContentHttpResult, ProblemHttpResult> DashboardFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/dashboard/{file}")] HttpRequest request, string file)
+    {
+        if (!DashboardFiles.TryGetValue(file, out var contentType)) return Problems.Of(StatusCodes.Status404NotFound, "not-found", "No such file",
+            $"The dashboard serves {string.Join(", ", DashboardFiles.Keys)}; not '{file}'.");
+        if (DashboardFileContent.Value[file] is not { } content) return Problems.NotDeployed($"The dashboard file {file}");
+        var headers = request.HttpContext.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "no-cache";
+        return TypedResults.Bytes(content.Content, contentType, entityTag: content.ETag);
+    }
+
+    private static readonly Dictionary<string, string> DashboardFiles = new(StringComparer.Ordinal)
+    {
+        ["dashboard.js"] = "text/javascript; charset=utf-8",
+        ["charts.js"] = "text/javascript; charset=utf-8",
+        ["tables.js"] = "text/javascript; charset=utf-8",
+        ["uplot.js"] = "text/javascript; charset=utf-8",
+        ["uplot.css"] = "text/css; charset=utf-8",
+    };
+
+    private static readonly Lazy<Dictionary<string, StaticContent?>> DashboardFileContent = new(() =>
+        DashboardFiles.Keys.ToDictionary(name => name, name => StaticContent.Load(Path.Combine(AppContext.BaseDirectory, "dashboard", name))));
+
     /// <summary>The route prefix of the app's host.json, as the host applies it to every route.</summary>
     private static string HostRoutePrefix() => JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")))?["extensions"]?["http"]?["routePrefix"]
         ?.GetValue<string>() ?? "api";

@@ -29,12 +29,12 @@ public sealed record PerformanceResponse(RangeDto Range, IReadOnlyList<SourceSta
     PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints);
 
 public sealed record UsageResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
-    UsageSummary Summary, IReadOnlyList<EventTypeCount> EventTypes, IReadOnlyList<PageViews> Pages);
+    UsageSummary Summary, IReadOnlyList<EventTypeCount> EventTypes, IReadOnlyList<PageViews> Pages, IReadOnlyList<NamedEvents> Names);
 
 public sealed record CountResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness, long Count);
 
 public sealed record TimeSeriesResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
-    string Metric, string Interval, IReadOnlyList<TimePoint> Points);
+    string Metric, string Interval, string? Service, string? Endpoint, IReadOnlyList<TimePoint> Points);
 
 public sealed record BreakdownResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
     string By, IReadOnlyList<BreakdownRow> Rows, BreakdownRow Totals);

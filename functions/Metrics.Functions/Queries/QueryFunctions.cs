@@ -48,7 +48,7 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     }
 
     [Function("MetricsUsage")]
-    [EndpointSummary("Usage events, visitors, event types and pages"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
+    [EndpointSummary("Usage events, visitors, event types, pages and named features, buttons and forms"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("eventType", "Only events of this type.", typeof(UsageEventTypes), nameof(UsageEventTypes.All))]
     [QueryParameter("includeAnonymous", "Count anonymous visitors among unique users; default true.", typeof(QueryFunctions), nameof(Booleans))]
     [RequiresRole(CallerRoles.Admin)]
@@ -61,10 +61,10 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
         var anonymous = true;
         if (Query(request, "includeAnonymous") is { } includeAnonymous && !bool.TryParse(includeAnonymous, out anonymous))
             return ParameterProblem("includeAnonymous", includeAnonymous, Booleans);
-        var slices = await data.UsageAsync(window, Grain.Week, cancellationToken, Families.EventType, Families.Page);
-        var report = UsageReport.Build(slices[Families.EventType], slices[Families.Page], eventType, anonymous);
+        var slices = await data.UsageAsync(window, Grain.Week, cancellationToken, Families.EventType, Families.Page, Families.Name);
+        var report = UsageReport.Build(slices[Families.EventType], slices[Families.Page], slices[Families.Name], eventType, anonymous);
         var context = await sources.DescribeAsync(window, Has(EventKinds.Usage, slices[Families.EventType].Count > 0), cancellationToken);
-        return TypedResults.Ok(new UsageResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.EventTypes, report.Pages));
+        return TypedResults.Ok(new UsageResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.EventTypes, report.Pages, report.Names));
     }
 
     [Function("MetricsUsageCount")]
@@ -83,6 +83,8 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
     [EndpointSummary("Hourly or daily points, zero-filled"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("metric", "Which points to fill; default both.", typeof(QueryFunctions), nameof(SeriesMetrics))]
     [QueryParameter("interval", "One point per hour or per day; default hour.", typeof(QueryFunctions), nameof(SeriesIntervals))]
+    [QueryParameter("service", "Only requests of this service (usage points are not filtered).")]
+    [QueryParameter("endpoint", "Only requests to this endpoint (its route template).")]
     [QueryParameter("org", "Only this organisation's requests (metric performance)."), QueryParameter("model", "Only requests using this model (metric performance).")]
     public async Task<Results<Ok<TimeSeriesResponse>, ProblemHttpResult>> TimeSeriesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/timeseries")] HttpRequest request, CancellationToken cancellationToken)
@@ -100,15 +102,14 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
         if (!SeriesMetrics.Contains(metric)) return ParameterProblem("metric", metric, SeriesMetrics);
         if (!SeriesIntervals.Contains(interval)) return ParameterProblem("interval", interval, SeriesIntervals);
         var grain = interval == "hour" ? Grain.Hour : Grain.Day;
-        var requests = metric is "usage" ? [] : (await data.RequestsAsync(window, grain, cancellationToken, filter.TotalsFamily))[filter.TotalsFamily]
-            .Where(s => filter.Includes(s.Key)).ToList();
+        var requests = metric is "usage" ? [] : (await data.RequestsAsync(window, grain, cancellationToken, filter.TotalsFamily))[filter.TotalsFamily];
         var usage = metric is "performance" ? [] : (await data.UsageAsync(window, grain, cancellationToken, Families.EventType))[Families.EventType];
-        var points = TimeSeries.Build(window, interval == "hour" ? Interval.Hour : Interval.Day, requests, usage);
+        var points = TimeSeries.Build(window, interval == "hour" ? Interval.Hour : Interval.Day, requests, usage, filter);
         var read = new Dictionary<string, bool>();
-        if (metric is not "usage") read[EventKinds.Requests] = requests.Count > 0;
+        if (metric is not "usage") read[EventKinds.Requests] = points.Any(p => p.Requests > 0);
         if (metric is not "performance") read[EventKinds.Usage] = usage.Count > 0;
         var context = await sources.DescribeAsync(window, read, cancellationToken);
-        return TypedResults.Ok(new TimeSeriesResponse(context.Range, context.Sources, context.Freshness, metric, interval, points));
+        return TypedResults.Ok(new TimeSeriesResponse(context.Range, context.Sources, context.Freshness, metric, interval, filter.Service, filter.Endpoint, points));
     }
 
     [Function("MetricsBreakdown")]

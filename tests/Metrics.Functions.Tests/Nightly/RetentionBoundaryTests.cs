@@ -77,8 +77,11 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
         await app.SendAsync(Enumerable.Range(0, 10).Select(i => Traffic.Request($"d-{i}", dayBefore.AddMinutes(i), random))
             .Concat(Enumerable.Range(0, 10).Select(i => Traffic.Request($"o-{i}", cutoff.AddMilliseconds(-1 - i), random)))
             .Concat(Enumerable.Range(0, 10).Select(i => Traffic.Request($"i-{i}", cutoff.AddMilliseconds(i), random))).ToList());
-        await app.SendAsync([new SentUsage("d", dayBefore, "page_view", "/", "v-1"), new SentUsage("o", cutoff.AddMilliseconds(-1), "page_view", "/", "v-1"),
-            new SentUsage("i", cutoff, "page_view", "/", "v-1")]);
+        // A page view and a named click at each time, so every usage family (pages and names too) has rows there.
+        await app.SendAsync([.. new[] { ("d", dayBefore), ("o", cutoff.AddMilliseconds(-1)), ("i", cutoff) }.SelectMany(e => new[]
+        {
+            new SentUsage(e.Item1, e.Item2, "page_view", "/", "v-1"), new SentUsage($"{e.Item1}-click", e.Item2, "button_click", "/", "v-1", "signup"),
+        })]);
         await app.CompactAsync();
         time.SetUtcNow(cutoff.AddDays(8));
         Assert.Equal(6, (await app.RunTimerAsync()).Number("HoursFinalized"));

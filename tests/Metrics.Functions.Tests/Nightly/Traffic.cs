@@ -31,7 +31,8 @@ internal sealed record SentRequest(string Id, string Service, DateTimeOffset At,
 }
 
 /// <summary>A usage event from a signed-in user (so its visitor id is stable across apps and days).</summary>
-internal sealed record SentUsage(string Id, DateTimeOffset At, string Type, string Page, string UserId)
+/// <param name="Name">The feature, button or form the event names (the usage names family), if any.</param>
+internal sealed record SentUsage(string Id, DateTimeOffset At, string Type, string Page, string UserId, string? Name = null)
 {
     public JsonObject ToJson() => new()
     {
@@ -41,6 +42,7 @@ internal sealed record SentUsage(string Id, DateTimeOffset At, string Type, stri
         ["page"] = Page,
         ["userId"] = UserId,
         ["sessionId"] = $"s-{UserId}",
+        ["name"] = Name,
     };
 }
 

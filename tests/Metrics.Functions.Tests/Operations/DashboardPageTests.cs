@@ -8,7 +8,7 @@ namespace Metrics.Functions.Tests.Operations;
 public sealed class DashboardPageTests(SharedAzurite azurite)
 {
     [Fact]
-    public async Task The_page_is_served_without_a_key_under_a_policy_that_allows_only_its_own_script_and_style()
+    public async Task The_page_is_served_without_a_key_under_a_policy_that_allows_only_the_apps_own_scripts_and_styles()
     {
         await using var app = await TestApp.StartAsync(azurite.ConnectionString);
 
@@ -20,8 +20,25 @@ public sealed class DashboardPageTests(SharedAzurite azurite)
         var policy = response.Headers.GetValues("Content-Security-Policy").Single().Split(';', StringSplitOptions.TrimEntries);
         Assert.Contains("default-src 'none'", policy);
         Assert.Contains("connect-src 'self'", policy);
-        Assert.Single(policy, p => p.StartsWith("script-src 'sha256-", StringComparison.Ordinal) && !p.Contains("unsafe", StringComparison.Ordinal));
-        Assert.Single(policy, p => p.StartsWith("style-src 'sha256-", StringComparison.Ordinal));
+        Assert.Contains("script-src 'self'", policy);
+        Assert.Single(policy, p => p.StartsWith("style-src 'self' 'sha256-", StringComparison.Ordinal) && !p.Contains("unsafe", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("uplot.js", "text/javascript", "uPlot")]
+    [InlineData("uplot.css", "text/css", ".uplot")]
+    [InlineData("dashboard.js", "text/javascript", "/api/metrics/timeseries")]
+    public async Task The_charting_library_and_the_pages_scripts_are_served_by_the_app_itself(string file, string type, string holds)
+    {
+        await using var app = await TestApp.StartAsync(azurite.ConnectionString);
+
+        using var response = await app.Client.GetAsync($"/api/dashboard/{file}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(holds, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var other = await app.Client.GetAsync("/api/dashboard/secrets.json");
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
     }
 
     [Fact]

@@ -51,6 +51,7 @@ internal sealed class ExactRequests
 
     public double AvgMs => Requests == 0 ? 0 : DurationMicros / 1000.0 / Requests;
     public double ErrorRate => Requests == 0 ? 0 : (double)Errors / Requests;
+    public double ServerErrorRate => Requests == 0 ? 0 : (double)ServerErrors / Requests;
     public double CpuMs => CpuMicros / 1000.0;
     public double GpuMs => GpuMicros / 1000.0;
 

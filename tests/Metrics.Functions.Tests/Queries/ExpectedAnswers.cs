@@ -28,6 +28,7 @@ internal static class ExpectedAnswers
             QueryAssert.Equal(exact.Requests, row.Long("requests"), $"{what} requests");
             QueryAssert.Close(exact.AvgMs, row.Double("avgMs"), $"{what} avgMs");
             QueryAssert.Equal(exact.ErrorRate, row.Double("errorRate"), $"{what} errorRate");
+            QueryAssert.Equal(exact.ServerErrorRate, row.Double("serverErrorRate"), $"{what} serverErrorRate");
             QueryAssert.Percentile(exact.Quantile(0.50), row.Double("p50Ms"), $"{what} p50Ms");
             QueryAssert.Percentile(exact.Quantile(0.95), row.Double("p95Ms"), $"{what} p95Ms");
             QueryAssert.Percentile(exact.Quantile(0.99), row.Double("p99Ms"), $"{what} p99Ms");
@@ -39,6 +40,7 @@ internal static class ExpectedAnswers
         QueryAssert.Equal(exact.Requests, summary.Long("requests"), $"{what} requests");
         QueryAssert.Close(exact.AvgMs, summary.Double("avgMs"), $"{what} avgMs");
         QueryAssert.Equal(exact.ErrorRate, summary.Double("errorRate"), $"{what} errorRate");
+        QueryAssert.Equal(exact.ServerErrorRate, summary.Double("serverErrorRate"), $"{what} serverErrorRate");
         QueryAssert.Percentile(exact.Quantile(0.50), summary.Double("p50Ms"), $"{what} p50Ms");
         QueryAssert.Percentile(exact.Quantile(0.95), summary.Double("p95Ms"), $"{what} p95Ms");
         QueryAssert.Percentile(exact.Quantile(0.99), summary.Double("p99Ms"), $"{what} p99Ms");
@@ -71,6 +73,16 @@ internal static class ExpectedAnswers
             QueryAssert.Equal(expected.Views, actual.Long("views"), $"{context}: page {expected.Page} views");
             QueryAssert.Distinct(expected.Visitors, actual.Long("visitors"), $"{context}: page {expected.Page} visitors");
         }
+
+        // Which features, buttons and forms: visitors counted as the summary counts them (users and anonymous browsers).
+        var names = included.Where(e => e.Name is not null).GroupBy(e => (e.Type, Name: e.Name!))
+            .Select(g => (g.Key.Type, g.Key.Name, Events: (long)g.Count(), new ExactUsage(g).Visitors))
+            .OrderByDescending(n => n.Events).ThenBy(n => n.Type, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
+        var actualNames = response.Items("names").Select(n => (Type: n.Text("type"), Name: n.Text("name"), Events: n.Long("events"), Visitors: n.Long("visitors"))).ToList();
+        Assert.True(names.Select(n => (n.Type, n.Name, n.Events)).SequenceEqual(actualNames.Select(n => (n.Type, n.Name, n.Events))),
+            $"{context}: names expected [{string.Join(", ", names)}], got [{string.Join(", ", actualNames)}]");
+        foreach (var (expected, actual) in names.Zip(actualNames))
+            QueryAssert.Distinct(expected.Visitors, actual.Visitors, $"{context}: name {expected.Type}/{expected.Name} visitors");
     }
 
     /// <summary>
@@ -106,6 +118,7 @@ internal static class ExpectedAnswers
         QueryAssert.Equal(exact.ClientErrors, row.Long("clientErrors"), $"{what} clientErrors");
         QueryAssert.Equal(exact.ServerErrors, row.Long("serverErrors"), $"{what} serverErrors");
         QueryAssert.Equal(exact.ErrorRate, row.Double("errorRate"), $"{what} errorRate");
+        QueryAssert.Equal(exact.ServerErrorRate, row.Double("serverErrorRate"), $"{what} serverErrorRate");
         QueryAssert.Close(exact.AvgMs, row.Double("avgMs"), $"{what} avgMs");
         QueryAssert.Percentile(exact.Quantile(0.95), row.Double("p95Ms"), $"{what} p95Ms");
         QueryAssert.Equal(exact.Units, row.Long("units"), $"{what} units");

@@ -257,6 +257,7 @@ internal sealed class TrafficGenerator
             "button_click" => _random.Next(2) == 0 ? "signup" : "buy",
             "feature_use" => _random.Next(2) == 0 ? "export-csv" : "share-link",
             "custom" => "video-played",
+            "form_submit" => "contact",
             _ => null,
         };
         return new SentUsage(

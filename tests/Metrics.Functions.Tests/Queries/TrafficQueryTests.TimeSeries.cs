@@ -80,6 +80,28 @@ public sealed partial class TrafficQueryTests
         AssertPoints(Buckets(RangeOf(response), "hour"), TimeSpan.FromHours(1), RangeOf(response), response, requests: true, usage: true, "default");
     }
 
+    [Theory]
+    [InlineData("hour")]
+    [InlineData("day")]
+    public async Task Time_series_filtered_by_service_and_endpoint_counts_only_their_requests_and_leaves_usage_whole(string interval)
+    {
+        var some = fixture.Traffic.Requests.GroupBy(e => (e.Service, e.Endpoint)).OrderByDescending(g => g.Count()).First().Key;
+        foreach (var state in fixture.States)
+        foreach (var (query, selected) in new (string, Func<SentRequest, bool>)[]
+        {
+            ($"service={some.Service}", e => e.Service == some.Service),
+            ($"endpoint={Uri.EscapeDataString(some.Endpoint)}", e => e.Endpoint == some.Endpoint),
+            ($"service={some.Service}&endpoint={Uri.EscapeDataString(some.Endpoint)}", e => e.Service == some.Service && e.Endpoint == some.Endpoint),
+        })
+        {
+            var response = await state.Client.GetMetricsAsync($"/api/metrics/timeseries?{TrafficFixture.Week.Query}&interval={interval}&{query}");
+
+            var window = RangeOf(response);
+            var step = interval == "hour" ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+            AssertPoints(Buckets(window, interval), step, window, response, requests: true, usage: true, $"{state} {query} {interval}", selected);
+        }
+    }
+
     /// <summary>Hours of the range; or every UTC day the range touches, the first starting at midnight before the range.</summary>
     private static List<DateTimeOffset> Buckets(Window window, string interval)
     {
@@ -90,7 +112,8 @@ public sealed partial class TrafficQueryTests
         return buckets;
     }
 
-    private void AssertPoints(List<DateTimeOffset> buckets, TimeSpan step, Window window, JsonElement response, bool requests, bool usage, string context)
+    private void AssertPoints(List<DateTimeOffset> buckets, TimeSpan step, Window window, JsonElement response, bool requests, bool usage, string context,
+        Func<SentRequest, bool>? selected = null)
     {
         var points = response.Items("points").ToList();
         Assert.True(buckets.SequenceEqual(points.Select(p => p.GetProperty("at").GetDateTimeOffset())),
@@ -99,12 +122,15 @@ public sealed partial class TrafficQueryTests
         {
             var what = $"{context} at {at:yyyy-MM-dd HH:mm}";
             var bucket = new Window(at < window.From ? window.From : at, at + step > window.To ? window.To : at + step);
-            var exact = new ExactRequests(requests ? RequestsIn(bucket) : []);
+            var exact = new ExactRequests(requests ? RequestsIn(bucket).Where(selected ?? (_ => true)) : []);
             var exactUsage = new ExactUsage(usage ? UsageIn(bucket) : []);
             QueryAssert.Equal(exact.Requests, point.Long("requests"), $"{what} requests");
             QueryAssert.Equal(exact.ErrorRate, point.Double("errorRate"), $"{what} errorRate");
+            QueryAssert.Equal(exact.ServerErrorRate, point.Double("serverErrorRate"), $"{what} serverErrorRate");
             QueryAssert.Close(exact.AvgMs, point.Double("avgMs"), $"{what} avgMs");
+            QueryAssert.Percentile(exact.Quantile(0.50), point.Double("p50Ms"), $"{what} p50Ms");
             QueryAssert.Percentile(exact.Quantile(0.95), point.Double("p95Ms"), $"{what} p95Ms");
+            QueryAssert.Percentile(exact.Quantile(0.99), point.Double("p99Ms"), $"{what} p99Ms");
             QueryAssert.Equal(exactUsage.Events, point.Long("events"), $"{what} events");
             QueryAssert.Distinct(exactUsage.Visitors, point.Long("users"), $"{what} users");
         }

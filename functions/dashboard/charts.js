@@ -1,0 +1,89 @@
+"use strict";
+// Time charts for the dashboard, drawn by uPlot (served by the app from its pinned npm package). Times are shown in
+// the browser's local time zone (uPlot's default); values carry their unit on the axis, in the legend and the tooltip.
+window.MetricsCharts = (() => {
+  const drawn = new Map(); // element id -> { plot, spec }, so a resize or a colour-scheme change redraws the same data
+
+  const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const stamp = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+
+  /** A tooltip beside the cursor: the bucket's exact start time, then every series' value as the legend would say it. */
+  function tooltip(format) {
+    let tip;
+    return {
+      hooks: {
+        init: (u) => { tip = document.createElement("div"); tip.className = "tip"; tip.hidden = true; u.over.append(tip); },
+        setCursor: (u) => {
+          const i = u.cursor.idx;
+          if (i == null || u.cursor.left < 0) { tip.hidden = true; return; }
+          const lines = [document.createElement("b")];
+          lines[0].textContent = stamp.format(new Date(u.data[0][i] * 1000));
+          u.series.forEach((s, k) => {
+            if (k === 0 || !s.show) return;
+            const line = document.createElement("div");
+            line.textContent = `${s.label}: ${format(u.data[k][i])}`;
+            lines.push(line);
+          });
+          tip.replaceChildren(...lines);
+          tip.hidden = false;
+          const left = u.cursor.left + 12, width = tip.offsetWidth;
+          tip.style.left = `${left + width > u.over.clientWidth ? Math.max(0, u.cursor.left - width - 12) : left}px`;
+          tip.style.top = `${Math.max(0, u.cursor.top - tip.offsetHeight - 8)}px`;
+        },
+      },
+    };
+  }
+
+  /**
+   * spec: { times: [ms], unit, format(value), series: [ { label, color, values, faint?, fill? } ] }.
+   * Gaps arrive as zeros from the API and are drawn as zeros, never joined over.
+   */
+  function draw(id, spec) {
+    const element = document.getElementById(id);
+    drawn.get(id)?.plot.destroy();
+    const text = css("--text"), line = css("--line");
+    const axis = { stroke: text, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
+    const options = {
+      width: Math.max(240, element.clientWidth),
+      height: element.clientWidth < 480 ? 200 : 240,
+      cursor: { points: { size: 6 } },
+      legend: { live: true },
+      scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      axes: [
+        { ...axis },
+        { ...axis, size: 64, values: (u, splits) => splits.map((v) => spec.format(v)) },
+      ],
+      series: [{ label: "Time", value: (u, v) => (v == null ? "–" : stamp.format(new Date(v * 1000))) },
+        ...spec.series.map((s) => ({
+          label: s.label,
+          stroke: css(s.color) || s.color,
+          width: s.faint ? 1 : 2,
+          dash: s.faint ? [4, 4] : undefined,
+          alpha: s.faint ? 0.7 : 1,
+          fill: s.fill ? `${css(s.color)}22` : undefined,
+          points: { show: false },
+          value: (u, v) => (v == null ? "–" : spec.format(v)),
+        }))],
+      plugins: [tooltip(spec.format)],
+    };
+    const data = [spec.times.map((t) => t / 1000), ...spec.series.map((s) => s.values)];
+    const plot = new uPlot(options, data, element);
+    // What the chart shows, for tests and for a person inspecting the page: its points and the first series' total.
+    element.dataset.points = String(spec.times.length);
+    element.dataset.total = String(spec.series[0]?.values.reduce((a, b) => a + (b ?? 0), 0) ?? 0);
+    drawn.set(id, { plot, spec });
+  }
+
+  const redrawAll = () => { for (const [id, { spec }] of drawn) draw(id, spec); };
+  // Only a change of width redraws: tables growing below the charts change the body's height, not the charts.
+  let pending, width = document.body.clientWidth;
+  new ResizeObserver(() => {
+    if (document.body.clientWidth === width) return;
+    width = document.body.clientWidth;
+    clearTimeout(pending);
+    pending = setTimeout(redrawAll, 100);
+  }).observe(document.body);
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redrawAll);
+
+  return { draw };
+})();

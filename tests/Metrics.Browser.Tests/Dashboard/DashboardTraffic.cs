@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Metrics.Functions.Tests;
+
+namespace Metrics.Browser.Tests.Dashboard;
+
+/// <summary>
+/// Traffic the dashboard tests send through the real ingest routes, and the numbers it must show for it:
+/// orders-api and search-api in the last hours, orders-api again the day before (the previous period), and beacons.
+/// </summary>
+internal sealed class DashboardTraffic(TestApp app)
+{
+    public const int Orders = 30, OrdersServerErrors = 3, OrdersClientErrors = 4, Search = 10, OrdersYesterday = 20;
+
+    public static readonly DateTimeOffset Recent = DateTimeOffset.UtcNow.AddMinutes(-90);
+    public static readonly DateTimeOffset Yesterday = DateTimeOffset.UtcNow.AddHours(-30);
+
+    public async Task SendAsync()
+    {
+        // orders-api: every 10th request a 500, every 7th (not 10th) a 404; search-api: all 200, slower.
+        var orders = Enumerable.Range(0, Orders).Select(i => Request($"o-{i}", "orders-api", Recent.AddSeconds(i), i % 2 == 0 ? "/orders" : "/orders/{id}",
+            i % 10 == 0 ? 500 : i % 7 == 0 ? 404 : 200, 10 + i, $"user-{i % 4}", i % 3 == 0 ? "DE" : "ES"));
+        var search = Enumerable.Range(0, Search).Select(i => Request($"s-{i}", "search-api", Recent.AddMinutes(-60).AddSeconds(i), "/search", 200, 200 + i,
+            $"user-{i % 5}", "US"));
+        var before = Enumerable.Range(0, OrdersYesterday).Select(i => Request($"y-{i}", "orders-api", Yesterday.AddSeconds(i), "/orders", 200, 8 + i,
+            $"user-{i % 4}", "ES"));
+        await IngestAsync("/api/ingest/requests", "orders-api", orders.Concat(before));
+        await IngestAsync("/api/ingest/requests", "search-api", search);
+        string?[] names = [null, null, null, "upgrade", "upgrade", "contact"];
+        string[] types = ["page_view", "page_view", "page_view", "button_click", "button_click", "form_submit"];
+        await IngestAsync("/api/ingest/usage", null, Enumerable.Range(0, names.Length).Select(i => new JsonObject
+        {
+            ["id"] = $"beacon-{i}",
+            ["type"] = types[i],
+            ["timestamp"] = Recent.AddSeconds(i).ToString("O", CultureInfo.InvariantCulture),
+            ["page"] = i == 2 ? "/docs" : "/pricing",
+            ["name"] = names[i],
+            ["sessionId"] = $"session-{i % 2}",
+        }));
+    }
+
+    public static JsonObject Request(string id, string service, DateTimeOffset at, string endpoint, int status, double durationMs, string user, string country) => new()
+    {
+        ["id"] = id,
+        ["timestamp"] = at.ToString("O", CultureInfo.InvariantCulture),
+        ["endpoint"] = endpoint,
+        ["route"] = endpoint,
+        ["method"] = "GET",
+        ["status"] = status,
+        ["durationMs"] = durationMs,
+        ["userId"] = user,
+        ["country"] = country,
+    };
+
+    /// <summary>Sent as a service (ingestion key) or as a browser on the site's page (origin and agent) would send it.</summary>
+    public async Task IngestAsync(string route, string? service, IEnumerable<JsonObject> events)
+    {
+        var batch = new JsonObject { ["events"] = new JsonArray([.. events]) };
+        if (service is null) batch["site"] = TestApp.Site;
+        else batch["service"] = service;
+        using var request = new HttpRequestMessage(HttpMethod.Post, route)
+        {
+            Content = new StringContent(batch.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-metrics-key", TestApp.IngestKey);
+        request.Headers.Add("Origin", TestApp.Origin);
+        request.Headers.TryAddWithoutValidation("User-Agent", TestApp.BrowserUserAgent);
+        using var response = await app.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+}

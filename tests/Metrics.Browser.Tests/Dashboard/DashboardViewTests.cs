@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using Metrics.Functions.Tests;
+using Metrics.Tests.Shared;
+using Microsoft.Playwright;
+using static Metrics.Browser.Tests.Dashboard.DashboardBrowser;
+
+namespace Metrics.Browser.Tests.Dashboard;
+
+/// <summary>The view an admin chooses: filters that reach every chart, a range, and a URL that brings the same view back.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class DashboardViewTests(SharedAzurite azurite, Chromium chromium) : IClassFixture<Chromium>, IAsyncLifetime
+{
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(azurite.ConnectionString);
+        await new DashboardTraffic(_app).SendAsync();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task Clicking_a_service_filters_every_chart_and_card_and_the_shared_url_restores_the_view()
+    {
+        var (page, problems) = await OpenAsync(chromium, _app);
+        var drawn = await DrawnAsync(page);
+        var latencyBefore = await ChartTotalAsync(page, "chart-latency");
+        Assert.Equal(DashboardTraffic.Orders + DashboardTraffic.Search, await ChartTotalAsync(page, "chart-requests"));
+
+        await page.ClickAsync("#breakdown button.filter:text-is('search-api')");
+        drawn = await DrawnAsync(page, drawn);
+
+        Assert.Contains("service=search-api", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("[data-measure=Requests] dd")).ToHaveTextAsync(new Regex($"^{DashboardTraffic.Search}"));
+        Assert.Equal(DashboardTraffic.Search, await ChartTotalAsync(page, "chart-requests"));
+        Assert.NotEqual(latencyBefore, await ChartTotalAsync(page, "chart-latency"));
+        Assert.Equal(["GET /search (search-api)"], await FirstColumnAsync(page, "endpoints"));
+        await Assertions.Expect(page.Locator("#active-filters li")).ToHaveTextAsync("service: search-api×");
+
+        // An endpoint row narrows to that endpoint; the range goes in the URL too.
+        await page.ClickAsync("#ranges button[data-range='7d']");
+        drawn = await DrawnAsync(page, drawn);
+        await page.FillAsync("#service", "orders-api");
+        await page.FillAsync("#endpoint", "/orders/{id}");
+        await page.ClickAsync("#filters button[type=submit]");
+        await DrawnAsync(page, drawn);
+        Assert.Equal(DashboardTraffic.Orders / 2, await ChartTotalAsync(page, "chart-requests"));
+        var shared = page.Url;
+        Assert.Contains("range=7d", shared, StringComparison.Ordinal);
+
+        var (again, _) = await OpenAsync(chromium, _app, query: new Uri(shared).Query);
+        await DrawnAsync(again);
+        Assert.Equal(DashboardTraffic.Orders / 2, await ChartTotalAsync(again, "chart-requests"));
+        await Assertions.Expect(again.Locator("#service")).ToHaveValueAsync("orders-api");
+        await Assertions.Expect(again.Locator("#endpoint")).ToHaveValueAsync("/orders/{id}");
+        await Assertions.Expect(again.Locator("#ranges button[data-range='7d']")).ToHaveAttributeAsync("aria-pressed", "true");
+        Assert.Equal(7 * 24, int.Parse(await again.GetAttributeAsync("#chart-requests", "data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task A_custom_range_is_checked_in_the_page_with_the_apis_rules_and_messages()
+    {
+        var (page, _) = await OpenAsync(chromium, _app);
+        var drawn = await DrawnAsync(page);
+        await page.ClickAsync("#ranges button[data-range='custom']");
+
+        await page.FillAsync("#from", "2026-01-02T10:00");
+        await page.FillAsync("#to", "2026-01-01T10:00");
+        await page.ClickAsync("#custom button[type=submit]");
+        await Assertions.Expect(page.Locator("#range-error")).ToHaveTextAsync(new Regex(@"^'from' \(\d{4}-\d\d-\d\dT\d\d:00:00\.0000000\+00:00\) must be before 'to' \("));
+
+        await page.FillAsync("#from", DateTime.Now.AddDays(-100).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await page.FillAsync("#to", "");
+        await page.ClickAsync("#custom button[type=submit]");
+        await Assertions.Expect(page.Locator("#range-error")).ToHaveTextAsync(new Regex(@"^The range spans 100(\.\d+)? days; at most 90 days can be queried at once\.$"));
+
+        var from = DateTime.Now.AddHours(-3);
+        await page.FillAsync("#from", from.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+        await page.ClickAsync("#custom button[type=submit]");
+        await DrawnAsync(page, drawn);
+        await Assertions.Expect(page.Locator("#range-error")).ToBeEmptyAsync();
+        Assert.Contains("from=", page.Url, StringComparison.Ordinal);
+        Assert.Equal(DashboardTraffic.Orders + DashboardTraffic.Search, await ChartTotalAsync(page, "chart-requests"));
+    }
+
+    [Fact]
+    public async Task A_link_with_a_range_the_api_refuses_shows_the_apis_own_detail()
+    {
+        var (page, _) = await OpenAsync(chromium, _app, query: "?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z");
+
+        await Assertions.Expect(page.Locator("#status")).ToHaveClassAsync("error");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync(new Regex(@"^400: 'from' \(2020-01-01T00:00:00\.0000000\+00:00\) is before the retention window: data is kept 90 days"));
+        await Assertions.Expect(page.Locator("#ranges button[data-range='custom']")).ToHaveAttributeAsync("aria-pressed", "true");
+    }
+}
