@@ -234,7 +234,14 @@
       num("Units", (r) => r.units, (v) => count.format(v)), num("Spend", (r) => r.spend, (v) => money.format(v)),
       num("Users", (r) => r.users, (v) => count.format(v)), num("Share", (r) => r.share, (v) => percent.format(v)),
     ], answer.rows, { label: by, empty: "No requests in this range.", defaultSort: 1, onPick: pick });
-    $("breakdown-note").textContent = view.endpoint ? "(service filter only: breakdowns are not kept per endpoint)" : "";
+    // What the answer says a person must know before trusting the rows: unpriced units, requests without the dimension.
+    const notes = view.endpoint ? ["(service filter only: breakdowns are not kept per endpoint)"] : [];
+    for (const source of answer.sources) {
+      if (source.name === "prices" && source.status === "partial") notes.push(source.detail);
+      const caveat = source.name === "requests" && /(\d[\d,]* requests have no \w+; they are the row \(none\)\.|No roster is set[^.]*\.)/.exec(source.detail);
+      if (caveat) notes.push(caveat[1]);
+    }
+    $("breakdown-note").textContent = notes.join(" ");
   }
 
   function showUsage(usage) {

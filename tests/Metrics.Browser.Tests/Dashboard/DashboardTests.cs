@@ -24,8 +24,10 @@ public sealed class DashboardTests(SharedAzurite azurite, Chromium chromium) : I
     {
         _app = await TestApp.StartAsync(azurite.ConnectionString);
         await new DashboardTraffic(_app).SendAsync();
-        await new DashboardTraffic(_app).IngestAsync("/api/ingest/requests", "orders-api",
-            [DashboardTraffic.Request("hostile", "orders-api", DashboardTraffic.Recent.AddMinutes(-5), "/orders", 200, 10, HostileUser, "ES")]);
+        // It also used 42 units of a model nobody priced: the breakdown must say that its spend leaves them out.
+        var hostile = DashboardTraffic.Request("hostile", "orders-api", DashboardTraffic.Recent.AddMinutes(-5), "/orders", 200, 10, HostileUser, "ES");
+        (hostile["model"], hostile["units"]) = ("gpt-free", 42);
+        await new DashboardTraffic(_app).IngestAsync("/api/ingest/requests", "orders-api", [hostile]);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -67,6 +69,9 @@ public sealed class DashboardTests(SharedAzurite azurite, Chromium chromium) : I
 
         await page.SelectOptionAsync("#by", "user");
         await Assertions.Expect(page.Locator("#breakdown td", new() { HasTextString = HostileUser })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#breakdown-note")).ToContainTextAsync("Spend leaves out 42 units of gpt-free");
+        await page.SelectOptionAsync("#by", "org");
+        await Assertions.Expect(page.Locator("#breakdown-note")).ToContainTextAsync($"{requests} requests have no org; they are the row (none).");
         Assert.Null(await page.EvaluateAsync<bool?>("() => window.injected"));
         Assert.Empty(problems);
     }
