@@ -49,7 +49,11 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
         var total = Slices.Total(selected);
         // Priced slice by slice: each at the prices in force in its own hour, day or week.
         var spends = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var slice in selected) spends[GroupOf(slice)] = spends.GetValueOrDefault(GroupOf(slice)) + slice.Cell.Spend(prices, slice.Start);
+        foreach (var slice in selected)
+        {
+            var group = GroupOf(slice);
+            spends[group] = spends.GetValueOrDefault(group) + slice.Cell.Spend(prices, slice.Start);
+        }
         var rows = Slices.Merge(selected, GroupOf)
             .Select(g => Row(g.Key.Length == 0 ? None : g.Key, g.Value, spends[g.Key], total.Requests))
             .OrderByDescending(r => r.Requests).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
