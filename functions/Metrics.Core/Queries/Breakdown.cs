@@ -18,11 +18,12 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
 
     public static readonly IReadOnlyList<string> Dimensions = ["service", "endpoint", "user", "country", "org", "model", "membership"];
 
-    /// <summary>The rollup family a breakdown reads: by service or model, the org family when kept to an org.</summary>
+    /// <summary>The rollup family a breakdown reads: by service or model, the org family when kept to an org; by endpoint,
+    /// the filter's endpoint family.</summary>
     public static string FamilyOf(string by, QueryFilter filter) => by switch
     {
         "service" or "model" => filter.Org is null ? Families.Service : Families.Org,
-        "endpoint" => Families.Endpoint,
+        "endpoint" => filter.EndpointFamily,
         "country" => Families.Country,
         "org" => Families.Org,
         "user" or "membership" => Families.User,

@@ -15,14 +15,20 @@ public sealed record EndpointPerformance(string Service, string Endpoint, string
 /// <summary><c>GET /api/metrics/performance</c>: the summary and every endpoint, slowest first.</summary>
 public sealed record PerformanceReport(PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints)
 {
-    /// <param name="endpointSlices">Slices of the <see cref="Families.Endpoint"/> family: (service, endpoint, method).
-    /// Their users are not used. Left out when the filter is by org or model, which endpoint rows do not keep.</param>
+    /// <summary>
+    /// Requests the summary counts and the endpoint table does not: none, unless the endpoint table comes from a family
+    /// younger than the rows the summary reads (kept to an org or model, hours rolled up before the org endpoint family).
+    /// </summary>
+    public long RequestsWithoutEndpoint => Math.Max(0, Summary.Requests - Endpoints.Sum(e => e.Requests));
+
+    /// <param name="endpointSlices">Slices of the filter's <see cref="QueryFilter.EndpointFamily"/>, whose keys start with
+    /// (service, endpoint, method). Their users are not used.</param>
     /// <param name="summarySlices">What the summary is computed from, distinct users included: slices of the filter's
     /// <see cref="QueryFilter.TotalsFamily"/>.</param>
     public static PerformanceReport Build(IEnumerable<RollupSlice<RequestCell>> endpointSlices, IEnumerable<RollupSlice<RequestCell>> summarySlices,
         QueryFilter filter)
     {
-        var endpoints = filter.ByOrgOrModel ? [] : Slices.Merge(endpointSlices.Where(s => filter.Includes(s.Key)),
+        var endpoints = Slices.Merge(endpointSlices.Where(s => filter.Includes(s.Key)),
                 s => (Service: s.Key.Value(0), Endpoint: s.Key.Value(1), Method: s.Key.Value(2)))
             .Select(e => new EndpointPerformance(e.Key.Service, e.Key.Endpoint, e.Key.Method, e.Value.Requests, e.Value.AverageMs,
                 e.Value.PercentileMs(0.50), e.Value.PercentileMs(0.95), e.Value.PercentileMs(0.99), e.Value.ErrorRate, e.Value.ServerErrorRate))

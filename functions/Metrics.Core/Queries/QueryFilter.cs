@@ -5,8 +5,7 @@ namespace Metrics.Core.Queries;
 /// <summary>
 /// Which requests a query answers for: one service, endpoint, org or model, any of them, or all. Rollups keep the org
 /// and the model only in some families' keys (<see cref="Families"/>), so a filter also decides which family a total
-/// can come from, and which answers cannot be split by it (the endpoint table is kept per endpoint, not per org or model:
-/// org × endpoint would multiply the rows every performance query reads).
+/// and the endpoint table come from: the cheapest whose keys hold every filtered value.
 /// </summary>
 public sealed record QueryFilter(string? Service = null, string? Endpoint = null, string? Org = null, string? Model = null)
 {
@@ -15,13 +14,15 @@ public sealed record QueryFilter(string? Service = null, string? Endpoint = null
     /// <summary>Whether the filter narrows by org or model, which the endpoint family cannot.</summary>
     public bool ByOrgOrModel => Org is not null || Model is not null;
 
-    /// <summary>The family totals (summary, series, values) are read from: the cheapest whose keys hold every filtered value.</summary>
-    public string TotalsFamily => Endpoint is not null ? Families.Endpoint : Org is not null ? Families.Org : Families.Service;
+    /// <summary>The family the endpoint table is read from: per org and model only when the filter needs it.</summary>
+    public string EndpointFamily => ByOrgOrModel ? Families.OrgEndpoint : Families.Endpoint;
+
+    /// <summary>The family totals (summary, series, values) are read from.</summary>
+    public string TotalsFamily => Endpoint is not null ? EndpointFamily : Org is not null ? Families.Org : Families.Service;
 
     /// <summary>Why <paramref name="family"/>'s rows cannot be kept to this filter, or null when they can.</summary>
     public string? Unsupported(string family) =>
-        Endpoint is not null && family != Families.Endpoint ? "an endpoint filter applies to the summary and the endpoint table only"
-        : Endpoint is not null && ByOrgOrModel ? "requests are kept per endpoint, not per endpoint and org or model: filter by endpoint, or by org and model"
+        Endpoint is not null && family is not (Families.Endpoint or Families.OrgEndpoint) ? "an endpoint filter applies to the summary and the endpoint table only"
         : Org is not null && !Families.HasOrg(family) ? $"{Families.NameOf(family).ToLowerInvariant()} rows are not kept per org"
         : Model is not null && !Families.HasModel(family) ? $"{Families.NameOf(family).ToLowerInvariant()} rows are not kept per model"
         : null;

@@ -6,9 +6,10 @@ namespace Metrics.Core.Rollups;
 /// The dimension tuples rollups are kept by. Each query reads one family, so the rows it reads grow with
 /// hours and dimension values in its range, never with events. Spend is units × the model's price, so every
 /// request cell keeps its units per model (<see cref="RequestCell.UnitsByModel"/>) and any grouping can be priced.
-/// Model is in a family's keys only where an answer is split by it: the model breakdown (service family) and the
-/// finance export by org and model (org family). Elsewhere it would multiply rows, and the users and durations
-/// that each row's sketches hold, by the models in use, for nothing any answer shows.
+/// Model is in a family's keys only where an answer is split or filtered by it: the model breakdown (service family),
+/// the finance export by org and model (org family) and the endpoint table kept to an org or model (org endpoint
+/// family). Elsewhere it would multiply rows, and the users and durations that each row's sketches hold, by the
+/// models in use, for nothing any answer shows.
 /// </summary>
 public static class Families
 {
@@ -16,6 +17,12 @@ public static class Families
     public const string Service = "S";
     /// <summary>Requests by (service, endpoint, method): the endpoint table and endpoint filters.</summary>
     public const string Endpoint = "E";
+    /// <summary>
+    /// Requests by (service, endpoint, method, org, model): the endpoint table and endpoint filters kept to an org or a
+    /// model. Its own tables, read only by such queries, so the unfiltered endpoint table (every performance query)
+    /// does not read rows multiplied by orgs and models.
+    /// </summary>
+    public const string OrgEndpoint = "OE";
     /// <summary>Requests by (service, country, org): the country breakdown, for everyone or one org.</summary>
     public const string Country = "C";
     /// <summary>Requests by (service, model, org): the org breakdown and the finance export by org and model.</summary>
@@ -31,7 +38,7 @@ public static class Families
     /// <summary>Named events (the feature, button or form a beacon names) by (site, type, name, anonymous?).</summary>
     public const string Name = "N";
 
-    public static readonly string[] RequestFamilies = [Service, Endpoint, Country, Org, User];
+    public static readonly string[] RequestFamilies = [Service, Endpoint, OrgEndpoint, Country, Org, User];
     public static readonly string[] UsageFamilies = [EventType, Page, Name];
 
     public static string[] Of(string kind) => kind == EventKinds.Requests ? RequestFamilies : UsageFamilies;
@@ -42,6 +49,7 @@ public static class Families
         Service => 2,
         Endpoint or Org or Country or User or EventType or Page => 3,
         Name => 4,
+        OrgEndpoint => 5,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
@@ -50,6 +58,7 @@ public static class Families
     {
         Service => "Service",
         Endpoint => "Endpoint",
+        OrgEndpoint => "OrgEndpoint",
         Country => "Country",
         Org => "Org",
         User => "User",
@@ -59,22 +68,26 @@ public static class Families
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
-    /// <summary>The model of a key of the service or org family (its second value).</summary>
+    /// <summary>The model of a key of a family that keeps it (<see cref="HasModel"/>).</summary>
     /// <exception cref="ArgumentException">The family keeps no model in its keys.</exception>
-    public static string ModelOf(RollupKey key) => key.Family is Service or Org
-        ? key.Value(1)
-        : throw new ArgumentException($"family {key.Family} keeps no model in its keys", nameof(key));
+    public static string ModelOf(RollupKey key) => key.Family switch
+    {
+        Service or Org => key.Value(1),
+        OrgEndpoint => key.Value(4),
+        _ => throw new ArgumentException($"family {key.Family} keeps no model in its keys", nameof(key)),
+    };
 
     /// <summary>Whether the family's keys hold the org (<see cref="OrgOf"/>), so its rows can be kept to one org's.</summary>
-    public static bool HasOrg(string family) => family is Org or Country or User;
+    public static bool HasOrg(string family) => family is Org or Country or User or OrgEndpoint;
 
     /// <summary>Whether the family's keys hold the model (<see cref="ModelOf"/>).</summary>
-    public static bool HasModel(string family) => family is Service or Org;
+    public static bool HasModel(string family) => family is Service or Org or OrgEndpoint;
 
-    /// <summary>The org of a key of the org, country or user family ("" for none).</summary>
+    /// <summary>The org of a key of a family that keeps it (<see cref="HasOrg"/>; "" for none).</summary>
     public static string OrgOf(RollupKey key) => key.Family switch
     {
         Org => key.Value(2),
+        OrgEndpoint => key.Value(3),
         Country or User => key.Values is { Length: > 2 } values ? values[2] : "",
         _ => throw new ArgumentException($"family {key.Family} keeps no org in its keys", nameof(key)),
     };
@@ -83,6 +96,7 @@ public static class Families
     {
         yield return RollupKey.Of(Service, e.Service, e.Model);
         yield return RollupKey.Of(Endpoint, e.Service, e.Endpoint, e.Method);
+        yield return RollupKey.Of(OrgEndpoint, e.Service, e.Endpoint, e.Method, e.OrgId, e.Model);
         yield return RollupKey.Of(Country, e.Service, e.Country, e.OrgId);
         yield return RollupKey.Of(Org, e.Service, e.Model, e.OrgId);
         yield return RollupKey.Of(User, e.Service, e.UserId, e.OrgId);

@@ -12,18 +12,18 @@ public sealed class QueryData(RollupReader reader)
         reader.ReadAsync(CellFormats.Requests, families, window, grain, cancellationToken: cancellationToken);
 
     /// <summary>
-    /// The performance report. Endpoints come from the endpoint family read without its users sketches; the summary and
-    /// its distinct users from the filter's totals family (<see cref="QueryFilter.TotalsFamily"/>). Same totals either way
-    /// (every family holds every event), far fewer bytes. Kept to an org or a model, there is no endpoint table to read.
+    /// The performance report. Endpoints come from the filter's endpoint family read without its users sketches; the
+    /// summary and its distinct users from its totals family (<see cref="QueryFilter.TotalsFamily"/>). Same totals either
+    /// way (every family holds every event), far fewer bytes.
     /// </summary>
     public async Task<(PerformanceReport Report, bool HasData)> PerformanceAsync(QueryWindow window, QueryFilter filter, CancellationToken cancellationToken)
     {
         var summaryFamily = filter.TotalsFamily;
-        string[] families = filter.ByOrgOrModel ? [summaryFamily] : [Families.Endpoint, summaryFamily];
+        string[] families = [filter.EndpointFamily, summaryFamily];
         var slices = await reader.ReadAsync(CellFormats.Requests, families, window, Grain.Week,
             distinctCountsOf: [summaryFamily], cancellationToken: cancellationToken);
         var summary = slices[summaryFamily];
-        return (PerformanceReport.Build(slices.GetValueOrDefault(Families.Endpoint) ?? [], summary, filter), summary.Count > 0);
+        return (PerformanceReport.Build(slices[filter.EndpointFamily], summary, filter), summary.Count > 0);
     }
 
     public Task<IReadOnlyDictionary<string, List<RollupSlice<UsageCell>>>> UsageAsync(QueryWindow window, Grain grain,

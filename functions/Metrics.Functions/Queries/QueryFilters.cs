@@ -30,8 +30,8 @@ internal static class QueryFilters
         foreach (var family in families)
             if (filter.Unsupported(family) is { } why)
                 return (null, Problems.Of(StatusCodes.Status400BadRequest, "unsupported-filter", "This answer cannot be filtered that way",
-                    $"The filter cannot apply here: {why}. Org and model filters apply to the summary, series, values, reliability and the breakdowns by " +
-                    "service, model and org; the org filter also to the breakdowns by user, membership and country."));
+                    $"The filter cannot apply here: {why}. Org and model filters apply to the summary, endpoints, series, values, reliability and the breakdowns by " +
+                    "service, endpoint, model and org; the org filter also to the breakdowns by user, membership and country."));
         return (filter, null);
     }
 

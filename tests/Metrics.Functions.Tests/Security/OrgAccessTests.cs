@@ -19,8 +19,9 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
     private static readonly string[] Orgs = ["acme", "globex", "initech"];
     private static readonly string[] Models = ["gpt-small", "gpt-large"];
     private static readonly string[] Countries = ["ES", "DE", "US"];
+    private static readonly (string Route, string Method)[] Endpoints = [("/orders/{id}", "GET"), ("/orders", "POST"), ("/invoices/{number}", "GET")];
 
-    private sealed record Sent(string Service, string? Org, string User, string Model, string Country, int Status, long Units);
+    private sealed record Sent(string Service, string? Org, string User, string Model, string Country, int Status, long Units, string Route, string Method);
 
     private readonly List<Sent> _sent = [];
     private TestApp _app = null!;
@@ -38,11 +39,13 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
                 // A user belongs to one org; every tenth request has no org at all.
                 var user = $"u-{random.Next(12)}";
                 var org = i % 10 == 9 ? null : Orgs[int.Parse(user[2..], System.Globalization.CultureInfo.InvariantCulture) % Orgs.Length];
-                var sent = new Sent(service, org, user, Models[random.Next(2)], Countries[random.Next(3)], random.Next(10) == 0 ? 503 : 200, random.Next(1, 500));
+                var (route, method) = Endpoints[random.Next(Endpoints.Length)];
+                var sent = new Sent(service, org, user, Models[random.Next(2)], Countries[random.Next(3)], random.Next(10) == 0 ? 503 : 200, random.Next(1, 500),
+                    route, method);
                 _sent.Add(sent);
                 var json = Batches.RequestEvent(i, now.AddMinutes(-random.Next(1, 90)), $"{service}-{i}");
-                (json["orgId"], json["userId"], json["model"], json["country"], json["status"], json["units"]) =
-                    (sent.Org, sent.User, sent.Model, sent.Country, sent.Status, sent.Units);
+                (json["orgId"], json["userId"], json["model"], json["country"], json["status"], json["units"], json["route"], json["method"]) =
+                    (sent.Org, sent.User, sent.Model, sent.Country, sent.Status, sent.Units, sent.Route, sent.Method);
                 events.Add(json);
             }
             var response = await _app.Client.PostRequestsAsync(Batches.Requests(service, events));
@@ -61,6 +64,14 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
         return await response.ReadJsonAsync();
     }
 
+    /// <summary>The performance answer's endpoint table as "service method endpoint" → requests, as a breakdown by endpoint keys its rows.</summary>
+    private static Dictionary<string, long> EndpointRows(JsonElement performance) => performance.GetProperty("endpoints").EnumerateArray().ToDictionary(
+        e => $"{e.GetProperty("service").GetString()} {e.GetProperty("method").GetString()} {e.GetProperty("endpoint").GetString()}",
+        e => e.GetProperty("requests").GetInt64());
+
+    private static Dictionary<string, long> ByEndpoint(IEnumerable<Sent> events) =>
+        events.GroupBy(e => $"{e.Service} {e.Method} {e.Route}").ToDictionary(g => g.Key, g => (long)g.Count());
+
     private static Dictionary<string, long> Rows(JsonElement breakdown, string column = "requests") =>
         breakdown.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString()!, r => r.GetProperty(column).GetInt64());
 
@@ -72,6 +83,8 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
         var byUser = await AcmeGetAsync("/api/metrics/breakdown?by=user&range=24h");
         var byModel = await AcmeGetAsync("/api/metrics/breakdown?by=model&range=24h");
         var byCountry = await AcmeGetAsync("/api/metrics/breakdown?by=country&range=24h");
+        var byEndpoint = await AcmeGetAsync("/api/metrics/breakdown?by=endpoint&range=24h");
+        var oneEndpoint = await AcmeGetAsync("/api/metrics/performance?range=24h&endpoint=/orders/{id}&model=gpt-small");
         var byService = await AcmeGetAsync("/api/metrics/breakdown?by=service&model=gpt-large&range=24h");
         var units = await AcmeGetAsync("/api/metrics/value?metric=units&model=gpt-small&service=orders-api&range=24h");
         var errors = await AcmeGetAsync("/api/metrics/value?metric=errors&range=24h");
@@ -79,7 +92,10 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
         var reliability = await AcmeGetAsync("/api/metrics/reliability?range=24h");
 
         Assert.Equal(Acme.Count(), performance.GetProperty("summary").GetProperty("requests").GetInt64());
-        Assert.Empty(performance.GetProperty("endpoints").EnumerateArray());
+        Assert.Equal(ByEndpoint(Acme), EndpointRows(performance));
+        Assert.Equal(ByEndpoint(Acme), Rows(byEndpoint));
+        Assert.Equal(Acme.Count(e => e.Route == "/orders/{id}" && e.Model == "gpt-small"), oneEndpoint.GetProperty("summary").GetProperty("requests").GetInt64());
+        Assert.Equal(ByEndpoint(Acme.Where(e => e.Route == "/orders/{id}" && e.Model == "gpt-small")), EndpointRows(oneEndpoint));
         Assert.Equal(new Dictionary<string, long> { ["acme"] = Acme.Count() }, Rows(byOrg));
         Assert.Equal(Acme.GroupBy(e => e.User).ToDictionary(g => g.Key, g => (long)g.Count()), Rows(byUser));
         Assert.Equal(Acme.GroupBy(e => e.Model).ToDictionary(g => g.Key, g => g.Sum(e => e.Units)), Rows(byModel, "units"));
@@ -110,7 +126,7 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
     [Theory]
     [InlineData("/api/metrics/usage?range=24h", HttpStatusCode.Forbidden)]
     [InlineData("/api/admin/prices", HttpStatusCode.Forbidden)]
-    [InlineData("/api/metrics/breakdown?by=endpoint&range=24h", HttpStatusCode.BadRequest)]
+    [InlineData("/api/metrics/breakdown?by=user&endpoint=/orders&range=24h", HttpStatusCode.BadRequest)]
     [InlineData("/api/metrics/timeseries?range=24h&metric=usage", HttpStatusCode.BadRequest)]
     public async Task What_an_org_admin_cannot_read_is_refused_with_a_reason(string pathAndQuery, HttpStatusCode expected)
     {
@@ -124,9 +140,13 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
     public async Task A_global_admin_may_filter_by_any_org_and_model_and_the_audit_records_the_org_admins_org()
     {
         var globex = await (await _app.Client.GetAsAsync("/api/metrics/breakdown?by=model&org=globex&range=24h")).ReadJsonAsync();
+        var large = await (await _app.Client.GetAsAsync("/api/metrics/performance?model=gpt-large&range=24h")).ReadJsonAsync();
+        var everyone = await (await _app.Client.GetAsAsync("/api/metrics/performance?range=24h")).ReadJsonAsync();
         await AcmeGetAsync("/api/metrics/breakdown?by=org&range=24h");
 
         Assert.Equal(_sent.Where(e => e.Org == "globex").GroupBy(e => e.Model).ToDictionary(g => g.Key, g => (long)g.Count()), Rows(globex));
+        Assert.Equal(ByEndpoint(_sent.Where(e => e.Model == "gpt-large")), EndpointRows(large));
+        Assert.Equal(ByEndpoint(_sent), EndpointRows(everyone));
         var audit = await _app.Storage.AllAsync(AdminTables.Audit);
         Assert.Contains(audit, row => row.GetString("Org") == "acme" && row.GetString("Roles") == "org-admin" && row.GetString("Path") == "/api/metrics/breakdown");
         Assert.DoesNotContain(audit, row => row.GetString("Org") is not null && row.GetString("Roles")!.Contains("admin,", StringComparison.Ordinal));
