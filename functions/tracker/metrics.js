@@ -18,7 +18,7 @@
   const MAX_EVENTS = 1000; // the ingest limit per request, and what the outbox keeps at most
   const MAX_BYTES = 60000; // browsers refuse beacons and keepalive requests over 64 KiB in flight
   const ATTEMPTS = 3;
-  const OUTBOX = "metrics.outbox";
+  const OUTBOX = "metrics.outbox.";
   const IGNORE = "[data-metrics-ignore]";
   let queue = [];
   let timer = 0;
@@ -32,31 +32,48 @@
   const uuid = () => crypto.randomUUID ? crypto.randomUUID()
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), b => (b + 256).toString(16).slice(1)).join("");
 
-  // sessionStorage belongs to this tab and this site; where it is blocked (sandboxed frames) nothing is kept.
-  const load = key => {
+  // The session is this tab's (sessionStorage); the outbox outlives it (localStorage, this site). Where storage is
+  // blocked (sandboxed frames) nothing is kept.
+  const load = (store, key) => {
     try {
-      return sessionStorage.getItem(key);
+      return window[store].getItem(key);
     } catch (e) { /* blocked */ }
   };
-  const save = (key, value) => {
+  const save = (store, key, value) => {
     try {
-      value ? sessionStorage.setItem(key, value) : sessionStorage.removeItem(key);
+      value ? window[store].setItem(key, value) : window[store].removeItem(key);
     } catch (e) { /* blocked or full: the events stay in memory only */ }
   };
-
-  const sessionId = load("metrics.sid") || uuid();
-  save("metrics.sid", sessionId);
-
-  // The outbox holds every event sent and not yet acknowledged: what a page could not deliver, the next page of
-  // the site in this tab sends again. Event ids make a repeat count once.
-  const outbox = () => {
+  const parse = json => {
     try {
-      return JSON.parse(load(OUTBOX)) || [];
+      return JSON.parse(json) || [];
     } catch (e) {
       return [];
     }
   };
-  const keep = events => save(OUTBOX, events.length && JSON.stringify(events.slice(-MAX_EVENTS)));
+
+  const sessionId = load("sessionStorage", "metrics.sid") || uuid();
+  save("sessionStorage", "metrics.sid", sessionId);
+
+  // The outbox holds every event sent and not yet acknowledged: what a page could not deliver, the next page of the
+  // site sends again, in this tab or another, now or on a later visit (a closing tab can hand the browser only
+  // 64 KiB). Each page writes its own key, so pages open side by side never overwrite each other's events.
+  // Event ids make a repeat count once.
+  const mine = OUTBOX + uuid();
+  const outbox = () => parse(load("localStorage", mine));
+  const keep = events => save("localStorage", mine, events.length && JSON.stringify(events.slice(-MAX_EVENTS)));
+  // What other pages left (closed, or still open: then both send it, and it counts once) becomes this page's.
+  const adopt = () => {
+    let left = [];
+    try {
+      for (const key of Object.keys(localStorage)) {
+        if (!key.startsWith(OUTBOX) || key === mine) continue;
+        left = left.concat(parse(localStorage.getItem(key)));
+        localStorage.removeItem(key);
+      }
+    } catch (e) { /* blocked */ }
+    keep(outbox().concat(left));
+  };
   const settle = events => {
     const done = new Set(events.map(e => e.id));
     keep(outbox().filter(e => !done.has(e.id)));
@@ -199,7 +216,8 @@
     identify: id => { userId = id == null ? undefined : String(id); },
   };
 
-  // What earlier pages of this tab could not deliver leaves first.
+  // What earlier pages could not deliver leaves first.
+  adopt();
   pending = outbox();
   pump();
   pageView();
