@@ -24,7 +24,7 @@
     return {
       range: from ? "custom" : (presets[q.get("range")] ? q.get("range") : "24h"),
       from, to,
-      service: q.get("service") || "", endpoint: q.get("endpoint") || "", by: q.get("by") || "service",
+      service: q.get("service") || "", endpoint: q.get("endpoint") || "", org: q.get("org") || "", by: q.get("by") || "service",
     };
   }
 
@@ -33,6 +33,7 @@
     if (view.range === "custom") { q.set("from", view.from); if (view.to) q.set("to", view.to); } else q.set("range", view.range);
     if (view.service) q.set("service", view.service);
     if (view.endpoint) q.set("endpoint", view.endpoint);
+    if (view.org) q.set("org", view.org);
     if (view.by !== "service") q.set("by", view.by);
     const url = `${location.pathname}?${q}`;
     if (url !== `${location.pathname}${location.search}`) history.pushState(null, "", url);
@@ -178,7 +179,8 @@
       card("Signed-in users", count.format(summary.activeUsers), summary.activeUsers, b("activeUsers"), false));
   }
 
-  function showCharts(series, before) {
+  /** usageShown: false while the page is kept to one org (browser beacons carry no org, so there is no usage to draw). */
+  function showCharts(series, before, usageShown) {
     const times = series.points.map((p) => Date.parse(p.at));
     const prior = (field) => series.points.map((_, i) => before?.points[i]?.[field] ?? null);
     const has = before != null;
@@ -189,7 +191,7 @@
       { label: "Server errors (5xx)", color: "--c3", values: series.points.map((p) => errors(p, p.serverErrorRate)) },
     ];
     if (has) requests.push({ label: "Requests, previous period", color: "--faint", faint: true, values: prior("requests") });
-    MetricsCharts.draw("chart-requests", { times, format: (v) => `${count.format(v)} req`, series: requests });
+    MetricsCharts.draw("chart-requests", { name: "Requests", times, format: (v) => `${count.format(v)} req`, series: requests });
 
     const latency = [
       { label: "p50", color: "--c5", values: series.points.map((p) => p.p50Ms) },
@@ -197,27 +199,29 @@
       { label: "p99", color: "--c4", values: series.points.map((p) => p.p99Ms) },
     ];
     if (has) latency.push({ label: "p95, previous period", color: "--faint", faint: true, values: prior("p95Ms") });
-    MetricsCharts.draw("chart-latency", { times, format: duration, series: latency });
+    MetricsCharts.draw("chart-latency", { name: "Latency", times, format: duration, series: latency });
 
     const usage = [
       { label: "Events", color: "--c1", values: series.points.map((p) => p.events), fill: true },
       { label: "Visitors", color: "--c4", values: series.points.map((p) => p.users) },
     ];
     if (has) usage.push({ label: "Events, previous period", color: "--faint", faint: true, values: prior("events") });
-    MetricsCharts.draw("chart-usage", { times, format: (v) => count.format(v), series: usage });
+    if (usageShown) MetricsCharts.draw("chart-usage", { name: "Usage", times, format: (v) => count.format(v), series: usage });
     $("interval-note").textContent = `per ${series.interval}, local time`;
   }
 
   const num = (title, value, text) => ({ title, value, text: (r) => text(value(r)) });
 
-  function showEndpoints(endpoints) {
+  function showEndpoints(endpoints, performance) {
+    // Kept to an org, the API may leave the endpoint table out and say why on its requests source.
+    const leftOut = performance.sources.map((s) => /The endpoint table is left out[^.]*\./.exec(s.detail)?.[0]).find(Boolean);
     MetricsTables.render("endpoints", [
       { title: "Endpoint", value: (e) => `${e.method} ${e.endpoint} (${e.service})`, text: (e) => `${e.method} ${e.endpoint} (${e.service})`, numeric: false },
       num("Requests", (e) => e.requests, (v) => count.format(v)),
       num("Avg", (e) => e.avgMs, duration), num("p50", (e) => e.p50Ms, duration), num("p95", (e) => e.p95Ms, duration),
       num("p99", (e) => e.p99Ms, duration),
       num("Error rate", (e) => e.errorRate, (v) => percent.format(v)), num("5xx rate", (e) => e.serverErrorRate, (v) => percent.format(v)),
-    ], endpoints, { label: "endpoints", empty: "No requests in this range.", defaultSort: 1,
+    ], endpoints, { label: "endpoints", empty: leftOut || "No requests in this range.", defaultSort: 1,
       onPick: (e) => filter({ service: e.service, endpoint: e.endpoint }) });
   }
 
@@ -225,6 +229,7 @@
     const by = answer.by;
     const pick = by === "service" ? (r) => filter({ service: r.key })
       : by === "endpoint" ? (r) => { const [service, , ...path] = r.key.split(" "); filter({ service, endpoint: path.join(" ") }); }
+      : by === "org" ? (r) => filter({ org: r.key })
       : null;
     MetricsTables.render("breakdown", [
       { title: by, value: (r) => r.key, text: (r) => r.key, numeric: false },
@@ -233,9 +238,12 @@
       num("Avg", (r) => r.avgMs, duration), num("p95", (r) => r.p95Ms, duration),
       num("Units", (r) => r.units, (v) => count.format(v)), num("Spend", (r) => r.spend, (v) => money.format(v)),
       num("Users", (r) => r.users, (v) => count.format(v)), num("Share", (r) => r.share, (v) => percent.format(v)),
-    ], answer.rows, { label: by, empty: "No requests in this range.", defaultSort: 1, onPick: pick });
+    ], answer.rows, { label: by, empty: answer.refused || "No requests in this range.", defaultSort: 1,
+      // Requests without an org are the row (none): there is no org to filter by.
+      onPick: pick, canPick: (r) => r.key !== "(none)" });
     // What the answer says a person must know before trusting the rows: unpriced units, requests without the dimension.
     const notes = view.endpoint ? ["(service filter only: breakdowns are not kept per endpoint)"] : [];
+    if (by === "country") notes.push("(country rows do not filter the page: the request queries have no country filter)");
     for (const source of answer.sources) {
       if (source.name === "prices" && source.status === "partial") notes.push(source.detail);
       const caveat = source.name === "requests" && /(\d[\d,]* requests have no \w+; they are the row \(none\)\.|No roster is set[^.]*\.)/.exec(source.detail);
@@ -260,6 +268,16 @@
     ], usage.names, { label: "features", empty: "No named clicks, forms or features in this range.", defaultSort: 2 });
   }
 
+  /** The usage section, or why it is not shown: usage events carry no org. */
+  function showUsageSection(usage) {
+    $("usage-report").hidden = !usage;
+    $("usage-note").textContent = usage ? "(browser beacons, all services)"
+      : `(not shown for the org ${view.org}: browser beacons carry no org; clear the org filter to see usage)`;
+    if (!usage) return;
+    showUsageCards(usage.summary, undefined);
+    showUsage(usage);
+  }
+
   function remember(list, values) {
     const known = new Set([...$(list).options].map((o) => o.value));
     for (const value of values) if (!known.has(value)) { const o = document.createElement("option"); o.value = value; $(list).append(o); known.add(value); }
@@ -276,7 +294,7 @@
     $("endpoint").value = view.endpoint;
     $("by").value = view.by;
     const chips = [];
-    for (const name of ["service", "endpoint"]) {
+    for (const name of ["service", "endpoint", "org"]) {
       if (!view[name]) continue;
       const item = document.createElement("li");
       item.textContent = `${name}: ${view[name]}`;
@@ -293,6 +311,9 @@
 
   function update(changes) {
     view = { ...view, ...changes };
+    // Requests are kept per endpoint or per org, not per both (the API answers 400): choosing one lets go of the other.
+    if (changes.org) view.endpoint = "";
+    else if (changes.endpoint) view.org = "";
     writeView(view);
     show();
   }
@@ -301,6 +322,15 @@
 
   let shown = 0; // the latest show(): an older one still in flight must not overwrite what it shows
 
+  /** A breakdown the API cannot split by the view's filters (by endpoint, kept to an org) says why instead of failing the page. */
+  const refusable = (promise) => promise.catch((error) => (error instanceof QueryError && error.status === 400 && view.org
+    ? { by: view.by, rows: [], sources: [], refused: error.message } : Promise.reject(error)));
+
+  // This script is loaded first and deferred, so that it asks for the answers while the charting library and the table
+  // code still load; it draws once they have run (DOMContentLoaded follows every deferred script).
+  const librariesLoaded = window.MetricsCharts && window.MetricsTables ? Promise.resolve()
+    : new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+
   async function show() {
     const run = ++shown;
     showControls();
@@ -308,7 +338,10 @@
     const span = windowOf(view);
     const before = { from: new Date(span.from - (span.to - span.from)).toISOString(), to: new Date(span.from).toISOString() };
     const interval = span.to - span.from <= 7 * 24 * hour ? "hour" : "day";
-    const filters = { service: view.service, endpoint: view.endpoint };
+    const filters = { service: view.service, endpoint: view.endpoint, org: view.org };
+    // Usage events (browser beacons) carry no org: kept to one org, the page shows requests only.
+    const usageShown = !view.org;
+    const metric = usageShown ? "both" : "performance";
     $("report").setAttribute("aria-busy", "true");
     say("Loading…");
     try {
@@ -316,17 +349,18 @@
       // the changes and the faint lines, so they are asked for afterwards rather than competing with them.
       const [performance, series, usage, breakdown] = await Promise.all([
         query("/api/metrics/performance", { ...current, ...filters }),
-        query("/api/metrics/timeseries", { ...current, ...filters, metric: "both", interval }),
-        query("/api/metrics/usage", current),
-        query("/api/metrics/breakdown", { ...current, service: view.service, by: view.by }),
+        query("/api/metrics/timeseries", { ...current, ...filters, metric, interval }),
+        usageShown ? query("/api/metrics/usage", current) : null,
+        refusable(query("/api/metrics/breakdown", { ...current, service: view.service, org: view.org, by: view.by })),
+        librariesLoaded,
       ]);
       if (run !== shown) return;
       $("prompt").hidden = true;
       const range = `${localTime.format(new Date(performance.range.from))} – ${localTime.format(new Date(performance.range.to))}`;
-      if (performance.summary.requests === 0 && usage.summary.events === 0) {
+      if (performance.summary.requests === 0 && (usage?.summary.events ?? 0) === 0) {
         prompt("No data in this range", [
           `Nothing was received from ${localTime.format(new Date(performance.range.from))} to ${localTime.format(new Date(performance.range.to))}` +
-            `${view.service || view.endpoint ? " for these filters" : ""}.`,
+            `${view.service || view.endpoint || view.org ? " for these filters" : ""}.`,
           "Services send request metrics to POST /api/ingest/requests (with an ingestion key, or through Metrics.Client's middleware); " +
             "web pages send usage beacons with the tracker script /api/tracker.js. Try a longer range, or clear the filters.",
         ]);
@@ -336,27 +370,26 @@
       }
       $("report").hidden = false;
       showCards(performance.summary, undefined);
-      showUsageCards(usage.summary, undefined);
-      showCharts(series, null);
-      showEndpoints(performance.endpoints);
+      showUsageSection(usage);
+      showCharts(series, null, usageShown);
+      showEndpoints(performance.endpoints, performance);
       showBreakdown(breakdown);
-      showUsage(usage);
       remember("known-services", performance.endpoints.map((e) => e.service));
       remember("known-endpoints", performance.endpoints.map((e) => e.endpoint));
-      showCoverage([performance, usage]);
+      showCoverage([performance, usage].filter(Boolean));
       say(`${range}; comparing with the previous period…`);
       document.documentElement.dataset.drawn = String(run);
       window.performance.mark("dashboard-drawn");
 
       const [priorPerformance, priorSeries, priorUsage] = await Promise.all([
         previous(query("/api/metrics/performance", { ...before, ...filters })),
-        previous(query("/api/metrics/timeseries", { ...before, ...filters, metric: "both", interval })),
-        previous(query("/api/metrics/usage", before)),
+        previous(query("/api/metrics/timeseries", { ...before, ...filters, metric, interval })),
+        usageShown ? previous(query("/api/metrics/usage", before)) : null,
       ]);
       if (run !== shown) return;
       showCards(performance.summary, priorPerformance);
-      showUsageCards(usage.summary, priorUsage);
-      showCharts(series, priorSeries);
+      if (usage) showUsageCards(usage.summary, priorUsage);
+      showCharts(series, priorSeries, usageShown);
       say(priorPerformance ? `${range}; changes compare with the previous period of the same length.` : `${range} (no previous period within retention).`);
       document.documentElement.dataset.compared = String(run);
       window.performance.mark("dashboard-compared");
