@@ -2,9 +2,9 @@
 // The admin dashboard. Everything it shows comes from the query API (docs/api.md); the range and filters live in the
 // page's URL so a view can be shared and reloaded; the admin key stays in this tab's sessionStorage, never in the URL.
 (() => {
-  const keyStorage = "metrics.adminKey";
-  const presets = { "24h": 24, "7d": 7 * 24, "30d": 30 * 24, "90d": 90 * 24 }; // hours, as the API's presets
-  const hour = 3600_000;
+  // The view's reading, its window and its questions are defined in the page itself (index.html, MetricsView), which
+  // asks them before this script has loaded.
+  const { keyStorage, hour, readView, windowOf, questions, ask } = window.MetricsView;
   const maxDays = 90;
   const $ = (id) => document.getElementById(id);
 
@@ -18,16 +18,6 @@
 
   // ---- the view: range and filters, read from and written to the URL ----
 
-  function readView() {
-    const q = new URLSearchParams(location.search);
-    const from = q.get("from"), to = q.get("to");
-    return {
-      range: from ? "custom" : (presets[q.get("range")] ? q.get("range") : "24h"),
-      from, to,
-      service: q.get("service") || "", endpoint: q.get("endpoint") || "", org: q.get("org") || "", by: q.get("by") || "service",
-    };
-  }
-
   function writeView(view) {
     const q = new URLSearchParams();
     if (view.range === "custom") { q.set("from", view.from); if (view.to) q.set("to", view.to); } else q.set("range", view.range);
@@ -40,16 +30,6 @@
   }
 
   let view = readView();
-
-  /** The window the API will answer for the view: presets end with the current hour, custom ranges widen to whole hours. */
-  function windowOf(v) {
-    if (v.range !== "custom") {
-      const end = Math.ceil(Date.now() / hour) * hour;
-      return { from: end - presets[v.range] * hour, to: end };
-    }
-    const to = v.to ? Date.parse(v.to) : Date.now();
-    return { from: Math.floor(Date.parse(v.from) / hour) * hour, to: Math.ceil(to / hour) * hour };
-  }
 
   /** .NET's round-trip ("O") format, as the API writes times in its messages. */
   const roundTrip = (ms) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000+00:00");
@@ -74,12 +54,7 @@
   }
 
   async function query(path, params) {
-    const url = new URL(path, location.origin);
-    for (const [name, value] of Object.entries(params)) if (value) url.searchParams.set(name, value);
-    const headers = { Accept: "application/json" };
-    const key = $("key").value.trim();
-    if (key) headers.Authorization = `Bearer ${key}`;
-    const response = await fetch(url, { headers, credentials: "same-origin" });
+    const response = await ask([path, params], $("key").value.trim());
     if (!response.ok) {
       let detail = response.statusText;
       try { const problem = await response.json(); detail = problem.detail || problem.title || detail; } catch { /* not problem+json */ }
@@ -326,32 +301,28 @@
   const refusable = (promise) => promise.catch((error) => (error instanceof QueryError && error.status === 400 && view.org
     ? { by: view.by, rows: [], sources: [], refused: error.message } : Promise.reject(error)));
 
-  // This script is loaded first and deferred, so that it asks for the answers while the charting library and the table
-  // code still load; it draws once they have run (DOMContentLoaded follows every deferred script).
+  // The charting library and the table code are deferred scripts after this one: it draws once they have run
+  // (DOMContentLoaded follows every deferred script).
   const librariesLoaded = window.MetricsCharts && window.MetricsTables ? Promise.resolve()
     : new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
 
   async function show() {
     const run = ++shown;
     showControls();
-    const current = view.range === "custom" ? { from: view.from, to: view.to } : { range: view.range };
+    const asked = questions(view);
+    const { filters, interval, metric, usageShown } = asked;
     const span = windowOf(view);
     const before = { from: new Date(span.from - (span.to - span.from)).toISOString(), to: new Date(span.from).toISOString() };
-    const interval = span.to - span.from <= 7 * 24 * hour ? "hour" : "day";
-    const filters = { service: view.service, endpoint: view.endpoint, org: view.org };
-    // Usage events (browser beacons) carry no org: kept to one org, the page shows requests only.
-    const usageShown = !view.org;
-    const metric = usageShown ? "both" : "performance";
     $("report").setAttribute("aria-busy", "true");
     say("Loading…");
     try {
       // This period first: every section is drawn from these four answers. The previous period's answers only add
       // the changes and the faint lines, so they are asked for afterwards rather than competing with them.
       const [performance, series, usage, breakdown] = await Promise.all([
-        query("/api/metrics/performance", { ...current, ...filters }),
-        query("/api/metrics/timeseries", { ...current, ...filters, metric, interval }),
-        usageShown ? query("/api/metrics/usage", current) : null,
-        refusable(query("/api/metrics/breakdown", { ...current, service: view.service, org: view.org, by: view.by })),
+        query(...asked.performance),
+        query(...asked.series),
+        asked.usage ? query(...asked.usage) : null,
+        refusable(query(...asked.breakdown)),
         librariesLoaded,
       ]);
       if (run !== shown) return;
