@@ -7,6 +7,13 @@ window.MetricsCharts = (() => {
   const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   const stamp = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
+  /** A point's bucket start time and every shown series' value there, as the legend would say them. */
+  function pointLines(u, i, format) {
+    const lines = [stamp.format(new Date(u.data[0][i] * 1000))];
+    u.series.forEach((s, k) => { if (k > 0 && s.show) lines.push(`${s.label}: ${format(u.data[k][i])}`); });
+    return lines;
+  }
+
   /** A tooltip beside the cursor: the bucket's exact start time, then every series' value as the legend would say it. */
   function tooltip(format) {
     let tip;
@@ -16,15 +23,11 @@ window.MetricsCharts = (() => {
         setCursor: (u) => {
           const i = u.cursor.idx;
           if (i == null || u.cursor.left < 0) { tip.hidden = true; return; }
-          const lines = [document.createElement("b")];
-          lines[0].textContent = stamp.format(new Date(u.data[0][i] * 1000));
-          u.series.forEach((s, k) => {
-            if (k === 0 || !s.show) return;
-            const line = document.createElement("div");
-            line.textContent = `${s.label}: ${format(u.data[k][i])}`;
-            lines.push(line);
-          });
-          tip.replaceChildren(...lines);
+          tip.replaceChildren(...pointLines(u, i, format).map((text, n) => {
+            const line = document.createElement(n === 0 ? "b" : "div");
+            line.textContent = text;
+            return line;
+          }));
           tip.hidden = false;
           const left = u.cursor.left + 12, width = tip.offsetWidth;
           tip.style.left = `${left + width > u.over.clientWidth ? Math.max(0, u.cursor.left - width - 12) : left}px`;
@@ -35,7 +38,38 @@ window.MetricsCharts = (() => {
   }
 
   /**
-   * spec: { times: [ms], unit, format(value), series: [ { label, color, values, faint?, fill? } ] }.
+   * uPlot's cursor follows the mouse only. A chart also takes the keyboard focus: the arrow keys (and Home, End) move the
+   * cursor point by point through uPlot's setCursor, which shows the tooltip and the legend's values as the mouse would,
+   * and a live region says the same point's values to a screen reader.
+   */
+  function keyboard(element, readout) {
+    element.tabIndex = 0;
+    let index = null; // the point the keyboard is on; null until a key or the focus chooses one
+    const moveTo = (i) => {
+      const { plot, spec } = drawn.get(element.id);
+      const last = plot.data[0].length - 1;
+      if (last < 0) return;
+      index = Math.max(0, Math.min(last, i));
+      plot.setCursor({ left: plot.valToPos(plot.data[0][index], "x"), top: plot.valToPos(plot.data[1][index] ?? 0, "y") });
+      readout.textContent = pointLines(plot, index, spec.format).join("; ");
+    };
+    element.addEventListener("focus", () => moveTo(index ?? drawn.get(element.id).plot.data[0].length - 1));
+    element.addEventListener("blur", () => drawn.get(element.id)?.plot.setCursor({ left: -10, top: -10 }));
+    element.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1, ArrowUp: 1, ArrowDown: -1 }[event.key];
+      const last = drawn.get(element.id).plot.data[0].length - 1;
+      const to = step != null ? (index ?? last) + step : event.key === "Home" ? 0 : event.key === "End" ? last : null;
+      if (to == null) return;
+      event.preventDefault();
+      moveTo(to);
+    });
+    return { reset: () => { index = null; } };
+  }
+
+  const keyboards = new Map(); // element id -> its keyboard: added once, kept across redraws
+
+  /**
+   * spec: { name, times: [ms], unit, format(value), series: [ { label, color, values, faint?, fill? } ] }.
    * Gaps arrive as zeros from the API and are drawn as zeros, never joined over.
    */
   function draw(id, spec) {
@@ -68,6 +102,17 @@ window.MetricsCharts = (() => {
     };
     const data = [spec.times.map((t) => t / 1000), ...spec.series.map((s) => s.values)];
     const plot = new uPlot(options, data, element);
+    if (!keyboards.has(id)) {
+      const readout = document.createElement("p");
+      readout.className = "readout";
+      readout.setAttribute("aria-live", "polite");
+      element.after(readout);
+      element.setAttribute("role", "group");
+      element.setAttribute("aria-label", `${spec.name} chart: the arrow keys read it point by point`);
+      keyboards.set(id, keyboard(element, readout));
+    }
+    // New data (another view) starts again from the latest point; the same data redrawn keeps the point.
+    if (drawn.get(id)?.spec.times.length !== spec.times.length || drawn.get(id)?.spec.times[0] !== spec.times[0]) keyboards.get(id).reset();
     // What the chart shows, for tests and for a person inspecting the page: its points and the first series' total.
     element.dataset.points = String(spec.times.length);
     element.dataset.total = String(spec.series[0]?.values.reduce((a, b) => a + (b ?? 0), 0) ?? 0);

@@ -2,9 +2,9 @@
 // The admin dashboard. Everything it shows comes from the query API (docs/api.md); the range and filters live in the
 // page's URL so a view can be shared and reloaded; the admin key stays in this tab's sessionStorage, never in the URL.
 (() => {
-  const keyStorage = "metrics.adminKey";
-  const presets = { "24h": 24, "7d": 7 * 24, "30d": 30 * 24, "90d": 90 * 24 }; // hours, as the API's presets
-  const hour = 3600_000;
+  // The view's reading, its window and its questions are defined in the page itself (index.html, MetricsView), which
+  // asks them before this script has loaded.
+  const { keyStorage, hour, readView, windowOf, questions, ask } = window.MetricsView;
   const maxDays = 90;
   const $ = (id) => document.getElementById(id);
 
@@ -18,37 +18,18 @@
 
   // ---- the view: range and filters, read from and written to the URL ----
 
-  function readView() {
-    const q = new URLSearchParams(location.search);
-    const from = q.get("from"), to = q.get("to");
-    return {
-      range: from ? "custom" : (presets[q.get("range")] ? q.get("range") : "24h"),
-      from, to,
-      service: q.get("service") || "", endpoint: q.get("endpoint") || "", by: q.get("by") || "service",
-    };
-  }
-
   function writeView(view) {
     const q = new URLSearchParams();
     if (view.range === "custom") { q.set("from", view.from); if (view.to) q.set("to", view.to); } else q.set("range", view.range);
     if (view.service) q.set("service", view.service);
     if (view.endpoint) q.set("endpoint", view.endpoint);
+    if (view.org) q.set("org", view.org);
     if (view.by !== "service") q.set("by", view.by);
     const url = `${location.pathname}?${q}`;
     if (url !== `${location.pathname}${location.search}`) history.pushState(null, "", url);
   }
 
   let view = readView();
-
-  /** The window the API will answer for the view: presets end with the current hour, custom ranges widen to whole hours. */
-  function windowOf(v) {
-    if (v.range !== "custom") {
-      const end = Math.ceil(Date.now() / hour) * hour;
-      return { from: end - presets[v.range] * hour, to: end };
-    }
-    const to = v.to ? Date.parse(v.to) : Date.now();
-    return { from: Math.floor(Date.parse(v.from) / hour) * hour, to: Math.ceil(to / hour) * hour };
-  }
 
   /** .NET's round-trip ("O") format, as the API writes times in its messages. */
   const roundTrip = (ms) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000+00:00");
@@ -73,12 +54,7 @@
   }
 
   async function query(path, params) {
-    const url = new URL(path, location.origin);
-    for (const [name, value] of Object.entries(params)) if (value) url.searchParams.set(name, value);
-    const headers = { Accept: "application/json" };
-    const key = $("key").value.trim();
-    if (key) headers.Authorization = `Bearer ${key}`;
-    const response = await fetch(url, { headers, credentials: "same-origin" });
+    const response = await ask([path, params], $("key").value.trim());
     if (!response.ok) {
       let detail = response.statusText;
       try { const problem = await response.json(); detail = problem.detail || problem.title || detail; } catch { /* not problem+json */ }
@@ -178,7 +154,8 @@
       card("Signed-in users", count.format(summary.activeUsers), summary.activeUsers, b("activeUsers"), false));
   }
 
-  function showCharts(series, before) {
+  /** usageShown: false while the page is kept to one org (browser beacons carry no org, so there is no usage to draw). */
+  function showCharts(series, before, usageShown) {
     const times = series.points.map((p) => Date.parse(p.at));
     const prior = (field) => series.points.map((_, i) => before?.points[i]?.[field] ?? null);
     const has = before != null;
@@ -189,7 +166,7 @@
       { label: "Server errors (5xx)", color: "--c3", values: series.points.map((p) => errors(p, p.serverErrorRate)) },
     ];
     if (has) requests.push({ label: "Requests, previous period", color: "--faint", faint: true, values: prior("requests") });
-    MetricsCharts.draw("chart-requests", { times, format: (v) => `${count.format(v)} req`, series: requests });
+    MetricsCharts.draw("chart-requests", { name: "Requests", times, format: (v) => `${count.format(v)} req`, series: requests });
 
     const latency = [
       { label: "p50", color: "--c5", values: series.points.map((p) => p.p50Ms) },
@@ -197,20 +174,20 @@
       { label: "p99", color: "--c4", values: series.points.map((p) => p.p99Ms) },
     ];
     if (has) latency.push({ label: "p95, previous period", color: "--faint", faint: true, values: prior("p95Ms") });
-    MetricsCharts.draw("chart-latency", { times, format: duration, series: latency });
+    MetricsCharts.draw("chart-latency", { name: "Latency", times, format: duration, series: latency });
 
     const usage = [
       { label: "Events", color: "--c1", values: series.points.map((p) => p.events), fill: true },
       { label: "Visitors", color: "--c4", values: series.points.map((p) => p.users) },
     ];
     if (has) usage.push({ label: "Events, previous period", color: "--faint", faint: true, values: prior("events") });
-    MetricsCharts.draw("chart-usage", { times, format: (v) => count.format(v), series: usage });
+    if (usageShown) MetricsCharts.draw("chart-usage", { name: "Usage", times, format: (v) => count.format(v), series: usage });
     $("interval-note").textContent = `per ${series.interval}, local time`;
   }
 
   const num = (title, value, text) => ({ title, value, text: (r) => text(value(r)) });
 
-  function showEndpoints(endpoints) {
+  function showEndpoints(endpoints, performance) {
     MetricsTables.render("endpoints", [
       { title: "Endpoint", value: (e) => `${e.method} ${e.endpoint} (${e.service})`, text: (e) => `${e.method} ${e.endpoint} (${e.service})`, numeric: false },
       num("Requests", (e) => e.requests, (v) => count.format(v)),
@@ -225,6 +202,7 @@
     const by = answer.by;
     const pick = by === "service" ? (r) => filter({ service: r.key })
       : by === "endpoint" ? (r) => { const [service, , ...path] = r.key.split(" "); filter({ service, endpoint: path.join(" ") }); }
+      : by === "org" ? (r) => filter({ org: r.key })
       : null;
     MetricsTables.render("breakdown", [
       { title: by, value: (r) => r.key, text: (r) => r.key, numeric: false },
@@ -233,9 +211,12 @@
       num("Avg", (r) => r.avgMs, duration), num("p95", (r) => r.p95Ms, duration),
       num("Units", (r) => r.units, (v) => count.format(v)), num("Spend", (r) => r.spend, (v) => money.format(v)),
       num("Users", (r) => r.users, (v) => count.format(v)), num("Share", (r) => r.share, (v) => percent.format(v)),
-    ], answer.rows, { label: by, empty: "No requests in this range.", defaultSort: 1, onPick: pick });
+    ], answer.rows, { label: by, empty: answer.refused || "No requests in this range.", defaultSort: 1,
+      // Requests without an org are the row (none): there is no org to filter by.
+      onPick: pick, canPick: (r) => r.key !== "(none)" });
     // What the answer says a person must know before trusting the rows: unpriced units, requests without the dimension.
     const notes = view.endpoint ? ["(service filter only: breakdowns are not kept per endpoint)"] : [];
+    if (by === "country") notes.push("(country rows do not filter the page: the request queries have no country filter)");
     for (const source of answer.sources) {
       if (source.name === "prices" && source.status === "partial") notes.push(source.detail);
       const caveat = source.name === "requests" && /(\d[\d,]* requests have no \w+; they are the row \(none\)\.|No roster is set[^.]*\.)/.exec(source.detail);
@@ -260,6 +241,16 @@
     ], usage.names, { label: "features", empty: "No named clicks, forms or features in this range.", defaultSort: 2 });
   }
 
+  /** The usage section, or why it is not shown: usage events carry no org. */
+  function showUsageSection(usage) {
+    $("usage-report").hidden = !usage;
+    $("usage-note").textContent = usage ? "(browser beacons, all services)"
+      : `(not shown for the org ${view.org}: browser beacons carry no org; clear the org filter to see usage)`;
+    if (!usage) return;
+    showUsageCards(usage.summary, undefined);
+    showUsage(usage);
+  }
+
   function remember(list, values) {
     const known = new Set([...$(list).options].map((o) => o.value));
     for (const value of values) if (!known.has(value)) { const o = document.createElement("option"); o.value = value; $(list).append(o); known.add(value); }
@@ -276,7 +267,7 @@
     $("endpoint").value = view.endpoint;
     $("by").value = view.by;
     const chips = [];
-    for (const name of ["service", "endpoint"]) {
+    for (const name of ["service", "endpoint", "org"]) {
       if (!view[name]) continue;
       const item = document.createElement("li");
       item.textContent = `${name}: ${view[name]}`;
@@ -301,32 +292,41 @@
 
   let shown = 0; // the latest show(): an older one still in flight must not overwrite what it shows
 
+  /** A breakdown the API cannot split by the view's filters (by country, kept to a model) says why instead of failing the page. */
+  const refusable = (promise) => promise.catch((error) => (error instanceof QueryError && error.status === 400 && view.org
+    ? { by: view.by, rows: [], sources: [], refused: error.message } : Promise.reject(error)));
+
+  // The charting library and the table code are deferred scripts after this one: it draws once they have run
+  // (DOMContentLoaded follows every deferred script).
+  const librariesLoaded = window.MetricsCharts && window.MetricsTables ? Promise.resolve()
+    : new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+
   async function show() {
     const run = ++shown;
     showControls();
-    const current = view.range === "custom" ? { from: view.from, to: view.to } : { range: view.range };
+    const asked = questions(view);
+    const { filters, interval, metric, usageShown } = asked;
     const span = windowOf(view);
     const before = { from: new Date(span.from - (span.to - span.from)).toISOString(), to: new Date(span.from).toISOString() };
-    const interval = span.to - span.from <= 7 * 24 * hour ? "hour" : "day";
-    const filters = { service: view.service, endpoint: view.endpoint };
     $("report").setAttribute("aria-busy", "true");
     say("Loading…");
     try {
       // This period first: every section is drawn from these four answers. The previous period's answers only add
       // the changes and the faint lines, so they are asked for afterwards rather than competing with them.
       const [performance, series, usage, breakdown] = await Promise.all([
-        query("/api/metrics/performance", { ...current, ...filters }),
-        query("/api/metrics/timeseries", { ...current, ...filters, metric: "both", interval }),
-        query("/api/metrics/usage", current),
-        query("/api/metrics/breakdown", { ...current, service: view.service, by: view.by }),
+        query(...asked.performance),
+        query(...asked.series),
+        asked.usage ? query(...asked.usage) : null,
+        refusable(query(...asked.breakdown)),
+        librariesLoaded,
       ]);
       if (run !== shown) return;
       $("prompt").hidden = true;
       const range = `${localTime.format(new Date(performance.range.from))} – ${localTime.format(new Date(performance.range.to))}`;
-      if (performance.summary.requests === 0 && usage.summary.events === 0) {
+      if (performance.summary.requests === 0 && (usage?.summary.events ?? 0) === 0) {
         prompt("No data in this range", [
           `Nothing was received from ${localTime.format(new Date(performance.range.from))} to ${localTime.format(new Date(performance.range.to))}` +
-            `${view.service || view.endpoint ? " for these filters" : ""}.`,
+            `${view.service || view.endpoint || view.org ? " for these filters" : ""}.`,
           "Services send request metrics to POST /api/ingest/requests (with an ingestion key, or through Metrics.Client's middleware); " +
             "web pages send usage beacons with the tracker script /api/tracker.js. Try a longer range, or clear the filters.",
         ]);
@@ -336,27 +336,26 @@
       }
       $("report").hidden = false;
       showCards(performance.summary, undefined);
-      showUsageCards(usage.summary, undefined);
-      showCharts(series, null);
-      showEndpoints(performance.endpoints);
+      showUsageSection(usage);
+      showCharts(series, null, usageShown);
+      showEndpoints(performance.endpoints, performance);
       showBreakdown(breakdown);
-      showUsage(usage);
       remember("known-services", performance.endpoints.map((e) => e.service));
       remember("known-endpoints", performance.endpoints.map((e) => e.endpoint));
-      showCoverage([performance, usage]);
+      showCoverage([performance, usage].filter(Boolean));
       say(`${range}; comparing with the previous period…`);
       document.documentElement.dataset.drawn = String(run);
       window.performance.mark("dashboard-drawn");
 
       const [priorPerformance, priorSeries, priorUsage] = await Promise.all([
         previous(query("/api/metrics/performance", { ...before, ...filters })),
-        previous(query("/api/metrics/timeseries", { ...before, ...filters, metric: "both", interval })),
-        previous(query("/api/metrics/usage", before)),
+        previous(query("/api/metrics/timeseries", { ...before, ...filters, metric, interval })),
+        usageShown ? previous(query("/api/metrics/usage", before)) : null,
       ]);
       if (run !== shown) return;
       showCards(performance.summary, priorPerformance);
-      showUsageCards(usage.summary, priorUsage);
-      showCharts(series, priorSeries);
+      if (usage) showUsageCards(usage.summary, priorUsage);
+      showCharts(series, priorSeries, usageShown);
       say(priorPerformance ? `${range}; changes compare with the previous period of the same length.` : `${range} (no previous period within retention).`);
       document.documentElement.dataset.compared = String(run);
       window.performance.mark("dashboard-compared");

@@ -7,7 +7,8 @@ window.MetricsTables = (() => {
 
   /**
    * columns: [ { title, value(row) (what sorts), text(row) (what shows), numeric } ]; the first column is the row's name.
-   * options: { empty, defaultSort, onPick(row) (a row that filters the page when chosen), label }.
+   * options: { empty, defaultSort, onPick(row) (a row that filters the page when chosen), canPick(row) (whether this row can; default
+   * every row), label }.
    */
   function render(id, columns, rows, options) {
     const container = document.getElementById(id);
@@ -75,7 +76,7 @@ window.MetricsTables = (() => {
         columns.forEach((c, i) => {
           const cell = row.insertCell();
           if (c.numeric === false) cell.className = "text";
-          if (i === 0 && options.onPick) {
+          if (i === 0 && options.onPick && (options.canPick?.(item) ?? true)) {
             const pick = document.createElement("button");
             pick.type = "button";
             pick.className = "filter";

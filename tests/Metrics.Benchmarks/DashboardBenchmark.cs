@@ -44,29 +44,43 @@ internal static class DashboardBenchmark
         Console.WriteLine($"wrote the day and week rollups of {volume:N0} events ({rows:N0} rows, {start:yyyy-MM-dd} to {end:yyyy-MM-dd}) in {watch.Elapsed.TotalSeconds:F1} s");
         events.Clear();
 
+        using var node = MachineCpu.FindAzurite(azurite.Options.TablePort);
         await using var app = await HostedApp.StartAsync(azurite.ConnectionString, prefix, "bench-ingest", shards: 8);
+        using var worker = Process.GetProcessById(app.WorkerProcessId);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = chromiumPath, Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+            ExecutablePath = chromiumPath, Headless = true, Args = [ChromiumMarker, "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
         });
         var url = new Uri(app.Address, "/api/dashboard?range=30d").ToString();
         var renders = new List<double>();
         Transfer transfer = default;
+        PhaseMeter? meter = null;
+        TimeSpan? chromiumBefore = null;
         for (var i = 0; i <= repeats; i++)
         {
             var (ms, bytes, shown) = await LoadAsync(browser, url);
             if (shown != volume) throw new InvalidOperationException($"the page showed {shown:N0} requests, expected {volume:N0}");
-            if (i == 0) continue; // warm-up: the worker's JIT and the app's first reads
+            // The first load warms up (the worker's JIT and the app's first reads): the CPU split starts after it.
+            if (meter is null)
+            {
+                meter = PhaseMeter.Start(node, sampler: null, worker);
+                chromiumBefore = MachineCpu.CpuOfTree(ChromiumMarker);
+            }
+            if (i == 0) continue;
             renders.Add(ms);
             transfer = bytes;
         }
+        var cpu = meter!.Stop("loads", repeats);
+        var chromiumCpu = MachineCpu.CpuOfTree(ChromiumMarker) - chromiumBefore;
         renders.Sort();
         Console.WriteLine();
         Console.WriteLine($"dashboard first render, 30 days, {volume:N0} events compacted (target ≤ 1,000 ms): median {renders[renders.Count / 2]:F0} ms, " +
             $"min {renders[0]:F0} ms, max {renders[^1]:F0} ms over {renders.Count} loads");
         Console.WriteLine($"page transfer: {transfer.Total:N0} bytes over the network ({transfer.Page:N0} page and its files, " +
             $"{transfer.Api:N0} query answers); {transfer.Decoded:N0} bytes decoded");
+        PrintCpu(cpu, chromiumCpu, repeats);
+        Console.WriteLine($"the last load's phases: {Phases}");
         Console.WriteLine("the last load's requests, slowest first:");
         foreach (var line in Slowest) Console.WriteLine($"  {line}");
         // The same queries one at a time, without the browser: what each costs alone.
@@ -93,6 +107,25 @@ internal static class DashboardBenchmark
         }
         return 0;
     }
+
+    /// <summary>
+    /// Where the machine's CPU went per timed load (each load includes its previous-period queries): the worker, this
+    /// process (the local host, and Playwright's client), Azurite, and the rest (Chromium, Playwright's driver, other work).
+    /// </summary>
+    private static void PrintCpu(PhaseResult cpu, TimeSpan? chromium, int loads)
+    {
+        static string Per(TimeSpan? time, int loads) => time is { } t ? $"{t.TotalMilliseconds / loads:F0} ms" : "unknown";
+        Console.WriteLine($"CPU per load ({Environment.ProcessorCount} cores, {cpu.Elapsed.TotalMilliseconds / loads:F0} ms wall per load with its comparison): " +
+            $"worker {Per(cpu.WorkerCpu, loads)}, local host and client {Per(cpu.ProcessCpu - cpu.WorkerCpu, loads)}, Azurite {Per(cpu.AzuriteCpu, loads)}, " +
+            $"Chromium {Per(chromium, loads)}, the rest (Playwright's driver, other work) {Per(cpu.OthersCpu - chromium, loads)}; " +
+            $"machine busy {(cpu.Machine is { } m ? $"{m.Busy:P0}" : "unknown")}");
+    }
+
+    /// <summary>A switch Chromium ignores, by which its processes are found to read their CPU time.</summary>
+    private static readonly string ChromiumMarker = $"--metrics-dashboard-benchmark={Environment.ProcessId}";
+
+    /// <summary>The last load's timeline: the page, its files, the first query asked, the last of this period's answers, drawn.</summary>
+    private static string Phases = "";
 
     /// <summary>The last load's requests, slowest first: where the time goes.</summary>
     private static string[] Slowest = [];
@@ -124,6 +157,17 @@ internal static class DashboardBenchmark
         Slowest = await page.EvaluateAsync<string[]>("""
             () => performance.getEntriesByType('resource').sort((a, b) => b.duration - a.duration)
               .map(e => `${Math.round(e.duration)} ms ${decodeURIComponent(new URL(e.name).pathname + new URL(e.name).search)}`)
+            """);
+        Phases = await page.EvaluateAsync<string>("""
+            () => {
+              const drawn = performance.getEntriesByName('dashboard-drawn')[0].startTime;
+              const all = performance.getEntriesByType('resource');
+              const files = all.filter(e => e.name.includes('/api/dashboard/'));
+              const asked = all.filter(e => e.name.includes('/api/metrics/') && e.startTime < drawn);
+              const at = (t) => `${Math.round(t)} ms`;
+              return `page ${at(performance.getEntriesByType('navigation')[0].responseEnd)}, files ${at(Math.max(...files.map(e => e.responseEnd)))}, ` +
+                `first query asked ${at(Math.min(...asked.map(e => e.startTime)))}, last answer ${at(Math.max(...asked.map(e => e.responseEnd)))}, drawn ${at(drawn)}`;
+            }
             """);
         var card = await page.TextContentAsync("[data-measure=Requests] dd") ?? "";
         var shown = long.Parse(Regex.Match(card, @"^[\d,]+").Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);

@@ -41,6 +41,19 @@ internal sealed class DashboardTraffic(TestApp app)
         }));
     }
 
+    /// <summary>billing-api's requests, sent for two orgs: acme's 10 (2 server errors, 1 client error, all 250 ms), globex's 5.</summary>
+    public const int Acme = 10, AcmeServerErrors = 2, AcmeClientErrors = 1, Globex = 5;
+    public const double AcmeMs = 250;
+
+    public Task SendOrgsAsync() => IngestAsync("/api/ingest/requests", "billing-api", Enumerable.Range(0, Acme + Globex).Select(i =>
+    {
+        var acme = i < Acme;
+        var request = Request($"b-{i}", "billing-api", Recent.AddSeconds(40 + i), "/invoices", !acme ? 200 : i < AcmeServerErrors ? 503 : i < AcmeServerErrors + AcmeClientErrors ? 402 : 200,
+            acme ? AcmeMs : 40, $"billing-user-{i % 3}", "FR");
+        request["orgId"] = acme ? "acme" : "globex";
+        return request;
+    }));
+
     public static JsonObject Request(string id, string service, DateTimeOffset at, string endpoint, int status, double durationMs, string user, string country) => new()
     {
         ["id"] = id,

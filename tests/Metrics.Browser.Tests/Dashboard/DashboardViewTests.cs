@@ -60,6 +60,51 @@ public sealed class DashboardViewTests(SharedAzurite azurite, Chromium chromium)
     }
 
     [Fact]
+    public async Task Clicking_an_org_row_keeps_every_request_section_to_that_org_and_the_url_carries_it()
+    {
+        await new DashboardTraffic(_app).SendOrgsAsync();
+        var (page, problems) = await OpenAsync(chromium, _app);
+        var drawn = await DrawnAsync(page);
+        var everyRequest = DashboardTraffic.Orders + DashboardTraffic.Search + DashboardTraffic.Acme + DashboardTraffic.Globex;
+        Assert.Equal(everyRequest, await ChartTotalAsync(page, "chart-requests"));
+        await page.SelectOptionAsync("#by", "org");
+        drawn = await DrawnAsync(page, drawn);
+
+        await page.ClickAsync("#breakdown button.filter:text-is('acme')");
+        drawn = await DrawnAsync(page, drawn);
+
+        Assert.Contains("org=acme", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#active-filters li")).ToHaveTextAsync("org: acme×");
+        await Assertions.Expect(page.Locator("[data-measure=Requests] dd")).ToHaveTextAsync(new Regex($"^{DashboardTraffic.Acme}"));
+        // 1 client and 2 server errors of 10.
+        await Assertions.Expect(page.Locator("[data-measure='Error rate'] dd")).ToHaveTextAsync(new Regex("^30%"));
+        await Assertions.Expect(page.Locator("[data-measure='Server errors'] dd")).ToHaveTextAsync(new Regex("^20%"));
+        Assert.Equal(DashboardTraffic.Acme, await ChartTotalAsync(page, "chart-requests"));
+        // Every acme request took 250 ms, all in one bucket: the p50 line's one point is 250 ms within the sketch's 1%.
+        Assert.InRange(await ChartTotalAsync(page, "chart-latency"), DashboardTraffic.AcmeMs * 0.99, DashboardTraffic.AcmeMs * 1.01);
+        Assert.Equal(["acme", "10", "30%", "20%"], await CellsAsync(page, "breakdown", "acme", 4));
+        Assert.Equal(["acme"], await FirstColumnAsync(page, "breakdown"));
+        // Only acme's endpoint, with only acme's requests (globex used the same endpoint).
+        Assert.Equal(["GET /invoices (billing-api)"], await FirstColumnAsync(page, "endpoints"));
+        Assert.Equal(["GET /invoices (billing-api)", $"{DashboardTraffic.Acme}"], await CellsAsync(page, "endpoints", "GET /invoices (billing-api)", 2));
+        await Assertions.Expect(page.Locator("#usage-report")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#usage-note")).ToContainTextAsync("browser beacons carry no org");
+        await ComparedAsync(page);
+        await Assertions.Expect(page.Locator("#status")).Not.ToHaveClassAsync("error");
+
+        // The shared link brings the same view back; clearing the chip brings every request back.
+        var (again, _) = await OpenAsync(chromium, _app, query: new Uri(page.Url).Query);
+        await DrawnAsync(again);
+        Assert.Equal(DashboardTraffic.Acme, await ChartTotalAsync(again, "chart-requests"));
+        await page.ClickAsync("#active-filters button[aria-label='Clear the org filter']");
+        await DrawnAsync(page, drawn);
+        Assert.DoesNotContain("org=", page.Url, StringComparison.Ordinal);
+        Assert.Equal(everyRequest, await ChartTotalAsync(page, "chart-requests"));
+        await Assertions.Expect(page.Locator("#usage-report")).ToBeVisibleAsync();
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public async Task A_custom_range_is_checked_in_the_page_with_the_apis_rules_and_messages()
     {
         var (page, _) = await OpenAsync(chromium, _app);
