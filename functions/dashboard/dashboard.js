@@ -187,7 +187,7 @@
 
   const num = (title, value, text) => ({ title, value, text: (r) => text(value(r)) });
 
-  function showEndpoints(endpoints, performance) {
+  function showEndpoints(endpoints) {
     MetricsTables.render("endpoints", [
       { title: "Endpoint", value: (e) => `${e.method} ${e.endpoint} (${e.service})`, text: (e) => `${e.method} ${e.endpoint} (${e.service})`, numeric: false },
       num("Requests", (e) => e.requests, (v) => count.format(v)),
@@ -211,7 +211,7 @@
       num("Avg", (r) => r.avgMs, duration), num("p95", (r) => r.p95Ms, duration),
       num("Units", (r) => r.units, (v) => count.format(v)), num("Spend", (r) => r.spend, (v) => money.format(v)),
       num("Users", (r) => r.users, (v) => count.format(v)), num("Share", (r) => r.share, (v) => percent.format(v)),
-    ], answer.rows, { label: by, empty: answer.refused || "No requests in this range.", defaultSort: 1,
+    ], answer.rows, { label: by, empty: "No requests in this range.", defaultSort: 1,
       // Requests without an org are the row (none): there is no org to filter by.
       onPick: pick, canPick: (r) => r.key !== "(none)" });
     // What the answer says a person must know before trusting the rows: unpriced units, requests without the dimension.
@@ -292,10 +292,6 @@
 
   let shown = 0; // the latest show(): an older one still in flight must not overwrite what it shows
 
-  /** A breakdown the API cannot split by the view's filters (by country, kept to a model) says why instead of failing the page. */
-  const refusable = (promise) => promise.catch((error) => (error instanceof QueryError && error.status === 400 && view.org
-    ? { by: view.by, rows: [], sources: [], refused: error.message } : Promise.reject(error)));
-
   // The charting library and the table code are deferred scripts after this one: it draws once they have run
   // (DOMContentLoaded follows every deferred script).
   const librariesLoaded = window.MetricsCharts && window.MetricsTables ? Promise.resolve()
@@ -317,7 +313,7 @@
         query(...asked.performance),
         query(...asked.series),
         asked.usage ? query(...asked.usage) : null,
-        refusable(query(...asked.breakdown)),
+        query(...asked.breakdown),
         librariesLoaded,
       ]);
       if (run !== shown) return;
@@ -338,7 +334,7 @@
       showCards(performance.summary, undefined);
       showUsageSection(usage);
       showCharts(series, null, usageShown);
-      showEndpoints(performance.endpoints, performance);
+      showEndpoints(performance.endpoints);
       showBreakdown(breakdown);
       remember("known-services", performance.endpoints.map((e) => e.service));
       remember("known-endpoints", performance.endpoints.map((e) => e.endpoint));
