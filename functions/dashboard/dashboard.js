@@ -307,16 +307,14 @@
     $("report").setAttribute("aria-busy", "true");
     say("Loading…");
     try {
-      // This period first: every section is drawn from these four answers. The previous period's answers only add
-      // the changes and the faint lines, so they are asked for afterwards rather than competing with them.
-      const [performance, series, usage, breakdown] = await Promise.all([
-        query(...asked.performance),
-        query(...asked.series),
-        asked.usage ? query(...asked.usage) : null,
-        query(...asked.breakdown),
-        librariesLoaded,
-      ]);
+      // This period first: every section is drawn from its overview. The previous period's answers only add the
+      // changes and the faint lines, so they are asked for afterwards rather than competing with it.
+      const [overview] = await Promise.all([query(...asked.overview), librariesLoaded]);
       if (run !== shown) return;
+      // The overview's parts, each with the range, sources and freshness, as the four queries answer them.
+      const context = { range: overview.range, sources: overview.sources, freshness: overview.freshness };
+      const [performance, series, breakdown] = [overview.performance, overview.series, overview.breakdown].map((part) => ({ ...context, ...part }));
+      const usage = overview.usage && { ...context, ...overview.usage };
       $("prompt").hidden = true;
       const range = `${localTime.format(new Date(performance.range.from))} – ${localTime.format(new Date(performance.range.to))}`;
       if (performance.summary.requests === 0 && (usage?.summary.events ?? 0) === 0) {
@@ -338,7 +336,7 @@
       showBreakdown(breakdown);
       remember("known-services", performance.endpoints.map((e) => e.service));
       remember("known-endpoints", performance.endpoints.map((e) => e.endpoint));
-      showCoverage([performance, usage].filter(Boolean));
+      showCoverage([overview]);
       say(`${range}; comparing with the previous period…`);
       document.documentElement.dataset.drawn = String(run);
       window.performance.mark("dashboard-drawn");

@@ -32,6 +32,9 @@ public static class TimeSeries
         }).ToList();
     }
 
+    /// <summary>The interval a chart of the window reads best at: hours up to a week (at most 168 points), days beyond.</summary>
+    public static Interval IntervalFor(QueryWindow window) => window.To - window.From <= TimeSpan.FromDays(7) ? Interval.Hour : Interval.Day;
+
     public static DateTimeOffset BucketOf(DateTimeOffset start, Interval interval) =>
         interval == Interval.Hour ? start : new DateTimeOffset(start.UtcDateTime.Date, TimeSpan.Zero);
 }

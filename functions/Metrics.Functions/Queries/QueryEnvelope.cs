@@ -44,3 +44,16 @@ public sealed record ValueResponse(RangeDto Range, IReadOnlyList<SourceStatus> S
 
 public sealed record ReliabilityResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
     string? Service, IReadOnlyList<ReliabilityHour> Hours);
+
+/// <summary><c>GET /api/metrics/overview</c>: the dashboard's four answers for one period, in one.</summary>
+/// <param name="Usage">Null when kept to an org or model (usage events carry neither).</param>
+public sealed record OverviewResponse(RangeDto Range, IReadOnlyList<SourceStatus> Sources, IReadOnlyDictionary<string, SourceLag> Freshness,
+    OverviewPerformance Performance, OverviewSeries Series, OverviewUsage? Usage, OverviewBreakdown Breakdown);
+
+public sealed record OverviewPerformance(PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints);
+
+public sealed record OverviewSeries(string Metric, string Interval, string? Service, string? Endpoint, IReadOnlyList<TimePoint> Points);
+
+public sealed record OverviewUsage(UsageSummary Summary, IReadOnlyList<EventTypeCount> EventTypes, IReadOnlyList<PageViews> Pages, IReadOnlyList<NamedEvents> Names);
+
+public sealed record OverviewBreakdown(string By, IReadOnlyList<BreakdownRow> Rows, BreakdownRow Totals);

@@ -19,7 +19,7 @@ namespace Metrics.Functions.Queries;
 /// request queries, every answer kept to their org (<see cref="QueryFilters"/>); usage events carry no org.
 /// </summary>
 [RequiresRole(CallerRoles.Admin, CallerRoles.OrgAdmin)]
-public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, QuerySources sources, QueryWindows windows, PriceStore prices,
+public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, OverviewQuery overviews, QuerySources sources, QueryWindows windows, PriceStore prices,
     TimeProvider time, IOptions<RetentionOptions> retention, IOptions<Ingest.IngestOptions> ingest)
 {
     public static readonly IReadOnlyList<string> SeriesMetrics = ["performance", "usage", "both"];
@@ -140,6 +140,44 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Qu
         var context = (await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, RequestsNote(notes)))
             .WithPrices(report.Unpriced);
         return TypedResults.Ok(new BreakdownResponse(context.Range, context.Sources, context.Freshness, by, report.Rows, report.Totals));
+    }
+
+    [Function("MetricsOverview")]
+    [EndpointSummary("The dashboard's view of a period in one answer: summary, endpoints, series, usage and one breakdown"), Tags("Queries"), QueryRange,
+        ProblemResponses(400, 503)]
+    [QueryParameter("service", "Only this service (requests)."), QueryParameter("endpoint", "Only this endpoint (its route template); not the breakdown.")]
+    [QueryParameter("org", "Only this organisation's requests; no usage then."), QueryParameter("model", "Only requests using this model; no usage then.")]
+    [QueryParameter("by", "The breakdown's dimension; default service.", typeof(BreakdownReport), nameof(BreakdownReport.Dimensions))]
+    [QueryParameter("interval", "The series' points; default hour up to 7 days, day beyond.", typeof(QueryFunctions), nameof(SeriesIntervals))]
+    public async Task<Results<Ok<OverviewResponse>, ProblemHttpResult>> OverviewAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/overview")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
+        var by = Query(request, "by") ?? "service";
+        if (!BreakdownReport.Dimensions.Contains(by)) return ParameterProblem("by", by, BreakdownReport.Dimensions);
+        var interval = Query(request, "interval") is { } asked
+            ? SeriesIntervals.Contains(asked) ? (asked == "hour" ? Interval.Hour : Interval.Day) : (Interval?)null
+            : TimeSeries.IntervalFor(window);
+        if (interval is null) return ParameterProblem("interval", Query(request, "interval")!, SeriesIntervals);
+        var (filter, invalid) = QueryFilters.Of(request);
+        if (invalid is not null) return invalid;
+        // Breakdowns are kept per endpoint only by endpoint: the breakdown shows the view's service, org and model.
+        var breakdownFilter = filter! with { Endpoint = null };
+        if (QueryFilters.Check(filter, filter.TotalsFamily) is (null, { } unsupported)) return unsupported;
+        if (QueryFilters.Check(breakdownFilter, BreakdownReport.FamilyOf(by, breakdownFilter)) is (null, { } unsupportedBreakdown)) return unsupportedBreakdown;
+
+        var overview = await overviews.RunAsync(window, interval.Value, filter, by, breakdownFilter, cancellationToken);
+        var (performance, (breakdown, _, caveat)) = (overview.Performance, overview.Breakdown);
+        var overflow = performance.Endpoints.Where(e => e.Endpoint == EndpointLimit.Overflow).Sum(e => e.Requests);
+        var note = string.Join(' ', new[] { OverflowNote(overflow), UnattributedNote(performance.RequestsWithoutEndpoint), caveat }.OfType<string>());
+        var read = Has(EventKinds.Requests, overview.HasRequests || overview.Breakdown.HasData);
+        if (overview.Usage is not null) read[EventKinds.Usage] = overview.HasUsage;
+        var context = (await sources.DescribeAsync(window, read, cancellationToken, RequestsNote(note))).WithPrices(breakdown.Unpriced);
+        var usage = overview.Usage is { } u ? new OverviewUsage(u.Summary, u.EventTypes, u.Pages, u.Names) : null;
+        return TypedResults.Ok(new OverviewResponse(context.Range, context.Sources, context.Freshness,
+            new OverviewPerformance(performance.Summary, performance.Endpoints),
+            new OverviewSeries(usage is null ? "performance" : "both", interval == Interval.Hour ? "hour" : "day", filter.Service, filter.Endpoint, overview.Points),
+            usage, new OverviewBreakdown(by, breakdown.Rows, breakdown.Totals)));
     }
 
     [Function("MetricsValue")]

@@ -25,5 +25,5 @@ public sealed class QueryWindows(TimeProvider time, IOptions<RetentionOptions> r
 public static class QueryServices
 {
     public static IServiceCollection AddQueries(this IServiceCollection services) =>
-        services.AddSingleton<QueryData>().AddSingleton<BreakdownQuery>().AddSingleton<QuerySources>().AddSingleton<QueryWindows>();
+        services.AddSingleton<QueryData>().AddSingleton<BreakdownQuery>().AddSingleton<OverviewQuery>().AddSingleton<QuerySources>().AddSingleton<QueryWindows>();
 }

@@ -32,6 +32,7 @@ public sealed class QueryValidationTests(IdleAppFixture fixture) : IClassFixture
         "/api/metrics/breakdown?by=org&format=csv",
         "/api/metrics/value?metric=spend",
         "/api/metrics/reliability?x=1",
+        "/api/metrics/overview?by=org&interval=day",
     };
 
     private HttpClient Client => fixture.App.Client;
@@ -66,6 +67,8 @@ public sealed class QueryValidationTests(IdleAppFixture fixture) : IClassFixture
     [InlineData("/api/metrics/breakdown?by=org&format=xlsx", "'format' must be one of json, csv; got 'xlsx'.")]
     [InlineData("/api/metrics/timeseries?metric=latency", "'metric' must be one of performance, usage, both; got 'latency'.")]
     [InlineData("/api/metrics/timeseries?interval=week", "'interval' must be one of hour, day; got 'week'.")]
+    [InlineData("/api/metrics/overview?by=region", "'by' must be one of service, endpoint, user, country, org, model, membership; got 'region'.")]
+    [InlineData("/api/metrics/overview?interval=week", "'interval' must be one of hour, day; got 'week'.")]
     [InlineData("/api/metrics/usage?eventType=scroll", "'eventType' must be one of")]
     [InlineData("/api/metrics/usage?eventType=PAGE_VIEW", "got 'PAGE_VIEW'.")]
     [InlineData("/api/metrics/value?metric=median", "'metric' must be one of requests, errors, errorRate, avgMs, p50Ms, p95Ms, p99Ms, cpuMs, gpuMs, units, spend, syncRequests, asyncRequests, users, countries; got 'median'.")]

@@ -90,6 +90,7 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
         var errors = await AcmeGetAsync("/api/metrics/value?metric=errors&range=24h");
         var series = await AcmeGetAsync("/api/metrics/timeseries?range=24h");
         var reliability = await AcmeGetAsync("/api/metrics/reliability?range=24h");
+        var overview = await AcmeGetAsync("/api/metrics/overview?range=24h&by=user");
 
         Assert.Equal(Acme.Count(), performance.GetProperty("summary").GetProperty("requests").GetInt64());
         Assert.Equal(ByEndpoint(Acme), EndpointRows(performance));
@@ -105,6 +106,13 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
         Assert.Equal(Acme.Count(e => e.Status >= 500), errors.GetProperty("value").GetDecimal());
         Assert.Equal(Acme.Count(), series.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("requests").GetInt64()));
         Assert.Equal(Acme.Count(), reliability.GetProperty("hours").EnumerateArray().Sum(p => p.GetProperty("requests").GetInt64()));
+        // The dashboard's overview: the same numbers, and no usage (beacons carry no org).
+        Assert.Equal(Acme.Count(), overview.GetProperty("performance").GetProperty("summary").GetProperty("requests").GetInt64());
+        Assert.Equal(ByEndpoint(Acme), EndpointRows(overview.GetProperty("performance")));
+        Assert.Equal(Acme.Count(), overview.GetProperty("series").GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("requests").GetInt64()));
+        Assert.Equal(Acme.GroupBy(e => e.User).ToDictionary(g => g.Key, g => (long)g.Count()), Rows(overview.GetProperty("breakdown")));
+        Assert.Equal(JsonValueKind.Null, overview.GetProperty("usage").ValueKind);
+        Assert.Equal(["prices", "requests"], overview.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("name").GetString()).Order());
         Assert.True(Acme.Count() is > 10 and < 150, "the traffic holds several orgs");
     }
 
@@ -114,6 +122,7 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
     [InlineData("/api/metrics/value?metric=spend&range=24h&org=initech")]
     [InlineData("/api/metrics/timeseries?range=24h&org=globex")]
     [InlineData("/api/metrics/reliability?range=24h&org=globex")]
+    [InlineData("/api/metrics/overview?range=24h&org=globex")]
     public async Task Asking_for_another_org_is_a_403_that_says_which_org_the_key_reads(string pathAndQuery)
     {
         var response = await _app.Client.GetAsAsync(pathAndQuery, AcmeKey);
