@@ -23,6 +23,8 @@ internal static class DashboardBenchmark
                    --warm-queries N after the warm-up load, its queries asked N more times without the browser, as a server that
                                     has been answering for a while would have (the JIT's tiers settled; default 40, 0 for a cold server)
                    --chromium PATH  the Chromium to drive (default /usr/bin/chromium)
+                   --separate-cores the server (local host, worker, Azurite) on the first core and Chromium on the second, as
+                                    a person's browser runs on their own machine, not on the server's (needs taskset, 2+ cores)
         """,
         RunAsync);
 
@@ -32,6 +34,7 @@ internal static class DashboardBenchmark
         var repeats = args.Int("repeats", 7, 1, 100);
         var warmQueries = args.Int("warm-queries", 40, 0, 1_000);
         var chromiumPath = args.OptionalText("chromium") ?? "/usr/bin/chromium";
+        var separateCores = args.Flag("separate-cores");
         args.RejectUnknown();
 
         await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
@@ -50,6 +53,13 @@ internal static class DashboardBenchmark
         using var node = MachineCpu.FindAzurite(azurite.Options.TablePort);
         await using var app = await HostedApp.StartAsync(azurite.ConnectionString, prefix, "bench-ingest", shards: 8);
         using var worker = Process.GetProcessById(app.WorkerProcessId);
+        if (separateCores)
+        {
+            foreach (var server in new[] { Environment.ProcessId, app.WorkerProcessId, node?.Id })
+                if (server is { } pid) Pin(pid, core: 0);
+            chromiumPath = OnCore(chromiumPath, core: 1);
+            Console.WriteLine("the server (local host, worker, Azurite) runs on core 0, Chromium on core 1");
+        }
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -111,6 +121,25 @@ internal static class DashboardBenchmark
             Console.WriteLine($"the same {queries.Count} queries at once, without the browser: {together.Elapsed.TotalMilliseconds:F0} ms");
         }
         return 0;
+    }
+
+    /// <summary>Keeps every thread of a process, and those it starts later, on one core.</summary>
+    private static void Pin(int pid, int core)
+    {
+        using var taskset = Process.Start(new ProcessStartInfo("taskset", ["-a", "-c", "-p", core.ToString(CultureInfo.InvariantCulture), pid.ToString(CultureInfo.InvariantCulture)])
+            { RedirectStandardOutput = true })!;
+        taskset.WaitForExit();
+        if (taskset.ExitCode != 0) throw new InvalidOperationException($"taskset could not pin process {pid} to core {core}");
+    }
+
+    /// <summary>A script that starts Chromium on one core (its every process inherits it): Playwright starts executables, not commands.</summary>
+    private static string OnCore(string chromium, int core)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("--separate-cores needs Linux's taskset");
+        var script = Path.Combine(Path.GetTempPath(), $"chromium-on-core-{core}-{Environment.ProcessId}.sh");
+        File.WriteAllText(script, $"#!/bin/sh\nexec taskset -c {core} {chromium} \"$@\"\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return script;
     }
 
     /// <summary>
