@@ -30,20 +30,20 @@ public sealed record ReadPlan(
             ? days.Select(RollupCalendar.WeekOf).Distinct().Where(week => Enumerable.Range(0, 7).All(d => wholeDays.Contains(week.AddDays(d)))).Order().ToList()
             : [];
         var hours = window.Hours().Where(h => !liveHours.Contains(h) && !wholeDays.Contains(RollupCalendar.DayOf(h)));
-        return new ReadPlan(weeks, days, Runs(hours).ToList(), live);
+        return new ReadPlan(weeks, days, Runs(hours, TimeSpan.FromHours(1)).ToList(), live);
     }
 
     /// <summary>The whole days to read from day rows, given the weeks whose week rows were complete.</summary>
     public IEnumerable<DateTimeOffset> DaysBesides(IReadOnlySet<DateTimeOffset> completeWeeks) =>
         Days.Where(day => !completeWeeks.Contains(RollupCalendar.WeekOf(day)));
 
-    /// <summary>Contiguous runs of ordered hours.</summary>
-    private static IEnumerable<(DateTimeOffset First, DateTimeOffset Last)> Runs(IEnumerable<DateTimeOffset> ordered)
+    /// <summary>Contiguous runs of ordered starts <paramref name="step"/> apart (hours, days).</summary>
+    public static IEnumerable<(DateTimeOffset First, DateTimeOffset Last)> Runs(IEnumerable<DateTimeOffset> ordered, TimeSpan step)
     {
         DateTimeOffset? first = null, last = null;
         foreach (var at in ordered)
         {
-            if (last is { } previous && at - previous == TimeSpan.FromHours(1))
+            if (last is { } previous && at - previous == step)
             {
                 last = at;
                 continue;

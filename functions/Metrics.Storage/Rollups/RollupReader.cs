@@ -44,10 +44,7 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
                 cancellationToken).ConfigureAwait(false);
             var completeWeeks = plan.Weeks.Where((_, i) => weekRows[i] is not null).ToHashSet();
             slices.AddRange(plan.Weeks.SelectMany((week, i) => weekRows[i]?.Select(row => new RollupSlice<TCell>(week, row.Key, row.Cell)) ?? []));
-            var days = plan.DaysBesides(completeWeeks).ToList();
-            var dayRows = await EachPartitionAsync(days, (day, token) => store.ReadAsync(format, family, Grain.Day, day, day, distinctCounts, token).ToListAsync(token).AsTask(),
-                cancellationToken).ConfigureAwait(false);
-            slices.AddRange(days.SelectMany((day, i) => dayRows[i].Select(row => new RollupSlice<TCell>(day, row.Key, row.Cell))));
+            await AddDaysAsync(slices, format, family, plan.DaysBesides(completeWeeks).ToList(), distinctCounts, cancellationToken).ConfigureAwait(false);
             foreach (var (first, last) in plan.HourRuns)
                 await AddStoredAsync(slices, format, family, Grain.Hour, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
             foreach (var (hour, cells) in recomputed)
@@ -55,6 +52,25 @@ public sealed class RollupReader(RollupStore store, RawEventReader raw, DirtyHou
             return (family, slices);
         })).ConfigureAwait(false);
         return read.ToDictionary(r => r.family, r => r.slices);
+    }
+
+    /// <summary>
+    /// Each run of consecutive days: one range scan if its first page holds them all (a small family), else the days
+    /// its page did not hold whole one partition each, side by side. In day order either way.
+    /// </summary>
+    private async Task AddDaysAsync<TCell>(List<RollupSlice<TCell>> slices, CellFormat<TCell> format, string family, List<DateTimeOffset> days,
+        bool distinctCounts, CancellationToken cancellationToken) where TCell : new()
+    {
+        foreach (var (first, last) in ReadPlan.Runs(days, TimeSpan.FromDays(1)))
+        {
+            var (rows, notWhole) = await store.ReadDaysFirstPageAsync(format, family, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
+            slices.AddRange(rows.Select(row => new RollupSlice<TCell>(RollupPartitions.StartOf(row.PartitionKey), row.Key, row.Cell)));
+            if (notWhole is not { } rest) continue;
+            var remaining = days.Where(day => day >= rest && day <= last).ToList();
+            var dayRows = await EachPartitionAsync(remaining, (day, token) => store.ReadAsync(format, family, Grain.Day, day, day, distinctCounts, token).ToListAsync(token).AsTask(),
+                cancellationToken).ConfigureAwait(false);
+            slices.AddRange(remaining.SelectMany((day, i) => dayRows[i].Select(row => new RollupSlice<TCell>(day, row.Key, row.Cell))));
+        }
     }
 
     /// <summary>

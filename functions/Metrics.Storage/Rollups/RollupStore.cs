@@ -179,6 +179,31 @@ public sealed class RollupStore(StorageAccount account)
         }
     }
 
+    /// <summary>
+    /// The day rows from <paramref name="first"/> to <paramref name="last"/> that one range scan's first page holds, and
+    /// the first day it may not have held whole (null when the page held them all). A small family's month (the service or
+    /// event type rows) is one request this way instead of one per day; a larger one's rest is read by partition.
+    /// </summary>
+    public async Task<(List<RollupRow<TCell>> Rows, DateTimeOffset? NotWhole)> ReadDaysFirstPageAsync<TCell>(CellFormat<TCell> format, string family,
+        DateTimeOffset first, DateTimeOffset last, bool distinctCounts, CancellationToken cancellationToken = default) where TCell : new()
+    {
+        var select = distinctCounts ? null : RollupEntities.ColumnsWithoutDistinctCounts(family);
+        var table = await account.TableAsync(TableOf(family, Grain.Day), cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {RollupPartitions.Key(format.Kind, family, Grain.Day, first)} and PartitionKey le {RollupPartitions.Key(format.Kind, family, Grain.Day, last)}");
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+        {
+            if (page.ContinuationToken is null)
+                return (page.Values.Select(row => new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row))).ToList(), null);
+            // Rows come in partition order: every partition before the page's last is whole; the last may go on.
+            var notWhole = page.Values.Count > 0 ? page.Values[^1].PartitionKey : null;
+            var whole = page.Values.TakeWhile(row => row.PartitionKey != notWhole)
+                .Select(row => new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row))).ToList();
+            return (whole, notWhole is null ? first : RollupPartitions.StartOf(notWhole));
+        }
+        return ([], null);
+    }
+
     private async IAsyncEnumerable<TableEntity> EntitiesAsync(string kind, string family, Grain grain,
         DateTimeOffset first, DateTimeOffset last, bool distinctCounts,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -14,15 +14,16 @@ public sealed class RollupReaderTests(SharedAzurite azurite)
     private static readonly QueryWindow TenDays = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public async Task Whole_days_cost_the_same_storage_requests_however_many_rows_they_hold()
+    public async Task A_run_of_days_is_one_request_when_its_rows_fit_a_page_and_at_most_one_a_day_beyond()
     {
-        // 2 tuples a day fit one page of a range scan; 150 a day need two. Read day by day, both take one request a day.
+        // 2 tuples a day: the 10 days fit one page of a range scan. 150 a day: the first page (1,000 rows) holds days
+        // 1 to 6 whole and part of day 7, so days 7 to 10 are read one request each, and day 7's part is not counted twice.
         var sparse = await ReadDaysAsync(tuplesPerDay: 2);
         var dense = await ReadDaysAsync(tuplesPerDay: 150);
 
         Assert.Equal((20, 1_500), (sparse.Rows, dense.Rows));
-        Assert.Equal(10 + 1, sparse.Requests); // one per day, and the dirty-hour list
-        Assert.Equal(sparse.Requests, dense.Requests);
+        Assert.Equal(1 + 1, sparse.Requests); // the range scan, and the dirty-hour list
+        Assert.Equal(1 + 4 + 1, dense.Requests);
     }
 
     private async Task<(int Rows, long Requests)> ReadDaysAsync(int tuplesPerDay)
