@@ -30,7 +30,7 @@ public sealed class OverviewQuery(RollupReader reader, BreakdownQuery breakdowns
         var eventTypes = withUsage ? reader.ReadAsync(CellFormats.Usage, [Families.EventType], window, grain, cancellationToken: cancellationToken) : null;
         var pages = withUsage ? reader.ReadAsync(CellFormats.Usage, [Families.Page, Families.Name], window, Grain.Week, cancellationToken: cancellationToken) : null;
         var breakdown = breakdowns.RunAsync(window, by, breakdownFilter, cancellationToken);
-        await Task.WhenAll(new Task[] { endpoints, totals, breakdown }.Concat(new[] { eventTypes, pages }.OfType<Task>())).ConfigureAwait(false);
+        await Task.WhenAll(new Task?[] { endpoints, totals, breakdown, eventTypes, pages }.OfType<Task>()).ConfigureAwait(false);
 
         var totalSlices = totals.Result[filter.TotalsFamily];
         var typeSlices = eventTypes?.Result[Families.EventType] ?? [];

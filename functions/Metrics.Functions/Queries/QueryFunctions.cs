@@ -155,10 +155,9 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
         var by = Query(request, "by") ?? "service";
         if (!BreakdownReport.Dimensions.Contains(by)) return ParameterProblem("by", by, BreakdownReport.Dimensions);
-        var interval = Query(request, "interval") is { } asked
-            ? SeriesIntervals.Contains(asked) ? (asked == "hour" ? Interval.Hour : Interval.Day) : (Interval?)null
-            : TimeSeries.IntervalFor(window);
-        if (interval is null) return ParameterProblem("interval", Query(request, "interval")!, SeriesIntervals);
+        var asked = Query(request, "interval");
+        if (asked is not null && !SeriesIntervals.Contains(asked)) return ParameterProblem("interval", asked, SeriesIntervals);
+        var interval = asked is null ? TimeSeries.IntervalFor(window) : asked == "hour" ? Interval.Hour : Interval.Day;
         var (filter, invalid) = QueryFilters.Of(request);
         if (invalid is not null) return invalid;
         // Breakdowns are kept per endpoint only by endpoint: the breakdown shows the view's service, org and model.
@@ -166,7 +165,7 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         if (QueryFilters.Check(filter, filter.TotalsFamily) is (null, { } unsupported)) return unsupported;
         if (QueryFilters.Check(breakdownFilter, BreakdownReport.FamilyOf(by, breakdownFilter)) is (null, { } unsupportedBreakdown)) return unsupportedBreakdown;
 
-        var overview = await overviews.RunAsync(window, interval.Value, filter, by, breakdownFilter, cancellationToken);
+        var overview = await overviews.RunAsync(window, interval, filter, by, breakdownFilter, cancellationToken);
         var (performance, (breakdown, _, caveat)) = (overview.Performance, overview.Breakdown);
         var overflow = performance.Endpoints.Where(e => e.Endpoint == EndpointLimit.Overflow).Sum(e => e.Requests);
         var note = string.Join(' ', new[] { OverflowNote(overflow), UnattributedNote(performance.RequestsWithoutEndpoint), caveat }.OfType<string>());

@@ -144,7 +144,7 @@ public sealed class RollupStore(StorageAccount account)
         await foreach (var row in EntitiesAsync(format.Kind, family, Grain.Week, week, week, distinctCounts, cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey == WeekComplete) complete = true;
-            else rows.Add(new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row)));
+            else rows.Add(RowOf(format, row));
         }
         return complete ? rows : null;
     }
@@ -167,7 +167,7 @@ public sealed class RollupStore(StorageAccount account)
                 continue;
             }
             if (grain == Grain.Hour) (foldedTo ??= []).Add((row.PartitionKey, row.RowKey), RollupEntities.FoldedToOf(row));
-            yield return new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
+            yield return RowOf(format, row);
         }
         // A partial's cell counts unless its settled row, read after it, already holds it (folded meanwhile).
         foreach (var partial in partials ?? [])
@@ -175,7 +175,7 @@ public sealed class RollupStore(StorageAccount account)
             var received = PartialRows.ReceivedTicksOf(partial);
             foreach (var cell in PartialRows.Unpack(partial))
                 if (received >= (foldedTo?.GetValueOrDefault((cell.PartitionKey, cell.RowKey)) ?? 0))
-                    yield return new RollupRow<TCell>(cell.PartitionKey, RollupEntities.KeyOf(cell), format.FromRow(cell));
+                    yield return RowOf(format, cell);
         }
     }
 
@@ -187,18 +187,13 @@ public sealed class RollupStore(StorageAccount account)
     public async Task<(List<RollupRow<TCell>> Rows, DateTimeOffset? NotWhole)> ReadDaysFirstPageAsync<TCell>(CellFormat<TCell> format, string family,
         DateTimeOffset first, DateTimeOffset last, bool distinctCounts, CancellationToken cancellationToken = default) where TCell : new()
     {
-        var select = distinctCounts ? null : RollupEntities.ColumnsWithoutDistinctCounts(family);
-        var table = await account.TableAsync(TableOf(family, Grain.Day), cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {RollupPartitions.Key(format.Kind, family, Grain.Day, first)} and PartitionKey le {RollupPartitions.Key(format.Kind, family, Grain.Day, last)}");
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+        var rows = await QueryAsync(format.Kind, family, Grain.Day, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
+        await foreach (var page in rows.AsPages().ConfigureAwait(false))
         {
-            if (page.ContinuationToken is null)
-                return (page.Values.Select(row => new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row))).ToList(), null);
+            if (page.ContinuationToken is null) return (page.Values.Select(row => RowOf(format, row)).ToList(), null);
             // Rows come in partition order: every partition before the page's last is whole; the last may go on.
             var notWhole = page.Values.Count > 0 ? page.Values[^1].PartitionKey : null;
-            var whole = page.Values.TakeWhile(row => row.PartitionKey != notWhole)
-                .Select(row => new RollupRow<TCell>(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row))).ToList();
+            var whole = page.Values.TakeWhile(row => row.PartitionKey != notWhole).Select(row => RowOf(format, row)).ToList();
             return (whole, notWhole is null ? first : RollupPartitions.StartOf(notWhole));
         }
         return ([], null);
@@ -208,15 +203,25 @@ public sealed class RollupStore(StorageAccount account)
         DateTimeOffset first, DateTimeOffset last, bool distinctCounts,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var row in (await QueryAsync(kind, family, grain, first, last, distinctCounts, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false))
+            yield return row;
+    }
+
+    /// <summary>The family's partitions from <paramref name="first"/> to <paramref name="last"/>, without the sketches unless asked.</summary>
+    private async Task<AsyncPageable<TableEntity>> QueryAsync(string kind, string family, Grain grain, DateTimeOffset first, DateTimeOffset last,
+        bool distinctCounts, CancellationToken cancellationToken)
+    {
         var select = distinctCounts ? null : RollupEntities.ColumnsWithoutDistinctCounts(family);
         var table = await account.TableAsync(TableOf(family, grain), cancellationToken).ConfigureAwait(false);
         var (from, to) = (RollupPartitions.Key(kind, family, grain, first), RollupPartitions.Key(kind, family, grain, last));
         var filter = from == to
             ? TableClient.CreateQueryFilter($"PartitionKey eq {from}")
             : TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey le {to}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
-            yield return row;
+        return table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken);
     }
+
+    private static RollupRow<TCell> RowOf<TCell>(CellFormat<TCell> format, TableEntity row) where TCell : new() =>
+        new(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));
 
     /// <summary>The start of the family's first hour with rollups, if any.</summary>
     public async Task<DateTimeOffset?> FirstHourAsync(string kind, string family, CancellationToken cancellationToken = default)
