@@ -29,6 +29,12 @@ public sealed class StorageOptions
     /// </summary>
     public TimeSpan FoldDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an hour's packed partials gather before compaction merges them into its settled rows (an hour that is
+    /// over is merged at once). Packing reads only the partials since the last run; a merge reads the hour's settled rows.
+    /// </summary>
+    public TimeSpan MergeEvery { get; set; } = TimeSpan.FromMinutes(5);
+
     public bool UsesDevelopmentStorage =>
         AccountName is null && (ConnectionString is null || ConnectionString.Contains(DevelopmentStorage, StringComparison.OrdinalIgnoreCase));
 }

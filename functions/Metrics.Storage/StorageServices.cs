@@ -40,6 +40,7 @@ public static class StorageServices
         services.AddSingleton<RawEventStore>();
         services.AddSingleton<RawEventReader>();
         services.AddSingleton<RollupStore>();
+        services.AddSingleton<HourFolds>();
         services.AddSingleton<RollupReader>();
         services.AddSingleton<RollupCompactor>();
         services.AddSingleton<RunLock>();

@@ -160,7 +160,7 @@ internal static class QueryBenchmark
             async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
         var loadSeconds = watch.Elapsed.TotalSeconds;
 
-        var compactor = new RollupCompactor(raw, rollups, dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
+        var compactor = new RollupCompactor(raw, rollups, new HourFolds(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
         watch.Restart();
         var compaction = await compactor.RecomputeAsync(EventKinds.Requests, ThirtyDays.Hours().ToList());
         await dirty.ClearBeforeAsync(EventKinds.Requests, End);
@@ -238,7 +238,7 @@ internal static class QueryBenchmark
         var rows = Enumerable.Range(0, events).Select(i => Traffic.Event(random, i, hour.AddSeconds(random.NextDouble() * 3600))).ToList();
         await Parallel.ForEachAsync(rows.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
             async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
-        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
+        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage), new HourFolds(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
         var watch = Stopwatch.StartNew();
         await compactor.RecomputeAsync(EventKinds.Requests, [hour]);
         return watch.Elapsed.TotalSeconds;

@@ -27,6 +27,7 @@ internal static class StreamBenchmark
                    --quiet N        timed rounds once quiet and compacted (default 15)
                    --fold-every N   seconds between compaction runs (default 10, the timer's schedule)
                    --fold-delay N   the app's Storage:FoldDelay in seconds (default 10)
+                   --merge-every N  the app's Storage:MergeEvery in seconds (default 300)
         """,
         RunAsync);
 
@@ -54,15 +55,20 @@ internal static class StreamBenchmark
         var quietRounds = args.Int("quiet", 15, 3, 200);
         var foldEvery = args.Int("fold-every", 10, 1, 600);
         var foldDelay = args.Int("fold-delay", 10, 0, 600);
+        var mergeEvery = args.Int("merge-every", 300, 0, 3600);
         args.RejectUnknown();
 
         await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
         await using var app = await HostedApp.StartAsync(azurite.ConnectionString, "stream", IngestKey, shards: 8,
-            new Dictionary<string, string?> { ["Storage:FoldDelay"] = TimeSpan.FromSeconds(foldDelay).ToString("c", CultureInfo.InvariantCulture) });
+            new Dictionary<string, string?>
+            {
+                ["Storage:FoldDelay"] = TimeSpan.FromSeconds(foldDelay).ToString("c", CultureInfo.InvariantCulture),
+                ["Storage:MergeEvery"] = TimeSpan.FromSeconds(mergeEvery).ToString("c", CultureInfo.InvariantCulture),
+            });
         using var http = app.CreateAdminClient();
         http.DefaultRequestHeaders.Add(BatchPoster.KeyHeader, IngestKey);
         Console.WriteLine($"streaming {rate} events/s from {services} services for {minutes} min; queries every {every} s; " +
-            $"compaction every {foldEvery} s, folding partials older than {foldDelay} s");
+            $"compaction every {foldEvery} s, packing partials older than {foldDelay} s, merging packs every {mergeEvery} s");
 
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(minutes));
         var traffic = new StreamTraffic(seed: 12);
@@ -83,9 +89,16 @@ internal static class StreamBenchmark
         var sent = (await Task.WhenAll(senders)).Aggregate((a, b) => (a.Events + b.Events, a.Batches + b.Batches, a.Ms.Concat(b.Ms).ToList()));
         var runs = await compactions;
 
-        // Quiet: nothing arrives; everything older than the fold delay is folded by two runs after it has passed.
+        // Quiet and compacted: nothing arrives; runs at the timer's pace pack what is left, until one merges the packs into
+        // the settled rows (up to --merge-every after the last merge while streaming).
         await Task.Delay(TimeSpan.FromSeconds(foldDelay + 1));
-        var settle = new List<JsonElement> { await CompactAsync(http), await CompactAsync(http) };
+        var settle = new List<JsonElement>();
+        var settling = Stopwatch.StartNew();
+        while (settle.Count == 0 || settle[^1].GetProperty("HoursMerged").GetInt32() == 0)
+        {
+            if (settle.Count > 0) await Task.Delay(TimeSpan.FromSeconds(foldEvery));
+            settle.Add(await CompactAsync(http));
+        }
         var quiet = Queries.ToDictionary(q => q.Name, _ => new List<(double Ms, long Bytes, bool BesideCompaction)>());
         // At the streaming rounds' pace: back to back, the process stays warm (caches, thread pool, CPU clock) and a
         // query is faster than the same query asked every few seconds, which would count against the stream.
@@ -119,14 +132,17 @@ internal static class StreamBenchmark
         Console.WriteLine();
         Console.WriteLine($"freshness (202 -> counted by the next queries), {freshness.Count} probes: median {Median(freshness):F0} ms, max {freshness.Max():F0} ms");
         var busy = runs.Where(r => r.Folded > 0).ToList();
-        Console.WriteLine($"compaction: {runs.Count} runs while streaming, {busy.Count} folded something; per such run: " +
-            $"median {Median(busy.Select(r => (double)r.RollupRowsRead).ToList()):N0} rollup rows and {Median(busy.Select(r => (double)r.RawRowsRead).ToList()):N0} raw rows read, " +
-            $"median {Median(busy.Select(r => r.Ms).ToList()):F0} ms, max {busy.Select(r => r.Ms).DefaultIfEmpty().Max():F0} ms");
+        Console.WriteLine($"compaction: {runs.Count} runs while streaming, {busy.Count} folded something, {runs.Count(r => r.Merged > 0)} of them merged packs into settled rows");
+        foreach (var (what, these) in new[] { ("packing only", busy.Where(r => r.Merged == 0).ToList()), ("packing and merging", busy.Where(r => r.Merged > 0).ToList()) })
+            if (these.Count > 0)
+                Console.WriteLine($"  {what,-20} {these.Count,3} runs: median {Median(these.Select(r => (double)r.RollupRowsRead).ToList()),7:N0} rollup rows and " +
+                    $"{Median(these.Select(r => (double)r.RawRowsRead).ToList()):N0} raw rows read, median {Median(these.Select(r => r.Ms).ToList()),5:F0} ms, max {these.Max(r => r.Ms),5:F0} ms");
         var events = Math.Max(1, sent.Events);
         Console.WriteLine($"  over the stream: {runs.Sum(r => r.RollupRowsRead + r.RawRowsRead) / (double)events:F2} rows read per event ingested " +
             $"({runs.Sum(r => r.RollupRowsRead):N0} rollup + {runs.Sum(r => r.RawRowsRead):N0} raw rows for {events:N0} events), " +
             $"{runs.Sum(r => r.Folded) / (double)events:F2} partials folded per event");
-        Console.WriteLine($"  settling after the stream: {string.Join(", ", settle.Select(s => $"{s.GetProperty("PartialsFolded").GetInt64()} partials"))}");
+        Console.WriteLine($"  settling after the stream: {settle.Count} runs in {settling.Elapsed.TotalSeconds:F0} s, " +
+            $"{settle.Sum(s => s.GetProperty("PartialsFolded").GetInt64()):N0} partial cells packed, then {settle[^1].GetProperty("HoursMerged").GetInt32()} hours merged");
         return total == expected ? 0 : 1;
     }
 
@@ -157,7 +173,7 @@ internal static class StreamBenchmark
         return (events, batches, latencies);
     }
 
-    private sealed record CompactionRun(double Ms, long Folded, long RollupRowsRead, long RawRowsRead);
+    private sealed record CompactionRun(double Ms, long Folded, long RollupRowsRead, long RawRowsRead, long Merged);
 
     private static async Task<List<CompactionRun>> CompactEveryAsync(HttpClient http, TimeSpan interval, CancellationToken stop)
     {
@@ -173,7 +189,7 @@ internal static class StreamBenchmark
                 try { summary = await CompactAsync(http); }
                 finally { Interlocked.Decrement(ref _compacting); }
                 runs.Add(new CompactionRun(watch.Elapsed.TotalMilliseconds, summary.GetProperty("PartialsFolded").GetInt64(),
-                    summary.GetProperty("RollupRowsRead").GetInt64(), summary.GetProperty("RawRowsRead").GetInt64()));
+                    summary.GetProperty("RollupRowsRead").GetInt64(), summary.GetProperty("RawRowsRead").GetInt64(), summary.GetProperty("HoursMerged").GetInt64()));
             }
         }
         catch (OperationCanceledException) { }

@@ -13,15 +13,16 @@ namespace Metrics.Functions.Timers;
 public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAggregation nightly, OperationalState state, ILogger<TimerFunctions> logger)
 {
     /// <summary>
-    /// Every 10 seconds: fold ingestion's partial rollups into their hours (and recompute from raw rows the rare hours
-    /// that need it), so a query reads settled rows and at most a few seconds of partials. A run's work follows the
-    /// events since the last one, so running often costs little.
+    /// Every 10 seconds: pack ingestion's partial rollups of the last seconds into one row per hour and family, merged
+    /// into the hours' settled rows every few minutes (and recompute from raw rows the rare hours that need it), so a
+    /// query reads settled rows, a few packs and seconds of partials. Most runs' work follows the events since the last
+    /// one, so running often costs little.
     /// </summary>
     [Function("RollupCompaction")]
     public async Task<CompactionSummary> RollupCompactionAsync([TimerTrigger("*/10 * * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var summary = await compactor.CompactDirtyHoursAsync(cancellationToken);
-        LogCompacted(logger, summary.HoursCompacted, summary.PartialsFolded, summary.DaysCompacted, summary.RawRowsRead, summary.RollupRowsRead,
+        LogCompacted(logger, summary.HoursCompacted, summary.PartialsFolded, summary.HoursMerged, summary.DaysCompacted, summary.RawRowsRead, summary.RollupRowsRead,
             summary.RowsWritten, summary.RowsDeleted, summary.HoursStillDirty);
         return summary;
     }
@@ -49,10 +50,10 @@ public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAgg
         return summary;
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "compacted {Hours} hours ({Partials} partials folded) and {Days} days, " +
-        "read {RawRows} raw rows and {RollupRows} rollup rows; wrote {Written} rollup rows, deleted {Deleted}; {StillDirty} hours got new events meanwhile")]
-    private static partial void LogCompacted(ILogger logger, int hours, long partials, int days, long rawRows, long rollupRows, int written, int deleted,
-        int stillDirty);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "compacted {Hours} hours ({Partials} partials packed, {Merged} family hours merged) and " +
+        "{Days} days, read {RawRows} raw rows and {RollupRows} rollup rows; wrote {Written} rollup rows, deleted {Deleted}; {StillDirty} hours got new events meanwhile")]
+    private static partial void LogCompacted(ILogger logger, int hours, long partials, int merged, int days, long rawRows, long rollupRows, int written,
+        int deleted, int stillDirty);
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "finalised {Hours} hours, deleted {RawRows} raw rows, {RollupRows} rollup rows " +
         "and {AuditRows} audit rows; {TotalRows} rows remain ({Growth})")]

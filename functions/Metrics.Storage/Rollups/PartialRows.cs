@@ -10,6 +10,12 @@ namespace Metrics.Storage.Rollups;
 /// the way in and again for every query that reads the hour.
 /// </summary>
 /// <remarks>
+/// <para>Compaction packs an hour's partials, every few seconds, into one packed row (the same format) and merges
+/// packed rows into the settled rows every few minutes (<see cref="HourFolds"/>), so its frequent runs read the
+/// seconds' partials, not the hour's settled rows. An hour partition sorts its rows so a scan meets them in the order
+/// readers need: the coverage row (<c>!!</c>), partial rows (<c>!</c> and digits), packed rows (<c>!~</c>), then the
+/// settled rows (hex). A partial row counts unless a packed row or the coverage row covers its time, or its
+/// settled row's <see cref="RollupEntities.FoldedTo"/> holds it; a packed row counts unless that settled row holds it.</para>
 /// A row holds its cells as the settled rows they would be (<see cref="RollupEntities"/>' columns), compressed and cut
 /// into binary columns of at most 64 KiB; a write past <see cref="MaxCellBytes"/> gets more rows, each readable alone, so
 /// a fold that stopped between deletes never leaves half a row behind.
@@ -38,13 +44,66 @@ public static class PartialRows
     /// </summary>
     public static string RowKey(long receivedTicks, Guid writeId, int part) => $"{Prefix}{receivedTicks:D19}-{writeId:N}-{part:D4}";
 
+    /// <summary>Whether the row is one of an hour's rows other than its settled ones: a partial, packed or coverage row.</summary>
     public static bool Is(TableEntity row) => row.RowKey.Length > 0 && row.RowKey[0] == Prefix;
 
-    /// <summary>The ingestion time (UTC ticks) of a partial row.</summary>
-    public static long ReceivedTicksOf(TableEntity partial) => long.Parse(partial.RowKey.AsSpan(1, 19), System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary><c>!~{last received ticks}-{pack id}-{part}</c>: after every partial row, whose times are digits.</summary>
+    public const string PackedPrefix = "!~";
+
+    /// <summary>
+    /// The hour's coverage row: every partial received before its <see cref="CoveredTo"/> is in a packed or settled row
+    /// (and may be left over from a pack that stopped before its deletes). Before every partial row, so a reader that
+    /// meets a newer pack later in its scan has read an older coverage, never a newer one than the packs it saw.
+    /// </summary>
+    public const string CoverageKey = "!!coverage";
+
+    public const string CoveredTo = "CoveredTo";
+
+    public static string PackedRowKey(long coveredTo, Guid packId, int part) => $"{PackedPrefix}{coveredTo - 1:D19}-{packId:N}-{part:D4}";
+
+    public static bool IsPacked(TableEntity row) => row.RowKey.StartsWith(PackedPrefix, StringComparison.Ordinal);
+
+    public static bool IsCoverage(TableEntity row) => row.RowKey == CoverageKey;
+
+    /// <summary>
+    /// The ingestion time (UTC ticks) of a partial row; of a packed row, the last time it covers, so a settled row
+    /// whose <see cref="RollupEntities.FoldedTo"/> is past it holds it like any partial received then.
+    /// </summary>
+    public static long ReceivedTicksOf(TableEntity partial) =>
+        long.Parse(partial.RowKey.AsSpan(IsPacked(partial) ? 2 : 1, 19), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>What a coverage or packed row says is covered: partials received before it (UTC ticks); 0 for a partial row.</summary>
+    public static long CoveredToOf(TableEntity row) =>
+        IsCoverage(row) ? row.GetInt64(CoveredTo) ?? 0 : IsPacked(row) ? ReceivedTicksOf(row) + 1 : 0;
+
+    /// <summary>
+    /// The cells of partial and packed rows (of one hour or several) that settled rows do not hold yet: a partial's
+    /// unless a packed or coverage row of its hour covers its time, and any cell unless its settled row's
+    /// <see cref="RollupEntities.FoldedTo"/> is past its row's time. Coverage rows among them are read for what they cover.
+    /// </summary>
+    /// <param name="foldedTo">A settled row's FoldedTo, by partition and RowKey; 0 for none.</param>
+    public static IEnumerable<TableEntity> Pending(IReadOnlyCollection<TableEntity> rows, Func<string, string, long> foldedTo)
+    {
+        var covered = rows.GroupBy(row => row.PartitionKey).ToDictionary(hour => hour.Key, hour => hour.Max(CoveredToOf), StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (IsCoverage(row)) continue;
+            var received = ReceivedTicksOf(row);
+            if (!IsPacked(row) && received < covered[row.PartitionKey]) continue;
+            foreach (var cell in Unpack(row))
+                if (received >= foldedTo(cell.PartitionKey, cell.RowKey)) yield return cell;
+        }
+    }
 
     /// <summary>The partial rows of one write: <paramref name="cells"/> are settled-row shaped entities of one partition.</summary>
-    public static List<TableEntity> Pack(string partitionKey, long receivedTicks, Guid writeId, IEnumerable<TableEntity> cells)
+    public static List<TableEntity> Pack(string partitionKey, long receivedTicks, Guid writeId, IEnumerable<TableEntity> cells) =>
+        Pack(partitionKey, cells, part => RowKey(receivedTicks, writeId, part));
+
+    /// <summary>The packed rows of partials received before <paramref name="coveredTo"/> (UTC ticks), their cells merged.</summary>
+    public static List<TableEntity> PackCovering(string partitionKey, long coveredTo, Guid packId, IEnumerable<TableEntity> cells) =>
+        Pack(partitionKey, cells, part => PackedRowKey(coveredTo, packId, part));
+
+    private static List<TableEntity> Pack(string partitionKey, IEnumerable<TableEntity> cells, Func<int, string> rowKey)
     {
         var rows = new List<TableEntity>();
         using var buffer = new MemoryStream();
@@ -55,11 +114,11 @@ public static class PartialRows
             CellCodec.Write(writer, cell);
             count++;
             if (buffer.Length < MaxCellBytes) continue;
-            rows.Add(Row(partitionKey, RowKey(receivedTicks, writeId, rows.Count), count, buffer));
+            rows.Add(Row(partitionKey, rowKey(rows.Count), count, buffer));
             (count, buffer.Position) = (0, 0);
             buffer.SetLength(0);
         }
-        if (count > 0) rows.Add(Row(partitionKey, RowKey(receivedTicks, writeId, rows.Count), count, buffer));
+        if (count > 0) rows.Add(Row(partitionKey, rowKey(rows.Count), count, buffer));
         return rows;
     }
 

@@ -8,14 +8,15 @@ namespace Metrics.Storage.Rollups;
 
 /// <summary>What one compaction did.</summary>
 /// <param name="RollupRowsRead">Partial and settled rollup rows read: by folds, and by merges of days and weeks.</param>
+/// <param name="HoursMerged">Family hours whose packed partials were merged into their settled rows.</param>
 public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, long RawRowsRead, long PartialsFolded, long RollupRowsRead, int RowsWritten,
-    int RowsDeleted, int HoursStillDirty)
+    int RowsDeleted, int HoursStillDirty, int HoursMerged = 0)
 {
     public static readonly CompactionSummary None = new(0, 0, 0, 0, 0, 0, 0, 0);
 
     public CompactionSummary Plus(CompactionSummary other) => new(HoursCompacted + other.HoursCompacted, DaysCompacted + other.DaysCompacted,
         RawRowsRead + other.RawRowsRead, PartialsFolded + other.PartialsFolded, RollupRowsRead + other.RollupRowsRead, RowsWritten + other.RowsWritten,
-        RowsDeleted + other.RowsDeleted, HoursStillDirty + other.HoursStillDirty);
+        RowsDeleted + other.RowsDeleted, HoursStillDirty + other.HoursStillDirty, HoursMerged + other.HoursMerged);
 }
 
 /// <summary>
@@ -23,15 +24,16 @@ public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, lo
 /// <list type="number">
 /// <item>hours marked to be recomputed from raw rows (events sent again) are: every family's rows from the raw rows
 /// received before the cutoff (later ones are in partials);</item>
-/// <item>every hour with new partials gets those older than <see cref="StorageOptions.FoldDelay"/> folded into its
-/// rows: work that follows the events since the last run;</item>
+/// <item>every hour with new partials gets those older than <see cref="StorageOptions.FoldDelay"/> packed, and its packs
+/// merged into its rows every <see cref="StorageOptions.MergeEvery"/> or once it is over (<see cref="HourFolds"/>): most
+/// runs' work follows the events since the last run;</item>
 /// <item>days that are over and whose hours are all folded get their day rows merged from their hour rows, and weeks
 /// that are over their week rows from their days; only then are the hours' markers cleared.</item>
 /// </list>
 /// Rows are replaced, never incremented blindly (a fold skips what a row already holds), so a crash or a second run
 /// at any point leaves the same, exact result.
 /// </summary>
-public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours, TimeProvider time,
+public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, HourFolds hourFolds, DirtyHours dirtyHours, Retention.FinalizedHours finalizedHours, TimeProvider time,
     IOptions<RetentionOptions> retention, IOptions<StorageOptions> storage)
 {
     private const int ParallelHours = 4;
@@ -95,13 +97,13 @@ public sealed class RollupCompactor(RawEventReader raw, RollupStore rollups, Dir
         {
             var results = new List<FoldResult>();
             foreach (var family in Families.Of(format.Kind))
-                results.Add(await rollups.FoldAsync(format, family, mark.Hour, cutoff, cancellationToken).ConfigureAwait(false));
+                results.Add(await hourFolds.FoldAsync(format, family, mark.Hour, cutoff, storage.Value.MergeEvery, cancellationToken).ConfigureAwait(false));
             var settled = results.All(r => r.Remaining == 0) ? await dirtyHours.SetFoldedAsync(mark, cancellationToken).ConfigureAwait(false) : null;
             return (mark, settled, results);
         })).ConfigureAwait(false);
         var all = folds.SelectMany(f => f.results).ToList();
         summary = summary.Plus(new CompactionSummary(folds.Count(f => f.results.Any(r => r.Folded > 0)), 0, 0, all.Sum(r => r.Folded),
-            all.Sum(r => r.RowsRead), all.Sum(r => r.Written), all.Sum(r => r.Deleted), 0));
+            all.Sum(r => r.RowsRead), all.Sum(r => r.Written), all.Sum(r => r.Deleted), 0, all.Count(r => r.Merged)));
 
         // 3. Merge days that are over and whose hours are all folded; then their markers go.
         var folded = settling.Where(m => m.Folded).Concat(folds.Where(f => f.settled is not null).Select(f => f.settled!)).ToList();

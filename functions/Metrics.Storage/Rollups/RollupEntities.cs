@@ -87,7 +87,7 @@ public static class RollupEntities
     public static IReadOnlyList<string> ColumnsWithoutDistinctCounts(string family)
     {
         string[] keys = ["PartitionKey", "RowKey", FoldedTo, "Family", .. Enumerable.Range(0, Families.DimensionCount(family)).Select(i => $"D{i}"),
-            .. PartialRows.Columns];
+            .. PartialRows.Columns, PartialRows.CoveredTo];
         string[] measures = Families.RequestFamilies.Contains(family)
             ? ["Requests", "ClientErrors", "ServerErrors", "DurationMicros", "Units", "UnitsByModel", "CpuMicros", "GpuMicros", "SyncRequests", "AsyncRequests",
                 "LastEventAt", "Durations"]

@@ -7,9 +7,6 @@ namespace Metrics.Storage.Rollups;
 /// <summary>A rollup row as read back: its partition (time bucket), dimension key and cell.</summary>
 public sealed record RollupRow<TCell>(string PartitionKey, RollupKey Key, TCell Cell);
 
-/// <summary>What folding one family's partials of an hour did; <see cref="Remaining"/>: partials too recent to fold yet.</summary>
-public sealed record FoldResult(int Folded, int RowsRead, int Written, int Deleted, int Remaining);
-
 /// <summary>
 /// The rollup tables, one per family and grain (<c>RollupsEndpointDays</c>, <c>RollupsUserHours</c>, …): whole
 /// partitions replaced at once, and partition ranges scanned. On Table storage one table would serve as well;
@@ -45,19 +42,28 @@ public sealed class RollupStore(StorageAccount account)
         var rows = cells.Select(c => Settled(format.ToRow(partitionKey, c.Key, c.Value), grain, foldedTo)).ToList();
         var keep = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
         var stale = new List<TableEntity>();
-        await foreach (var existing in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), select: ["PartitionKey", "RowKey"],
-                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        var coveredTo = 0L;
+        await foreach (var existing in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"),
+                           select: ["PartitionKey", "RowKey", PartialRows.CoveredTo], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var folded = PartialRows.Is(existing) ? PartialRows.ReceivedTicksOf(existing) < foldedTo : !keep.Contains(existing.RowKey);
-            if (folded && existing.RowKey != WeekComplete) stale.Add(existing);
+            if (PartialRows.IsCoverage(existing)) coveredTo = PartialRows.CoveredToOf(existing);
+            else if (!PartialRows.Is(existing) ? !keep.Contains(existing.RowKey) && existing.RowKey != WeekComplete : PartialRows.ReceivedTicksOf(existing) < foldedTo)
+                stale.Add(existing);
         }
 
         // A week is marked complete only once all its rows are in place: unmark it before changing any.
         if (grain == Grain.Week) await table.DeleteEntityAsync(partitionKey, WeekComplete, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r))
-            .Concat(stale.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r)));
+        var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
+        // Partials the rows now hold are covered before they go, so a run stopped midway never packs one again. A
+        // finalised hour (folded to the end of time) needs no coverage: its rows hold every partial there will be.
+        var coverage = new TableEntity(partitionKey, PartialRows.CoverageKey) { [PartialRows.CoveredTo] = Math.Max(coveredTo, foldedTo) };
+        var covering = foldedTo < long.MaxValue && (coveredTo > 0 || stale.Any(PartialRows.Is));
+        if (covering) actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, coverage));
+        actions.AddRange(stale.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r)));
         foreach (var transaction in actions.Chunk(Raw.RawEventStore.MaxTransactionSize))
             await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+        if (foldedTo == long.MaxValue && coveredTo > 0)
+            await table.DeleteEntityAsync(partitionKey, PartialRows.CoverageKey, ETag.All, cancellationToken).ConfigureAwait(false);
         if (grain == Grain.Week)
             await table.UpsertEntityAsync(new TableEntity(partitionKey, WeekComplete), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         return (rows.Count, stale.Count);
@@ -81,55 +87,7 @@ public sealed class RollupStore(StorageAccount account)
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Folds the family's partials of <paramref name="hour"/> received before <paramref name="cutoff"/> (UTC ticks) into
-    /// their settled rows, then deletes them. Reads the hour's partials and, only when some are due, its settled rows: the
-    /// work follows the events since the last fold, not the size of the hour. A settled row is written with its new
-    /// <see cref="RollupEntities.FoldedTo"/> before its partials are deleted, and a partial it already holds (a fold
-    /// stopped midway) is not added again, so a crash or a reader at any point sees each event once.
-    /// </summary>
-    public async Task<FoldResult> FoldAsync<TCell>(CellFormat<TCell> format, string family, DateTimeOffset hour, long cutoff,
-        CancellationToken cancellationToken = default) where TCell : new()
-    {
-        var table = await account.TableAsync(TableOf(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
-        var partitionKey = RollupPartitions.Key(format.Kind, family, Grain.Hour, hour);
-        var partialsOnly = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partitionKey} and RowKey ge {PartialRows.Prefix.ToString()} and RowKey lt {"\""}");
-        var due = new List<TableEntity>();
-        var remaining = 0;
-        await foreach (var partial in table.QueryAsync<TableEntity>(partialsOnly, cancellationToken: cancellationToken).ConfigureAwait(false))
-            if (PartialRows.ReceivedTicksOf(partial) < cutoff) due.Add(partial);
-            else remaining++;
-        if (due.Count == 0) return new FoldResult(0, remaining, 0, 0, remaining);
-
-        var settled = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {"0"}"),
-                           cancellationToken: cancellationToken).ConfigureAwait(false))
-            settled[row.RowKey] = row;
-        var cells = new Dictionary<string, (RollupKey Key, TCell Cell)>(StringComparer.Ordinal);
-        var folded = 0;
-        foreach (var partial in due)
-        {
-            var received = PartialRows.ReceivedTicksOf(partial);
-            foreach (var part in PartialRows.Unpack(partial))
-            {
-                var row = settled.GetValueOrDefault(part.RowKey);
-                if (row is not null && received < RollupEntities.FoldedToOf(row)) continue; // already in it
-                if (!cells.TryGetValue(part.RowKey, out var cell)) cells[part.RowKey] = cell = (RollupEntities.KeyOf(part), row is null ? new TCell() : format.FromRow(row));
-                format.Merge(cell.Cell, format.FromRow(part));
-                folded++;
-            }
-        }
-        var actions = cells.Values.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                Settled(format.ToRow(partitionKey, c.Key, c.Cell), Grain.Hour, cutoff)))
-            .Concat(due.Select(p => new TableTransactionAction(TableTransactionActionType.Delete, p, ETag.All)));
-        // Rows before deletes, in order: no partial is deleted before the row that holds it is written.
-        foreach (var transaction in actions.Chunk(Raw.RawEventStore.MaxTransactionSize))
-            await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
-        return new FoldResult(folded, due.Count + remaining + settled.Count, cells.Count, due.Count, remaining);
-    }
-
-    private static TableEntity Settled(TableEntity row, Grain grain, long foldedTo)
+    internal static TableEntity Settled(TableEntity row, Grain grain, long foldedTo)
     {
         if (grain == Grain.Hour) row[RollupEntities.FoldedTo] = foldedTo;
         return row;
@@ -169,14 +127,9 @@ public sealed class RollupStore(StorageAccount account)
             if (grain == Grain.Hour) (foldedTo ??= []).Add((row.PartitionKey, row.RowKey), RollupEntities.FoldedToOf(row));
             yield return RowOf(format, row);
         }
-        // A partial's cell counts unless its settled row, read after it, already holds it (folded meanwhile).
-        foreach (var partial in partials ?? [])
-        {
-            var received = PartialRows.ReceivedTicksOf(partial);
-            foreach (var cell in PartialRows.Unpack(partial))
-                if (received >= (foldedTo?.GetValueOrDefault((cell.PartitionKey, cell.RowKey)) ?? 0))
-                    yield return RowOf(format, cell);
-        }
+        // Settled rows are read after the partials, so one folded meanwhile says it holds them.
+        foreach (var cell in PartialRows.Pending(partials ?? [], (partition, rowKey) => foldedTo?.GetValueOrDefault((partition, rowKey)) ?? 0))
+            yield return RowOf(format, cell);
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ internal static class StoredState
         var rows = new List<string>();
         foreach (var row in await app.Storage.AllAsync(table))
         {
-            if (!PartialRows.Is(row))
+            if (!PartialRows.Is(row) || PartialRows.IsCoverage(row))
             {
                 rows.Add(Line(row, row.RowKey, versions, ignore));
                 continue;

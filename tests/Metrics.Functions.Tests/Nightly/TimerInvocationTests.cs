@@ -98,7 +98,7 @@ public sealed class TimerInvocationTests(SharedAzurite azurite)
     }
 
     private static async Task<List<Azure.Data.Tables.TableEntity>> PartialsAsync(TestApp app) =>
-        (await app.RollupRowsAsync()).Where(PartialRows.Is).ToList();
+        (await app.RollupRowsAsync()).Where(row => PartialRows.Is(row) && !PartialRows.IsCoverage(row)).ToList();
 
     /// <summary>The cells a fold of everything sent must have folded: one per key of each batch and hour, here one batch.</summary>
     private static async Task<long> FoldedAsync(TestApp app) =>

@@ -89,6 +89,48 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
     }
 
     /// <summary>
+    /// Issue 12 §3: a run packs the partials since the last one and reads nothing else, however many settled rows the
+    /// hour has; the packs count at once and are merged into the settled rows once they have gathered for MergeEvery.
+    /// </summary>
+    [Fact]
+    public async Task Runs_pack_the_partials_since_the_last_one_and_merge_the_packs_into_the_hour_every_few_minutes()
+    {
+        using var clock = new SharedClock(Hour.AddMinutes(10));
+        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
+        var stored = new List<RequestEvent>();
+        async Task<CompactionSummary> WriteThenCompactAsync(int from, int count)
+        {
+            var batch = Enumerable.Range(from, count).Select(i => RawEventStoreTests.Event(i, Hour, i % 2 == 0 ? "orders-api" : "billing-api")).ToList();
+            await parts.Store.WriteAsync(batch, "b", clock.GetUtcNow());
+            stored.AddRange(batch);
+            var partialRows = (await PartialRowsAsync(parts)).Sum(t => t.Rows.Count(row => !PartialRows.IsPacked(row)));
+            var packs = (await PartialRowsAsync(parts)).Sum(t => t.Rows.Count(PartialRows.IsPacked));
+            var summary = await CompactAsync(parts, clock);
+            Assert.Equal(Expected(stored), await AnswerAsync(parts, Day, Grain.Day));
+            // Unless it merged, a run read the new partials, the packs and the coverage rows: not the hour's settled rows.
+            if (summary.HoursMerged == 0)
+                Assert.Equal(partialRows + packs + (stored.Count > count ? Families.RequestFamilies.Length : 0), summary.RollupRowsRead);
+            Assert.Equal(HourRollup.Of(batch).Count, summary.PartialsFolded);
+            return summary;
+        }
+
+        Assert.Equal(0, (await WriteThenCompactAsync(0, 400)).HoursMerged);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, (await WriteThenCompactAsync(400, 300)).HoursMerged);
+        Assert.Equal(2 * Families.RequestFamilies.Length, (await PartialRowsAsync(parts)).Sum(t => t.Rows.Count(PartialRows.IsPacked)));
+
+        clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(Families.RequestFamilies.Length, (await WriteThenCompactAsync(700, 200)).HoursMerged);
+        Assert.Empty(await PartialRowsAsync(parts));
+
+        // The hour now has settled rows for 900 events' keys; the next small batch's run reads its partials and the coverage.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var small = await WriteThenCompactAsync(900, 3);
+        Assert.Equal((0, 2 * Families.RequestFamilies.Length), (small.HoursMerged, (int)small.RollupRowsRead));
+        Assert.False(Assert.Single(await parts.Dirty.ListAsync(EventKinds.Requests)).Folded); // its packs still wait for a merge
+    }
+
+    /// <summary>
     /// Random traffic, replays (some with a changed copy), compactions (some while batches are being written, some
     /// stopped before their deletes) and a moving clock with a fold delay: after every step, every answer — by hour,
     /// by day and over the whole window — equals the exact computation over the first copy of each stored event.
@@ -205,14 +247,14 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
             return (g.Key, total.Requests, total.ServerErrors, total.DurationMicros, total.Units, total.Users.Estimate());
         }).OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
 
-    /// <summary>The partial rows of every request family, by table.</summary>
+    /// <summary>The partial and packed rows of every request family, by table: what a fold deletes (never its coverage rows, which only move on).</summary>
     private static async Task<List<(TableClient Table, List<TableEntity> Rows)>> PartialRowsAsync(RollupPipeline parts)
     {
         var found = new List<(TableClient, List<TableEntity>)>();
         foreach (var family in Families.RequestFamilies)
         {
             var table = await parts.Storage.TableAsync(RollupStore.TableOf(family, Grain.Hour));
-            var rows = await table.QueryAsync<TableEntity>(e => true).Where(PartialRows.Is).ToListAsync();
+            var rows = await table.QueryAsync<TableEntity>(e => true).Where(row => PartialRows.Is(row) && !PartialRows.IsCoverage(row)).ToListAsync();
             if (rows.Count > 0) found.Add((table, rows));
         }
         return found;

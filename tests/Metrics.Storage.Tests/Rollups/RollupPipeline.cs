@@ -21,7 +21,7 @@ internal sealed record RollupPipeline(StorageAccount Storage, RawEventStore Stor
         var finalized = new FinalizedHours(storage);
         return new RollupPipeline(storage,
             new RawEventStore(storage, new RollupStore(storage), dirty, new SourceFreshness(storage), finalized, time, options), dirty,
-            new RollupCompactor(raw, rollups, dirty, finalized, time, Options.Create(new RetentionOptions()), options),
+            new RollupCompactor(raw, rollups, new HourFolds(storage), dirty, finalized, time, Options.Create(new RetentionOptions()), options),
             new RollupReader(rollups, raw, dirty, finalized));
     }
 }
