@@ -9,8 +9,9 @@ public static class FoldSchedule
 {
     /// <param name="hour">The start of the hour.</param>
     /// <param name="cutoff">The fold's cutoff: partials received before it are folded.</param>
-    /// <param name="oldestPack">The time the hour's oldest packed row covers up to; null when it has none.</param>
+    /// <param name="packedSince">When the hour's oldest pack was started; null when it has none.</param>
     /// <param name="mergeEvery">How long packs gather before a merge; zero merges at every run.</param>
-    public static bool MergeDue(DateTimeOffset hour, DateTimeOffset cutoff, DateTimeOffset? oldestPack, TimeSpan mergeEvery) =>
-        oldestPack is { } oldest && (hour.AddHours(1) <= cutoff || cutoff - oldest >= mergeEvery);
+    /// <param name="packFull">The open pack could take no more in one write: merging empties it.</param>
+    public static bool MergeDue(DateTimeOffset hour, DateTimeOffset cutoff, DateTimeOffset? packedSince, TimeSpan mergeEvery, bool packFull = false) =>
+        packedSince is { } since && (packFull || hour.AddHours(1) <= cutoff || cutoff - since >= mergeEvery);
 }

@@ -33,8 +33,8 @@ public sealed class HourFolds(StorageAccount account)
             $"PartitionKey eq {partitionKey} and RowKey ge {PartialRows.Prefix.ToString()} and RowKey lt {"\""}"), cancellationToken: cancellationToken)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var pack = await PackAsync(table, format, partitionKey, unsettled, cutoff, cancellationToken).ConfigureAwait(false);
-        var oldest = pack.Packs.Count > 0 ? new DateTimeOffset(pack.Packs.Min(PartialRows.CoveredToOf), TimeSpan.Zero) : (DateTimeOffset?)null;
-        if (!FoldSchedule.MergeDue(hour, new DateTimeOffset(cutoff, TimeSpan.Zero), oldest, mergeEvery))
+        var since = pack.Packs.Count > 0 ? new DateTimeOffset(pack.Packs.Min(PartialRows.PackedSinceOf), TimeSpan.Zero) : (DateTimeOffset?)null;
+        if (!FoldSchedule.MergeDue(hour, new DateTimeOffset(cutoff, TimeSpan.Zero), since, mergeEvery, pack.Full))
             return new FoldResult(pack.Folded, unsettled.Count, pack.Written, pack.Deleted, pack.Remaining + pack.Packs.Count, false);
 
         // The coverage row stays: a partial a stopped pack left behind is then never packed again.
@@ -42,11 +42,14 @@ public sealed class HourFolds(StorageAccount account)
         return new FoldResult(pack.Folded, unsettled.Count + merge.RowsRead, pack.Written + merge.Written, pack.Deleted + merge.Deleted, pack.Remaining, true);
     }
 
-    private sealed record Packing(List<TableEntity> Packs, int Folded, int Written, int Deleted, int Remaining);
+    /// <param name="Full">The open pack could not take the new partials in one transaction: they started a pack of their own.</param>
+    private sealed record Packing(List<TableEntity> Packs, int Folded, int Written, int Deleted, int Remaining, bool Full);
 
     /// <summary>
-    /// Writes the due partials' cells as packed rows, with the coverage row moved to the cutoff in the same transaction
-    /// (so readers see both or neither), then deletes those partials and any a stopped pack left behind.
+    /// Adds the due partials' cells to the hour's open pack, rewritten under a new key in one transaction that also
+    /// deletes the old one and moves the coverage row to the cutoff (so readers see one or the other, and the partials or
+    /// the coverage), then deletes those partials and any a stopped pack left behind. The first pack after a merge, or
+    /// one the open pack would make too big for a transaction, starts a pack of its own.
     /// </summary>
     private static async Task<Packing> PackAsync<TCell>(TableClient table, CellFormat<TCell> format, string partitionKey, List<TableEntity> unsettled,
         long cutoff, CancellationToken cancellationToken) where TCell : new()
@@ -59,29 +62,55 @@ public sealed class HourFolds(StorageAccount account)
         var due = partials.Where(p => PartialRows.ReceivedTicksOf(p) >= coveredTo && PartialRows.ReceivedTicksOf(p) < cutoff).ToList();
         var remaining = partials.Count - covered.Count - due.Count;
         int folded = 0, written = 0;
-        // Oldest first, each pack covering up to the next one's first partial: a later pack never covers what an earlier holds.
-        foreach (var (rows, cells, to) in Packed(format, partitionKey, due, cutoff))
+        var full = false;
+
+        var sealedSince = coverage?.GetInt64(PartialRows.SealedSince) ?? -1;
+        async Task WriteAsync(List<TableEntity> rows, IEnumerable<TableEntity> replaced, long to)
         {
-            var next = new TableEntity(partitionKey, PartialRows.CoverageKey) { [PartialRows.CoveredTo] = to };
+            var next = new TableEntity(partitionKey, PartialRows.CoverageKey) { [PartialRows.CoveredTo] = to, [PartialRows.SealedSince] = sealedSince };
             var moveCoverage = coverage is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, next)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, coverage.ETag);
-            var response = await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)).Append(moveCoverage),
-                cancellationToken).ConfigureAwait(false);
+            var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r))
+                .Concat(replaced.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All))).Append(moveCoverage);
+            var response = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
             next.ETag = response.Value[^1].Headers.ETag ?? ETag.All;
             coverage = next;
             packs.AddRange(rows);
-            folded += cells;
             written += rows.Count + 1;
         }
+
+        if (due.Count > 0 && packs.Where(p => PartialRows.PackedSinceOf(p) > sealedSince).GroupBy(PartialRows.PackedSinceOf).MaxBy(p => p.Key) is { } open)
+        {
+            var dueCells = due.SelectMany(PartialRows.Unpack).ToList();
+            // Its latest rewrite: an earlier one is left only by a pack stopped midway, and the latest holds it.
+            var latest = open.Max(PartialRows.ReceivedTicksOf);
+            var rows = PartialRows.PackCovering(partitionKey, open.Key, cutoff, Merged(format,
+                open.Where(p => PartialRows.ReceivedTicksOf(p) == latest).SelectMany(PartialRows.Unpack).Concat(dueCells)).Select(c => format.ToRow(partitionKey, c.Key, c.Value)));
+            full = rows.Count > MaxPackParts;
+            if (!full)
+            {
+                var replaced = open.ToList();
+                packs.RemoveAll(replaced.Contains);
+                await WriteAsync(rows, replaced, cutoff).ConfigureAwait(false);
+                folded += dueCells.Count;
+            }
+        }
+        if (folded == 0)
+            // Oldest first, each pack covering up to the next one's first partial: a later pack never covers what an earlier holds.
+            foreach (var (rows, cells, to) in Packed(format, partitionKey, due, cutoff))
+            {
+                await WriteAsync(rows, [], to).ConfigureAwait(false);
+                folded += cells;
+            }
         var deleted = await DeleteAsync(table, covered.Concat(due), cancellationToken).ConfigureAwait(false);
-        return new Packing(packs, folded, written, deleted, remaining);
+        return new Packing(packs, folded, written, deleted, remaining, full);
     }
 
     /// <summary>
-    /// The packed rows of the due partials, oldest first, each with the partial cells it holds and the time it covers
-    /// up to: one pack, or more where one's rows would not fit a transaction with the coverage row. Partials received
-    /// in the same tick stay together.
+    /// New packs of the due partials, oldest first, each with the partial cells it holds and the time it covers up to
+    /// (which is also when it starts): one, or more where one's rows would not fit a transaction with the coverage row.
+    /// Partials received in the same tick stay together.
     /// </summary>
     private static IEnumerable<(List<TableEntity> Rows, int Cells, long CoveredTo)> Packed<TCell>(CellFormat<TCell> format, string partitionKey,
         List<TableEntity> due, long cutoff) where TCell : new()
@@ -93,7 +122,7 @@ public sealed class HourFolds(StorageAccount account)
         while (pending.TryPop(out var chunk))
         {
             var cells = ticks[chunk.From..chunk.To].SelectMany(t => t).ToList();
-            var rows = PartialRows.PackCovering(partitionKey, chunk.CoveredTo, Guid.NewGuid(),
+            var rows = PartialRows.PackCovering(partitionKey, chunk.CoveredTo, chunk.CoveredTo,
                 Merged(format, cells).Select(c => format.ToRow(partitionKey, c.Key, c.Value)));
             if (rows.Count <= MaxPackParts || chunk.To - chunk.From == 1)
             {
@@ -137,6 +166,9 @@ public sealed class HourFolds(StorageAccount account)
                 cells[part.RowKey] = cell = (RollupEntities.KeyOf(part), settled.TryGetValue(part.RowKey, out var row) ? format.FromRow(row) : new TCell());
             format.Merge(cell.Cell, format.FromRow(part));
         }
+        // Sealed first: a merge stopped before deleting its packs leaves them closed, and new partials start a pack of their own.
+        await table.UpdateEntityAsync(new TableEntity(partitionKey, PartialRows.CoverageKey) { [PartialRows.SealedSince] = packs.Max(PartialRows.PackedSinceOf) },
+            ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         var rows = cells.Values.Select(c => RollupStore.Settled(format.ToRow(partitionKey, c.Key, c.Cell), Grain.Hour, foldedTo));
         foreach (var transaction in rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).Chunk(Raw.RawEventStore.MaxTransactionSize))
             await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);

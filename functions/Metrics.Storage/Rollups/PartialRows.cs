@@ -10,12 +10,13 @@ namespace Metrics.Storage.Rollups;
 /// the way in and again for every query that reads the hour.
 /// </summary>
 /// <remarks>
-/// <para>Compaction packs an hour's partials, every few seconds, into one packed row (the same format) and merges
-/// packed rows into the settled rows every few minutes (<see cref="HourFolds"/>), so its frequent runs read the
-/// seconds' partials, not the hour's settled rows. An hour partition sorts its rows so a scan meets them in the order
-/// readers need: the coverage row (<c>!!</c>), partial rows (<c>!</c> and digits), packed rows (<c>!~</c>), then the
-/// settled rows (hex). A partial row counts unless a packed row or the coverage row covers its time, or its
-/// settled row's <see cref="RollupEntities.FoldedTo"/> holds it; a packed row counts unless that settled row holds it.</para>
+/// <para>Compaction adds an hour's partials, every few seconds, to the hour's pack (packed rows, the same format) and
+/// merges the pack into the settled rows every few minutes (<see cref="HourFolds"/>), so its frequent runs read the
+/// seconds' partials and the pack, not the hour's settled rows. An hour partition sorts its rows so a scan meets them
+/// in the order readers need: the coverage row (<c>!!</c>), partial rows (<c>!</c> and digits), packed rows
+/// (<c>!~</c>), then the settled rows (hex). A partial row counts unless a packed row or the coverage row covers its
+/// time, or its settled row's <see cref="RollupEntities.FoldedTo"/> holds it; a packed row counts unless a later
+/// rewrite of its pack is there too, or that settled row holds it (see <see cref="Pending"/>).</para>
 /// A row holds its cells as the settled rows they would be (<see cref="RollupEntities"/>' columns), compressed and cut
 /// into binary columns of at most 64 KiB; a write past <see cref="MaxCellBytes"/> gets more rows, each readable alone, so
 /// a fold that stopped between deletes never leaves half a row behind.
@@ -47,7 +48,11 @@ public static class PartialRows
     /// <summary>Whether the row is one of an hour's rows other than its settled ones: a partial, packed or coverage row.</summary>
     public static bool Is(TableEntity row) => row.RowKey.Length > 0 && row.RowKey[0] == Prefix;
 
-    /// <summary><c>!~{last received ticks}-{pack id}-{part}</c>: after every partial row, whose times are digits.</summary>
+    /// <summary>
+    /// <c>!~{since}-{last received ticks}-{part}</c>: after every partial row, whose times are digits. A pack is
+    /// rewritten at every run with the new partials added (<c>since</c>, the time it was started, stays): of the packs of
+    /// one <c>since</c> a reader may meet while one replaces another, only the one covering the latest time counts.
+    /// </summary>
     public const string PackedPrefix = "!~";
 
     /// <summary>
@@ -59,7 +64,16 @@ public static class PartialRows
 
     public const string CoveredTo = "CoveredTo";
 
-    public static string PackedRowKey(long coveredTo, Guid packId, int part) => $"{PackedPrefix}{coveredTo - 1:D19}-{packId:N}-{part:D4}";
+    /// <summary>
+    /// The coverage row's column saying that packs started at or before it are merged, or being merged, into the settled
+    /// rows: nothing is added to them again (their cells would then count twice, once in the settled rows).
+    /// </summary>
+    public const string SealedSince = "SealedSince";
+
+    public static string PackedRowKey(long since, long coveredTo, int part) => $"{PackedPrefix}{since:D19}-{coveredTo - 1:D19}-{part:D4}";
+
+    /// <summary>When a packed row's pack was started (UTC ticks): the same for every rewrite of it.</summary>
+    public static long PackedSinceOf(TableEntity packed) => long.Parse(packed.RowKey.AsSpan(2, 19), System.Globalization.CultureInfo.InvariantCulture);
 
     public static bool IsPacked(TableEntity row) => row.RowKey.StartsWith(PackedPrefix, StringComparison.Ordinal);
 
@@ -70,7 +84,7 @@ public static class PartialRows
     /// whose <see cref="RollupEntities.FoldedTo"/> is past it holds it like any partial received then.
     /// </summary>
     public static long ReceivedTicksOf(TableEntity partial) =>
-        long.Parse(partial.RowKey.AsSpan(IsPacked(partial) ? 2 : 1, 19), System.Globalization.CultureInfo.InvariantCulture);
+        long.Parse(partial.RowKey.AsSpan(IsPacked(partial) ? 22 : 1, 19), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>What a coverage or packed row says is covered: partials received before it (UTC ticks); 0 for a partial row.</summary>
     public static long CoveredToOf(TableEntity row) =>
@@ -78,18 +92,20 @@ public static class PartialRows
 
     /// <summary>
     /// The cells of partial and packed rows (of one hour or several) that settled rows do not hold yet: a partial's
-    /// unless a packed or coverage row of its hour covers its time, and any cell unless its settled row's
+    /// unless a packed or coverage row of its hour covers its time, a pack's unless a later rewrite of it is among the
+    /// rows, and any cell unless its settled row's
     /// <see cref="RollupEntities.FoldedTo"/> is past its row's time. Coverage rows among them are read for what they cover.
     /// </summary>
     /// <param name="foldedTo">A settled row's FoldedTo, by partition and RowKey; 0 for none.</param>
     public static IEnumerable<TableEntity> Pending(IReadOnlyCollection<TableEntity> rows, Func<string, string, long> foldedTo)
     {
         var covered = rows.GroupBy(row => row.PartitionKey).ToDictionary(hour => hour.Key, hour => hour.Max(CoveredToOf), StringComparer.Ordinal);
+        var latest = rows.Where(IsPacked).GroupBy(row => (row.PartitionKey, PackedSinceOf(row))).ToDictionary(pack => pack.Key, pack => pack.Max(ReceivedTicksOf));
         foreach (var row in rows)
         {
             if (IsCoverage(row)) continue;
             var received = ReceivedTicksOf(row);
-            if (!IsPacked(row) && received < covered[row.PartitionKey]) continue;
+            if (IsPacked(row) ? received < latest[(row.PartitionKey, PackedSinceOf(row))] : received < covered[row.PartitionKey]) continue;
             foreach (var cell in Unpack(row))
                 if (received >= foldedTo(cell.PartitionKey, cell.RowKey)) yield return cell;
         }
@@ -99,9 +115,9 @@ public static class PartialRows
     public static List<TableEntity> Pack(string partitionKey, long receivedTicks, Guid writeId, IEnumerable<TableEntity> cells) =>
         Pack(partitionKey, cells, part => RowKey(receivedTicks, writeId, part));
 
-    /// <summary>The packed rows of partials received before <paramref name="coveredTo"/> (UTC ticks), their cells merged.</summary>
-    public static List<TableEntity> PackCovering(string partitionKey, long coveredTo, Guid packId, IEnumerable<TableEntity> cells) =>
-        Pack(partitionKey, cells, part => PackedRowKey(coveredTo, packId, part));
+    /// <summary>The rows of a pack started at <paramref name="since"/> covering partials received before <paramref name="coveredTo"/> (UTC ticks).</summary>
+    public static List<TableEntity> PackCovering(string partitionKey, long since, long coveredTo, IEnumerable<TableEntity> cells) =>
+        Pack(partitionKey, cells, part => PackedRowKey(since, coveredTo, part));
 
     private static List<TableEntity> Pack(string partitionKey, IEnumerable<TableEntity> cells, Func<int, string> rowKey)
     {

@@ -56,7 +56,9 @@ public sealed class RollupStore(StorageAccount account)
         var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
         // Partials the rows now hold are covered before they go, so a run stopped midway never packs one again. A
         // finalised hour (folded to the end of time) needs no coverage: its rows hold every partial there will be.
-        var coverage = new TableEntity(partitionKey, PartialRows.CoverageKey) { [PartialRows.CoveredTo] = Math.Max(coveredTo, foldedTo) };
+        // Packs it deletes are sealed too, so one left behind is never added to.
+        var coverage = new TableEntity(partitionKey, PartialRows.CoverageKey)
+            { [PartialRows.CoveredTo] = Math.Max(coveredTo, foldedTo), [PartialRows.SealedSince] = Math.Max(coveredTo, foldedTo) };
         var covering = foldedTo < long.MaxValue && (coveredTo > 0 || stale.Any(PartialRows.Is));
         if (covering) actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, coverage));
         actions.AddRange(stale.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r)));
