@@ -62,7 +62,7 @@ public sealed class HourFolds(StorageAccount account)
         var due = partials.Where(p => PartialRows.ReceivedTicksOf(p) >= coveredTo && PartialRows.ReceivedTicksOf(p) < cutoff).ToList();
         var remaining = partials.Count - covered.Count - due.Count;
         int folded = 0, written = 0;
-        var full = false;
+        var (full, added) = (false, false);
 
         var sealedSince = coverage?.GetInt64(PartialRows.SealedSince) ?? -1;
         async Task WriteAsync(List<TableEntity> rows, IEnumerable<TableEntity> replaced, long to)
@@ -93,10 +93,10 @@ public sealed class HourFolds(StorageAccount account)
                 var replaced = open.ToList();
                 packs.RemoveAll(replaced.Contains);
                 await WriteAsync(rows, replaced, cutoff).ConfigureAwait(false);
-                folded += dueCells.Count;
+                (folded, added) = (dueCells.Count, true);
             }
         }
-        if (folded == 0)
+        if (!added)
             // Oldest first, each pack covering up to the next one's first partial: a later pack never covers what an earlier holds.
             foreach (var (rows, cells, to) in Packed(format, partitionKey, due, cutoff))
             {
