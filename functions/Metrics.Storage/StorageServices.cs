@@ -39,6 +39,7 @@ public static class StorageServices
         services.AddSingleton<EndpointCatalog>();
         services.AddSingleton<RawEventStore>();
         services.AddSingleton<RawEventReader>();
+        services.AddSingleton<PartialRowCache>();
         services.AddSingleton<RollupStore>();
         services.AddSingleton<HourFolds>();
         services.AddSingleton<RollupReader>();

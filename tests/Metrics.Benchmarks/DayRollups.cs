@@ -18,7 +18,7 @@ internal static class DayRollups
     /// <summary>Day rows, and week rows for the weeks that are over (as compaction writes them), of every request family.</summary>
     public static async Task<int> WriteAsync(StorageAccount storage, IReadOnlyCollection<RequestEvent> events)
     {
-        var store = new RollupStore(storage);
+        var store = new RollupStore(storage, new PartialRowCache());
         var written = 0;
         foreach (var (grain, bucketOf) in new (Grain, Func<DateTimeOffset, DateTimeOffset>)[] { (Grain.Day, RollupCalendar.DayOf), (Grain.Week, RollupCalendar.WeekOf) })
             foreach (var bucket in events.GroupBy(e => bucketOf(e.Timestamp)).Where(b => grain == Grain.Day || b.Key.AddDays(7) <= DateTimeOffset.UtcNow))

@@ -114,7 +114,7 @@ internal static class NightlyBenchmark
     private static async Task LoadAsync(string connectionString, string prefix, int events, DateTimeOffset end)
     {
         var storage = Storage(connectionString, prefix);
-        var store = new RawEventStore(storage, new RollupStore(storage), new DirtyHours(storage), new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
+        var store = new RawEventStore(storage, new RollupStore(storage, new PartialRowCache()), new DirtyHours(storage), new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
         var chunks = (events + 999) / 1000;
         await Parallel.ForEachAsync(Enumerable.Range(0, chunks), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (chunk, token) =>
         {

@@ -142,11 +142,11 @@ internal static class QueryBenchmark
     {
         var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = prefix + volume });
         var dirty = new DirtyHours(storage);
-        var store = new RawEventStore(storage, new RollupStore(storage), dirty, new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
+        var store = new RawEventStore(storage, new RollupStore(storage, new PartialRowCache()), dirty, new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
         var random = new Random(volume);
         var events = Enumerable.Range(0, volume).Select(i => Traffic.Event(random, i, ThirtyDays.From.AddSeconds(random.NextDouble() * 30 * 86400))).ToList();
         var raw = new RawEventReader(storage);
-        var rollups = new RollupStore(storage);
+        var rollups = new RollupStore(storage, new PartialRowCache());
         var reader = new RollupReader(rollups, raw, dirty, new FinalizedHours(storage));
         var kept = volume <= 100_000 ? events : [];
 
@@ -232,13 +232,13 @@ internal static class QueryBenchmark
     {
         var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = "busy" });
         var dirty = new DirtyHours(storage);
-        var store = new RawEventStore(storage, new RollupStore(storage), dirty, new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
+        var store = new RawEventStore(storage, new RollupStore(storage, new PartialRowCache()), dirty, new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
         var hour = End.AddHours(-1);
         var random = new Random(3);
         var rows = Enumerable.Range(0, events).Select(i => Traffic.Event(random, i, hour.AddSeconds(random.NextDouble() * 3600))).ToList();
         await Parallel.ForEachAsync(rows.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
             async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
-        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage), new HourFolds(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
+        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage, new PartialRowCache()), new HourFolds(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
         var watch = Stopwatch.StartNew();
         await compactor.RecomputeAsync(EventKinds.Requests, [hour]);
         return watch.Elapsed.TotalSeconds;

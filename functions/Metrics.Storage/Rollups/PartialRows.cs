@@ -97,8 +97,11 @@ public static class PartialRows
     /// <see cref="RollupEntities.FoldedTo"/> is past its row's time. Coverage rows among them are read for what they cover.
     /// </summary>
     /// <param name="foldedTo">A settled row's FoldedTo, by partition and RowKey; 0 for none.</param>
-    public static IEnumerable<TableEntity> Pending(IReadOnlyCollection<TableEntity> rows, Func<string, string, long> foldedTo)
+    /// <param name="cellsOf">A row's cells, when the rows were read without them (<see cref="PartialRowCache"/>); else unpacked from the row.</param>
+    public static IEnumerable<TableEntity> Pending(IReadOnlyCollection<TableEntity> rows, Func<string, string, long> foldedTo,
+        Func<TableEntity, IEnumerable<TableEntity>>? cellsOf = null)
     {
+        cellsOf ??= Unpack;
         var covered = rows.GroupBy(row => row.PartitionKey).ToDictionary(hour => hour.Key, hour => hour.Max(CoveredToOf), StringComparer.Ordinal);
         var latest = rows.Where(IsPacked).GroupBy(row => (row.PartitionKey, PackedSinceOf(row))).ToDictionary(pack => pack.Key, pack => pack.Max(ReceivedTicksOf));
         foreach (var row in rows)
@@ -106,7 +109,7 @@ public static class PartialRows
             if (IsCoverage(row)) continue;
             var received = ReceivedTicksOf(row);
             if (IsPacked(row) ? received < latest[(row.PartitionKey, PackedSinceOf(row))] : received < covered[row.PartitionKey]) continue;
-            foreach (var cell in Unpack(row))
+            foreach (var cell in cellsOf(row))
                 if (received >= foldedTo(cell.PartitionKey, cell.RowKey)) yield return cell;
         }
     }
@@ -153,6 +156,9 @@ public static class PartialRows
         for (var i = 0; i < count; i++) cells.Add(CellCodec.Read(reader, partial.PartitionKey));
         return cells;
     }
+
+    /// <summary>The compressed bytes of a partial or packed row's cells.</summary>
+    public static long PackedBytesOf(TableEntity row) => Columns.Sum(column => (long?)row.GetBinary(column)?.Length ?? 0);
 
     private static TableEntity Row(string partitionKey, string rowKey, int count, MemoryStream cells)
     {

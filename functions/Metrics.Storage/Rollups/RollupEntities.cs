@@ -81,18 +81,21 @@ public static class RollupEntities
     };
 
     /// <summary>
-    /// The columns of a family's rows without the distinct-count sketches, for queries that show no user or
-    /// visitor counts: those sketches are most of a busy row's bytes (8 bytes a user up to 4,096 users).
+    /// The columns of a family's settled rows that a query reads, and an hour's coverage (<see cref="PartialRows.CoveredTo"/>):
+    /// never a partial row's packed cells, which <see cref="PartialRowCache"/> keeps. Without the distinct-count sketches
+    /// unless asked: they are most of a busy row's bytes (8 bytes a user up to 4,096 users).
     /// </summary>
-    public static IReadOnlyList<string> ColumnsWithoutDistinctCounts(string family)
+    public static IReadOnlyList<string> Columns(string family, bool distinctCounts)
     {
         string[] keys = ["PartitionKey", "RowKey", FoldedTo, "Family", .. Enumerable.Range(0, Families.DimensionCount(family)).Select(i => $"D{i}"),
-            .. PartialRows.Columns, PartialRows.CoveredTo];
-        string[] measures = Families.RequestFamilies.Contains(family)
+            PartialRows.CoveredTo];
+        var requests = Families.RequestFamilies.Contains(family);
+        string[] measures = requests
             ? ["Requests", "ClientErrors", "ServerErrors", "DurationMicros", "Units", "UnitsByModel", "CpuMicros", "GpuMicros", "SyncRequests", "AsyncRequests",
                 "LastEventAt", "Durations"]
             : ["Events", "LastEventAt"];
-        return [.. keys, .. measures];
+        string[] sketches = !distinctCounts ? [] : requests ? ["Users"] : ["Visitors", "Users"];
+        return [.. keys, .. measures, .. sketches];
     }
 
     /// <summary>The sketch in the column; empty when the row was read without it.</summary>

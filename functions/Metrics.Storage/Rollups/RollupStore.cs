@@ -13,7 +13,7 @@ public sealed record RollupRow<TCell>(string PartitionKey, RollupKey Key, TCell 
 /// apart, a query's cost on a store that filters a whole table per request (Azurite does) follows the rows of
 /// what it reads: a 30-day summary pays for the endpoint family's day rows, not for every user's hours.
 /// </summary>
-public sealed class RollupStore(StorageAccount account)
+public sealed class RollupStore(StorageAccount account, PartialRowCache partialRows)
 {
     /// <summary>
     /// The RowKey of the row that a week partition gets last, once all its rows are written. Without it the
@@ -101,7 +101,8 @@ public sealed class RollupStore(StorageAccount account)
     {
         var rows = new List<RollupRow<TCell>>();
         var complete = false;
-        await foreach (var row in EntitiesAsync(format.Kind, family, Grain.Week, week, week, distinctCounts, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in EntitiesAsync(format.Kind, family, Grain.Week, week, week, RollupEntities.Columns(family, distinctCounts), cancellationToken)
+                           .ConfigureAwait(false))
         {
             if (row.RowKey == WeekComplete) complete = true;
             else rows.Add(RowOf(format, row));
@@ -116,22 +117,43 @@ public sealed class RollupStore(StorageAccount account)
         DateTimeOffset first, DateTimeOffset last, bool distinctCounts = true,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default) where TCell : new()
     {
-        List<TableEntity>? partials = null;
-        Dictionary<(string, string), long>? foldedTo = null;
-        await foreach (var row in EntitiesAsync(format.Kind, family, grain, first, last, distinctCounts, cancellationToken).ConfigureAwait(false))
+        if (grain != Grain.Hour)
         {
-            if (row.RowKey == WeekComplete) continue;
-            if (PartialRows.Is(row))
-            {
-                (partials ??= []).Add(row);
-                continue;
-            }
-            if (grain == Grain.Hour) (foldedTo ??= []).Add((row.PartitionKey, row.RowKey), RollupEntities.FoldedToOf(row));
+            await foreach (var row in EntitiesAsync(format.Kind, family, grain, first, last, RollupEntities.Columns(family, distinctCounts), cancellationToken)
+                               .ConfigureAwait(false))
+                if (row.RowKey != WeekComplete) yield return RowOf(format, row);
+            yield break;
+        }
+        var (rows, cellsOf) = await HoursAsync(format.Kind, family, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
+        var foldedTo = new Dictionary<(string, string), long>();
+        foreach (var row in rows.Where(row => !PartialRows.Is(row)))
+        {
+            foldedTo.Add((row.PartitionKey, row.RowKey), RollupEntities.FoldedToOf(row));
             yield return RowOf(format, row);
         }
-        // Settled rows are read after the partials, so one folded meanwhile says it holds them.
-        foreach (var cell in PartialRows.Pending(partials ?? [], (partition, rowKey) => foldedTo?.GetValueOrDefault((partition, rowKey)) ?? 0))
+        foreach (var cell in PartialRows.Pending(rows.Where(PartialRows.Is).ToList(), (partition, rowKey) => foldedTo.GetValueOrDefault((partition, rowKey)), cellsOf))
             yield return RowOf(format, cell);
+    }
+
+    /// <summary>
+    /// The hours' rows, in one scan, as they were at one moment: settled rows whole, and the partials' and packs' cells
+    /// from <see cref="PartialRowCache"/> (the scan lists them without their cells; the cache reads those it lacks).
+    /// </summary>
+    /// <remarks>The scan meets every partial before the settled rows that may hold it (see <see cref="PartialRows"/>),
+    /// so one folded meanwhile is either still listed or held by what the scan read after it.</remarks>
+    private async Task<(List<TableEntity> Rows, Func<TableEntity, IEnumerable<TableEntity>> CellsOf)> HoursAsync(string kind, string family,
+        DateTimeOffset first, DateTimeOffset last, bool distinctCounts, CancellationToken cancellationToken)
+    {
+        var columns = RollupEntities.Columns(family, distinctCounts);
+        var rows = await EntitiesAsync(kind, family, Grain.Hour, first, last, columns, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var partials = rows.Where(row => PartialRows.Is(row) && !PartialRows.IsCoverage(row)).ToList();
+        if (partials.Count == 0) return (rows, PartialRows.Unpack);
+        var table = await account.TableAsync(TableOf(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
+        if (await partialRows.CellsAsync(table, partials, cancellationToken).ConfigureAwait(false) is { } cellsOf) return (rows, cellsOf);
+        // A fold replaced some of them after the scan listed them: scan again with the cells, as one moment again.
+        rows = await EntitiesAsync(kind, family, Grain.Hour, first, last, [.. columns, .. PartialRows.Columns], cancellationToken)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return (rows, PartialRows.Unpack);
     }
 
     /// <summary>
@@ -142,7 +164,8 @@ public sealed class RollupStore(StorageAccount account)
     public async Task<(List<RollupRow<TCell>> Rows, DateTimeOffset? NotWhole)> ReadDaysFirstPageAsync<TCell>(CellFormat<TCell> format, string family,
         DateTimeOffset first, DateTimeOffset last, bool distinctCounts, CancellationToken cancellationToken = default) where TCell : new()
     {
-        var rows = await QueryAsync(format.Kind, family, Grain.Day, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
+        var rows = await QueryAsync(format.Kind, family, Grain.Day, first, last, RollupEntities.Columns(family, distinctCounts), cancellationToken)
+            .ConfigureAwait(false);
         await foreach (var page in rows.AsPages().ConfigureAwait(false))
         {
             if (page.ContinuationToken is null) return (page.Values.Select(row => RowOf(format, row)).ToList(), null);
@@ -155,18 +178,17 @@ public sealed class RollupStore(StorageAccount account)
     }
 
     private async IAsyncEnumerable<TableEntity> EntitiesAsync(string kind, string family, Grain grain,
-        DateTimeOffset first, DateTimeOffset last, bool distinctCounts,
+        DateTimeOffset first, DateTimeOffset last, IEnumerable<string> select,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var row in (await QueryAsync(kind, family, grain, first, last, distinctCounts, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false))
+        await foreach (var row in (await QueryAsync(kind, family, grain, first, last, select, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false))
             yield return row;
     }
 
-    /// <summary>The family's partitions from <paramref name="first"/> to <paramref name="last"/>, without the sketches unless asked.</summary>
+    /// <summary>The family's partitions from <paramref name="first"/> to <paramref name="last"/>, the columns in <paramref name="select"/>.</summary>
     private async Task<AsyncPageable<TableEntity>> QueryAsync(string kind, string family, Grain grain, DateTimeOffset first, DateTimeOffset last,
-        bool distinctCounts, CancellationToken cancellationToken)
+        IEnumerable<string> select, CancellationToken cancellationToken)
     {
-        var select = distinctCounts ? null : RollupEntities.ColumnsWithoutDistinctCounts(family);
         var table = await account.TableAsync(TableOf(family, grain), cancellationToken).ConfigureAwait(false);
         var (from, to) = (RollupPartitions.Key(kind, family, grain, first), RollupPartitions.Key(kind, family, grain, last));
         var filter = from == to

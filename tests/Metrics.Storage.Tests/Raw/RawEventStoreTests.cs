@@ -21,7 +21,7 @@ public sealed class RawEventStoreTests(SharedAzurite azurite)
     public async Task More_rows_than_one_transaction_holds_are_all_stored_in_their_hour_and_shard_partitions()
     {
         var storage = azurite.NewStorage();
-        var store = new RawEventStore(storage, new RollupStore(storage), new DirtyHours(storage), new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System,
+        var store = new RawEventStore(storage, new RollupStore(storage, new PartialRowCache()), new DirtyHours(storage), new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System,
             Options.Create(new StorageOptions { Shards = 2 }));
         var events = Enumerable.Range(0, 450).Select(i => Event(i, Hour)).ToList();
 
@@ -40,7 +40,7 @@ public sealed class RawEventStoreTests(SharedAzurite azurite)
     {
         var storage = azurite.NewStorage();
         var finalized = new FinalizedHours(storage);
-        var store = new RawEventStore(storage, new RollupStore(storage), new DirtyHours(storage), new SourceFreshness(storage), finalized, TimeProvider.System, Options.Create(new StorageOptions()));
+        var store = new RawEventStore(storage, new RollupStore(storage, new PartialRowCache()), new DirtyHours(storage), new SourceFreshness(storage), finalized, TimeProvider.System, Options.Create(new StorageOptions()));
         var receivedAt = Hour.AddDays(2);
         // The handler found no boundary when it accepted these; the nightly run moves it before their write returns.
         await finalized.AdvanceBoundaryAsync(EventKinds.Requests, Hour.AddHours(1));

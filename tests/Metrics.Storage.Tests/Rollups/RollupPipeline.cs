@@ -17,10 +17,10 @@ internal sealed record RollupPipeline(StorageAccount Storage, RawEventStore Stor
         var options = Options.Create(new StorageOptions { FoldDelay = foldDelay });
         var dirty = new DirtyHours(storage);
         var raw = new RawEventReader(storage);
-        var rollups = new RollupStore(storage);
+        var rollups = new RollupStore(storage, new PartialRowCache());
         var finalized = new FinalizedHours(storage);
         return new RollupPipeline(storage,
-            new RawEventStore(storage, new RollupStore(storage), dirty, new SourceFreshness(storage), finalized, time, options), dirty,
+            new RawEventStore(storage, new RollupStore(storage, new PartialRowCache()), dirty, new SourceFreshness(storage), finalized, time, options), dirty,
             new RollupCompactor(raw, rollups, new HourFolds(storage), dirty, finalized, time, Options.Create(new RetentionOptions()), options),
             new RollupReader(rollups, raw, dirty, finalized));
     }

@@ -29,7 +29,7 @@ public sealed class RollupReaderTests(SharedAzurite azurite)
     private async Task<(int Rows, long Requests)> ReadDaysAsync(int tuplesPerDay)
     {
         var storage = azurite.NewStorage();
-        var store = new RollupStore(storage);
+        var store = new RollupStore(storage, new PartialRowCache());
         foreach (var day in TenDays.Buckets(Interval.Day))
         {
             var events = Enumerable.Range(0, tuplesPerDay).Select(i => RawEventStoreTests.Event(i, day, service: $"service-{i}"));

@@ -62,7 +62,7 @@ public sealed class RollupStoreTests(SharedAzurite azurite)
         var events = Enumerable.Range(0, users).Select(i => RawEventStoreTests.Event(i, Hour) with { UserId = $"user-{i:D6}-{Guid.NewGuid():N}" });
         var cells = HourRollup.Of(events).Where(c => c.Key.Family == Families.User).ToDictionary();
         var storage = azurite.NewStorage();
-        var store = new RollupStore(storage);
+        var store = new RollupStore(storage, new PartialRowCache());
 
         await store.WritePartialsAsync(CellFormats.Requests, Families.User, Hour, Hour.UtcTicks, Guid.NewGuid(), cells);
 
@@ -79,7 +79,7 @@ public sealed class RollupStoreTests(SharedAzurite azurite)
     private async Task<(Dictionary<RollupKey, TCell> Full, Dictionary<RollupKey, TCell> Lean)> WriteAndReadBothWaysAsync<TCell>(
         CellFormat<TCell> format, string family, Dictionary<RollupKey, TCell> cells) where TCell : new()
     {
-        var store = new RollupStore(azurite.NewStorage());
+        var store = new RollupStore(azurite.NewStorage(), new PartialRowCache());
         await store.ReplaceAsync(format, family, Grain.Hour, Hour, cells);
         var full = await store.ReadAsync(format, family, Grain.Hour, Hour, Hour).ToDictionaryAsync(r => r.Key, r => r.Cell);
         var lean = await store.ReadAsync(format, family, Grain.Hour, Hour, Hour, distinctCounts: false).ToDictionaryAsync(r => r.Key, r => r.Cell);

@@ -31,7 +31,7 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
         Assert.Equal(16 * 20L, byWeek.Requests);
         Assert.Equal(2 + 1 + 1, weekRequests); // two weeks, 16 and 17 November in one range scan, the dirty-hour list
         Assert.Equal(1 + 1, dayRequests); // the 16 days' few rows fit one page
-        Assert.Null(await new RollupStore(parts.Storage).ReadWeekAsync(CellFormats.Requests, Families.Service, FirstDay.AddDays(14), distinctCounts: true));
+        Assert.Null(await new RollupStore(parts.Storage, new PartialRowCache()).ReadWeekAsync(CellFormats.Requests, Families.Service, FirstDay.AddDays(14), distinctCounts: true));
     }
 
     [Fact]
