@@ -173,7 +173,7 @@ internal static class NightlyBenchmark
         await using var app = await HostedApp.StartAsync(connectionString, prefix, "bench-ingest", shards: 8, AppSettings, new SharedClock(end.AddMinutes(1)));
         var watch = Stopwatch.StartNew();
         var summary = await PostTimerAsync(app, "RollupCompaction");
-        return (summary.GetProperty("RawRowsRead").GetInt64(), watch.Elapsed.TotalSeconds, summary.GetRawText(), PeakResidentMegabytes(app.WorkerProcessId));
+        return (summary.GetProperty("RawRowsRead").GetInt64(), watch.Elapsed.TotalSeconds, summary.GetRawText(), ProcessMemory.PeakResidentMegabytes(app.WorkerProcessId));
     }
 
     private static async Task<(long, double, string, double)> NightlyAsync(string connectionString, string prefix, DateTimeOffset end)
@@ -182,7 +182,7 @@ internal static class NightlyBenchmark
         await using var app = await HostedApp.StartAsync(connectionString, prefix, "bench-ingest", shards: 8, AppSettings, new SharedClock(end.AddDays(8)));
         var watch = Stopwatch.StartNew();
         var summary = await PostTimerAsync(app, "NightlyAggregation");
-        return (summary.GetProperty("RawRowsDeleted").GetInt64(), watch.Elapsed.TotalSeconds, summary.GetRawText(), PeakResidentMegabytes(app.WorkerProcessId));
+        return (summary.GetProperty("RawRowsDeleted").GetInt64(), watch.Elapsed.TotalSeconds, summary.GetRawText(), ProcessMemory.PeakResidentMegabytes(app.WorkerProcessId));
     }
 
     private static async Task<(long, double, string, double)> ExportAsync(string connectionString, string prefix, DateTimeOffset end)
@@ -204,7 +204,7 @@ internal static class NightlyBenchmark
             var status = job.GetProperty("status").GetString();
             if (status == "failed") throw new InvalidOperationException($"export failed: {job}");
             if (status == "succeeded")
-                return (job.GetProperty("rows").GetInt64(), watch.Elapsed.TotalSeconds, $"sha256 {job.GetProperty("sha256").GetString()}", PeakResidentMegabytes(app.WorkerProcessId));
+                return (job.GetProperty("rows").GetInt64(), watch.Elapsed.TotalSeconds, $"sha256 {job.GetProperty("sha256").GetString()}", ProcessMemory.PeakResidentMegabytes(app.WorkerProcessId));
         }
     }
 
@@ -228,7 +228,7 @@ internal static class NightlyBenchmark
                 Interlocked.Add(ref deleted, page.Values.Count);
             }
         });
-        return (deleted, watch.Elapsed.TotalSeconds, "", PeakResidentMegabytes(Environment.ProcessId));
+        return (deleted, watch.Elapsed.TotalSeconds, "", ProcessMemory.PeakResidentMegabytes(Environment.ProcessId));
     }
 
     // A budget no run reaches: an over-budget early roll-up would change what the nightly step measures.
@@ -245,15 +245,5 @@ internal static class NightlyBenchmark
         var body = await answer.Content.ReadAsStringAsync();
         if (!answer.IsSuccessStatusCode) throw new InvalidOperationException($"{name} answered {(int)answer.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("returnValue").Clone();
-    }
-
-    /// <summary>
-    /// A process's peak resident set (VmHWM), in MB: everything it held at its busiest, runtime included. For the app's
-    /// steps that is the worker's process, where the functions run; for the raw floor, this one.
-    /// </summary>
-    private static double PeakResidentMegabytes(int processId)
-    {
-        var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 }

@@ -86,6 +86,8 @@ internal static class StreamBenchmark
             try { await Task.Delay(TimeSpan.FromSeconds(every), stop.Token); }
             catch (OperationCanceledException) { }
         }
+        // Whatever the read path keeps between queries (the partials' cells) is paid in the worker's memory.
+        var workerMemory = (Now: ProcessMemory.ResidentMegabytes(app.WorkerProcessId), Peak: ProcessMemory.PeakResidentMegabytes(app.WorkerProcessId));
         var sent = (await Task.WhenAll(senders)).Aggregate((a, b) => (a.Events + b.Events, a.Batches + b.Batches, a.Ms.Concat(b.Ms).ToList()));
         var runs = await compactions;
 
@@ -140,6 +142,7 @@ internal static class StreamBenchmark
         }
         Console.WriteLine();
         Console.WriteLine($"freshness (202 -> counted by the next queries), {freshness.Count} probes: median {Median(freshness):F0} ms, max {freshness.Max():F0} ms");
+        Console.WriteLine($"worker resident memory at the end of the stream: {workerMemory.Now:F0} MiB (peak {workerMemory.Peak:F0} MiB)");
         var busy = runs.Where(r => r.Folded > 0).ToList();
         Console.WriteLine($"compaction: {runs.Count} runs while streaming, {busy.Count} folded something, {runs.Count(r => r.Merged > 0)} of them merged packs into settled rows");
         foreach (var (what, these) in new[] { ("packing only", busy.Where(r => r.Merged == 0).ToList()), ("packing and merging", busy.Where(r => r.Merged > 0).ToList()) })
