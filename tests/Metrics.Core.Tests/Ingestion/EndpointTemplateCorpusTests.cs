@@ -30,6 +30,8 @@ public sealed class EndpointTemplateCorpusTests
         "Zm9vYmFyYmF6cXV4MTIz", "a1b2c3", "INV_2026_000917", "cus_NffrFeUfNV2Hib", "tok9X2k",
         // Base62 ids that drew no digit (seen in a realistic run: about 2 % of 22-character ids).
         "EootpmWbphIzTJaaZCTPtY", "LTOGyuIEFRSPKlYJMqhFVl",
+        // Short ones that drew no digit and whose case flips seldom (seen in the stream benchmark).
+        "benpdijvqqdD", "qzTrelnwaxpo",
     ];
 
     public static TheoryData<string, string> FilledTemplates()
@@ -91,6 +93,14 @@ public sealed class EndpointTemplateCorpusTests
     [InlineData("/rpc/listAllOrdersByCustomer")]
     [InlineData("/rpc/parseJSONToXMLDocument")]
     [InlineData("/api/XMLHttpRequest/OAuthCallbackHandler")]
+    [InlineData("/rpc/AddOrUpdate")]
+    [InlineData("/rpc/GetAllKeys")]
+    [InlineData("/api/BookkeepingReport")]
+    [InlineData("/devices/VacuumCleaner/status")]
+    [InlineData("/transit/SubwayStations")]
+    [InlineData("/currencies/yuan/rates")]
+    [InlineData("/de/einstellungen/zahlungsarten")]
+    [InlineData("/es/pedidos/devoluciones")]
     [InlineData("/accounts/forgot_password")]
     [InlineData("/Products/Details")]
     [InlineData("/api/utf8/check")]
@@ -131,8 +141,8 @@ public sealed class EndpointTemplateCorpusTests
 
     /// <summary>
     /// Short base62 ids (12 characters, as many URL shorteners and order ids use) draw no digit about 12 % of the time;
-    /// of all of them at least 97 % must become {id}. Found by the stream benchmark, where 4.5 % stayed and made a
-    /// 100 KB performance answer; the seed is fixed.
+    /// of all of them at least 99 % must become {id}. Found by the stream benchmark, where 4.5 % stayed and made a
+    /// 100 KB performance answer (then 1.95 %, now about 0.7 %); the seed is fixed.
     /// </summary>
     [Fact]
     public void Nearly_all_short_base62_ids_become_id()
@@ -143,7 +153,7 @@ public sealed class EndpointTemplateCorpusTests
 
         var recognised = ids.Count(id => EndpointTemplate.Normalise($"/api/orders/{id}/items") == "/api/orders/{id}/items");
 
-        Assert.True(recognised >= 9_700, $"{recognised} of 10,000 short base62 ids recognised");
+        Assert.True(recognised >= 9_900, $"{recognised} of 10,000 short base62 ids recognised");
     }
 
     /// <summary>An id of a kind real services use, with random content.</summary>
