@@ -136,8 +136,8 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
     }
 
     /// <summary>
-    /// The hours' rows, in one scan, as they were at one moment: settled rows whole, and the partials' and packs' cells
-    /// from <see cref="PartialRowCache"/> (the scan lists them without their cells; the cache reads those it lacks).
+    /// The hours' rows as one scan meets them: settled rows whole, and the partials' and packs' cells from
+    /// <see cref="PartialRowCache"/> (the scan lists them, by key and ETag, without their cells; the cache reads those it lacks).
     /// </summary>
     /// <remarks>The scan meets every partial before the settled rows that may hold it (see <see cref="PartialRows"/>),
     /// so one folded meanwhile is either still listed or held by what the scan read after it.</remarks>
@@ -150,7 +150,7 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
         if (partials.Count == 0) return (rows, PartialRows.Unpack);
         var table = await account.TableAsync(TableOf(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
         if (await partialRows.CellsAsync(table, partials, cancellationToken).ConfigureAwait(false) is { } cellsOf) return (rows, cellsOf);
-        // A fold replaced some of them after the scan listed them: scan again with the cells, as one moment again.
+        // A fold deleted or replaced some of them after the scan listed them: scan again, with the cells this time.
         rows = await EntitiesAsync(kind, family, Grain.Hour, first, last, [.. columns, .. PartialRows.Columns], cancellationToken)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return (rows, PartialRows.Unpack);
