@@ -45,9 +45,10 @@ public static partial class EndpointTemplate
         NamedWithNumber().IsMatch(segment) && segment.Count(char.IsAsciiLetter) <= 6 && Humps(segment) <= 1;
 
     /// <summary>
-    /// No digit, yet no word: a token whose case keeps flipping (<c>aZkPxQmWrT</c>, <c>EootpmWbphIzTJaaZCTPtY</c>), or
-    /// one longer than any word runs without a separator (a ULID that drew no digit, an encoded key). Words, camelCase
-    /// and kebab-case names have few humps, capitals side by side only in acronyms, and break with separators.
+    /// No digit, yet no word: a token whose case keeps flipping (<c>aZkPxQmWrT</c>, <c>EootpmWbphIzTJaaZCTPtY</c>), one
+    /// in mixed case whose letters pair as no word's do (<c>benpdijvqqdD</c>), or one longer than any word runs without
+    /// a separator (a ULID that drew no digit, an encoded key). Words, camelCase and kebab-case names have few humps,
+    /// capitals side by side only in acronyms, and break with separators.
     /// </summary>
     private static bool LooksRandom(string segment)
     {
