@@ -14,6 +14,9 @@ namespace Metrics.Storage;
 /// </summary>
 public sealed class StorageAccount
 {
+    /// <summary>Operations one entity-group transaction may hold (all of one partition, under 4 MiB).</summary>
+    public const int MaxTransactionActions = 100;
+
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<BlobContainerClient>>> _containers = new();
     private readonly string _prefix;

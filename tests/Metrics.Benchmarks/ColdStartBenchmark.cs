@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 
 namespace Metrics.Benchmarks;
 

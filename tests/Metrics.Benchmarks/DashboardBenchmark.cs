@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Metrics.Storage;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 using Microsoft.Playwright;
 
 namespace Metrics.Benchmarks;

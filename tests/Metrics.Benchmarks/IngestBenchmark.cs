@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using Azure.Data.Tables;
 using Metrics.Core.Ingestion;
 using Metrics.Storage;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 using Metrics.Storage.Raw;
 
 namespace Metrics.Benchmarks;

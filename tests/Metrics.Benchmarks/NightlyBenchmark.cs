@@ -1,3 +1,4 @@
+using Metrics.Core.Rollups;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -9,7 +10,7 @@ using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
 using Metrics.Storage;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 using Metrics.Storage.Raw;
 using Metrics.Storage.Retention;
 using Metrics.Storage.Rollups;
@@ -51,7 +52,7 @@ internal static class NightlyBenchmark
         args.RejectUnknown();
 
         await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
-        var end = QueryWindow.FloorHour(DateTimeOffset.UtcNow);
+        var end = RollupCalendar.HourOf(DateTimeOffset.UtcNow);
         var watch = Stopwatch.StartNew();
         if (exportOnly) return await ExportOnlyAsync(azurite.ConnectionString, events, end);
         await Task.WhenAll(LoadAsync(azurite.ConnectionString, "night", events, end), LoadAsync(azurite.ConnectionString, "raw", events, end));

@@ -9,7 +9,7 @@ using Metrics.Functions.Queries;
 using Metrics.Core.Rollups;
 using Metrics.Core.Sketches;
 using Metrics.Storage;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 using Metrics.Storage.Raw;
 using Metrics.Storage.Retention;
 using Metrics.Storage.Rollups;

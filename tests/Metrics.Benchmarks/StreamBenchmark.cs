@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 
 namespace Metrics.Benchmarks;
 

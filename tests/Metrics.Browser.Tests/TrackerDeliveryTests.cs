@@ -4,7 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Metrics.Functions.Tests;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 using Metrics.Tests.Shared;
 using Microsoft.Playwright;
 

@@ -1,5 +1,5 @@
 using Metrics.Storage;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 
 namespace Metrics.Tests.Shared;
 

@@ -1,4 +1,4 @@
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 
 namespace Metrics.Tests.Shared;
 

@@ -1,3 +1,4 @@
+using Metrics.Core.Rollups;
 using System.Globalization;
 using Metrics.Core.Queries;
 using Metrics.Core.Retention;
@@ -52,7 +53,7 @@ public static class ExportPlan
             return Error($"A finance-mtd export always covers the current month to date, for every service; leave out '{extra}'.");
         var from = MonthStart(now);
         // Only when rollups are kept for less than a month: the month's first days are gone, as a breakdown query would also say.
-        var earliest = QueryWindow.FloorHour(now.AddDays(-retention.RollupDays));
+        var earliest = RollupCalendar.HourOf(now.AddDays(-retention.RollupDays));
         return (new ExportQuery(ExportKinds.FinanceMonthToDate, "org", null, from < earliest ? earliest : from, QueryWindow.CeilingHour(now), Blank(request.Org)), null);
     }
 

@@ -1,3 +1,4 @@
+using Metrics.Core.Rollups;
 using Metrics.Core.Ingestion;
 
 namespace Metrics.Core.Exports;
@@ -16,7 +17,7 @@ public static class IncidentRequests
     /// <summary>The raw hour buckets that can hold requests of the window.</summary>
     public static IEnumerable<DateTimeOffset> Hours(ExportQuery query)
     {
-        for (var hour = HourBucket.HourOf(query.From); hour < query.To; hour = hour.AddHours(1)) yield return hour;
+        for (var hour = RollupCalendar.HourOf(query.From); hour < query.To; hour = hour.AddHours(1)) yield return hour;
     }
 
     public static bool Includes(ExportQuery query, RequestEvent e) =>

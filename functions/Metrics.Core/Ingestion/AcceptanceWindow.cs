@@ -14,11 +14,12 @@ public readonly record struct AcceptanceWindow(DateTimeOffset Earliest, DateTime
     public AcceptanceWindow ExceptFinalisedBefore(DateTimeOffset finalisedBefore) =>
         finalisedBefore > Earliest ? this with { FinalisedBefore = finalisedBefore } : this;
 
-    public string? Check(DateTimeOffset timestamp) =>
-        timestamp < Earliest ? $"timestamp is older than the raw retention window (earliest accepted {Earliest:O})"
-        : timestamp < FinalisedBefore ? $"timestamp falls in an hour whose rollups are already final (the nightly run finalised every hour before " +
+    /// <summary>Why the window refuses <paramref name="timestamp"/>, or null when it accepts it.</summary>
+    public (RejectionCode Code, string Reason)? Check(DateTimeOffset timestamp) =>
+        timestamp < Earliest ? (RejectionCode.TooOld, $"timestamp is older than the raw retention window (earliest accepted {Earliest:O})")
+        : timestamp < FinalisedBefore ? (RejectionCode.FinalisedHour, $"timestamp falls in an hour whose rollups are already final (the nightly run finalised every hour before " +
             $"{FinalisedBefore:O}, rolling raw data up early when storage is over its row budget), so it could no longer be counted; " +
-            $"earliest accepted {FinalisedBefore:O}"
-        : timestamp > Latest ? $"timestamp is more than {IngestLimits.MaxFutureSkew.TotalMinutes:0} minutes in the future (latest accepted {Latest:O})"
+            $"earliest accepted {FinalisedBefore:O}")
+        : timestamp > Latest ? (RejectionCode.InFuture, $"timestamp is more than {IngestLimits.MaxFutureSkew.TotalMinutes:0} minutes in the future (latest accepted {Latest:O})")
         : null;
 }

@@ -10,19 +10,21 @@ namespace Metrics.Core.Ingestion;
 /// </summary>
 internal sealed partial class EventFields(JsonElement element)
 {
-    public string? Reason { get; private set; } = element.ValueKind == JsonValueKind.Object ? JsonHazards.Find(element) : null;
+    /// <summary>The first reason the event is invalid, or null.</summary>
+    public (RejectionCode Code, string Reason)? Problem { get; private set; } =
+        element.ValueKind == JsonValueKind.Object && JsonHazards.Find(element) is { } hazard ? (hazard.Code, hazard.Text) : null;
 
     public bool IsObject => element.ValueKind == JsonValueKind.Object;
 
     public string? Text(string name, int maxLength, bool required = false)
     {
         if (!TryGet(name, required, out var value)) return null;
-        if (value.ValueKind != JsonValueKind.String) return Fail($"{name} must be a string");
-        if (!JsonHazards.TryDecode(value, out var decoded)) return Fail($"{name} is not valid text");
+        if (value.ValueKind != JsonValueKind.String) return Fail(RejectionCode.InvalidValue, $"{name} must be a string");
+        if (!JsonHazards.TryDecode(value, out var decoded)) return Fail(RejectionCode.InvalidText, $"{name} is not valid text");
         var text = decoded!.Trim();
-        if (text.Length == 0) return required ? Fail($"{name} is required") : null;
-        if (text.Length > maxLength) return Fail($"{name} is longer than {maxLength} characters");
-        if (text.Any(char.IsControl)) return Fail($"{name} contains control characters");
+        if (text.Length == 0) return required ? Fail(RejectionCode.MissingField, $"{name} is required") : null;
+        if (text.Length > maxLength) return Fail(RejectionCode.TooLong, $"{name} is longer than {maxLength} characters");
+        if (text.Any(char.IsControl)) return Fail(RejectionCode.ControlCharacters, $"{name} contains control characters");
         return text;
     }
 
@@ -31,8 +33,8 @@ internal sealed partial class EventFields(JsonElement element)
         var text = Text(name, 64, required: true);
         if (text is null) return default;
         if (!IsoDate().IsMatch(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-            return Fail<DateTimeOffset>($"{name} is not an ISO-8601 date and time");
-        if (window.Check(at) is { } outside) return Fail<DateTimeOffset>(outside);
+            return Fail<DateTimeOffset>(RejectionCode.InvalidValue, $"{name} is not an ISO-8601 date and time");
+        if (window.Check(at) is { } outside) return Fail<DateTimeOffset>(outside.Code, outside.Reason);
         return at.ToUniversalTime();
     }
 
@@ -40,8 +42,8 @@ internal sealed partial class EventFields(JsonElement element)
     {
         if (!TryGet(name, required, out var value)) return 0;
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number))
-            return Fail<double>($"{name} must be a number");
-        if (number < min || number > max) return Fail<double>($"{name} must be between {min} and {max}");
+            return Fail<double>(RejectionCode.InvalidValue, $"{name} must be a number");
+        if (number < min || number > max) return Fail<double>(RejectionCode.InvalidValue, $"{name} must be between {min} and {max}");
         return number;
     }
 
@@ -49,32 +51,32 @@ internal sealed partial class EventFields(JsonElement element)
     {
         if (!TryGet(name, required, out var value)) return 0;
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
-            return Fail<long>($"{name} must be a whole number");
-        if (number < min || number > max) return Fail<long>($"{name} must be between {min} and {max}");
+            return Fail<long>(RejectionCode.InvalidValue, $"{name} must be a whole number");
+        if (number < min || number > max) return Fail<long>(RejectionCode.InvalidValue, $"{name} must be between {min} and {max}");
         return number;
     }
 
     public JsonElement? Object(string name)
     {
         if (!TryGet(name, required: false, out var value)) return null;
-        if (value.ValueKind != JsonValueKind.Object) return Fail<JsonElement?>($"{name} must be an object");
+        if (value.ValueKind != JsonValueKind.Object) return Fail<JsonElement?>(RejectionCode.InvalidValue, $"{name} must be an object");
         return value;
     }
 
-    public string? Fail(string reason) => Fail<string?>(reason);
+    public string? Fail(RejectionCode code, string reason) => Fail<string?>(code, reason);
 
-    public T Fail<T>(string reason)
+    public T Fail<T>(RejectionCode code, string reason)
     {
-        Reason ??= reason;
+        Problem ??= (code, reason);
         return default!;
     }
 
     private bool TryGet(string name, bool required, out JsonElement value)
     {
         value = default;
-        if (Reason is not null) return false;
+        if (Problem is not null) return false;
         if (element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null) return true;
-        if (required) Fail($"{name} is required");
+        if (required) Fail(RejectionCode.MissingField, $"{name} is required");
         return false;
     }
 

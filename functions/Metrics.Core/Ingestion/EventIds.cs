@@ -7,9 +7,9 @@ namespace Metrics.Core.Ingestion;
 public static class EventIds
 {
     /// <summary>Why <paramref name="id"/> cannot be a key, or null when it can.</summary>
-    public static string? Check(string id) =>
-        id.Length > IngestLimits.MaxIdLength ? $"id is longer than {IngestLimits.MaxIdLength} characters"
-        : id.AsSpan().IndexOfAny(ForbiddenInKeys) >= 0 ? "id may not contain / \\ # ? or control characters"
+    public static (RejectionCode Code, string Reason)? Check(string id) =>
+        id.Length > IngestLimits.MaxIdLength ? (RejectionCode.TooLong, $"id is longer than {IngestLimits.MaxIdLength} characters")
+        : id.AsSpan().IndexOfAny(ForbiddenInKeys) >= 0 ? (RejectionCode.InvalidValue, "id may not contain / \\ # ? or control characters")
         : null;
 
     /// <summary>

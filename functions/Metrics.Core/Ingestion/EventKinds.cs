@@ -1,8 +1,14 @@
 namespace Metrics.Core.Ingestion;
 
-/// <summary>The two raw sources: request metrics from services, usage beacons from browsers.</summary>
+/// <summary>The names event kinds go by outside the code: in table keys, metric labels and answers.</summary>
 public static class EventKinds
 {
-    public const string Requests = "requests";
-    public const string Usage = "usage";
+    public static readonly IReadOnlyList<EventKind> All = [EventKind.Requests, EventKind.Usage];
+
+    public static string Name(this EventKind kind) => kind switch
+    {
+        EventKind.Requests => "requests",
+        EventKind.Usage => "usage",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown event kind"),
+    };
 }

@@ -12,9 +12,6 @@ public static class HourBucket
 {
     public const string HourFormat = "yyyyMMddHH";
 
-    public static DateTimeOffset HourOf(DateTimeOffset at) =>
-        new(at.UtcDateTime.Year, at.UtcDateTime.Month, at.UtcDateTime.Day, at.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
-
     public static string Key(DateTimeOffset at) => at.UtcDateTime.ToString(HourFormat, CultureInfo.InvariantCulture);
 
     public static DateTimeOffset Parse(string hourKey) =>
@@ -24,10 +21,6 @@ public static class HourBucket
     /// <summary>The partition of a raw row: its hour and a shard chosen by a stable hash of its key.</summary>
     public static string PartitionKey(DateTimeOffset at, string rowKey, int shards) =>
         $"{Key(at)}-{Shard(rowKey, shards):00}";
-
-    /// <summary>Every partition of one hour, for readers that scan the hour.</summary>
-    public static IEnumerable<string> PartitionKeys(DateTimeOffset hour, int shards) =>
-        Enumerable.Range(0, shards).Select(shard => $"{Key(hour)}-{shard:00}");
 
     private static int Shard(string rowKey, int shards) =>
         (int)(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(rowKey)) % (ulong)shards);

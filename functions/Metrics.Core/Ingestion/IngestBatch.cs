@@ -2,9 +2,6 @@ using System.Text.Json;
 
 namespace Metrics.Core.Ingestion;
 
-/// <summary>An event of a batch that was not accepted, by its position in the batch.</summary>
-public sealed record Rejection(int Index, string Reason);
-
 /// <summary>
 /// The events of one batch, sorted into accepted, duplicates (an id already seen earlier in the batch)
 /// and rejected with a reason. Nothing is dropped silently.
@@ -27,7 +24,7 @@ public sealed record IngestBatch<T>(IReadOnlyList<T> Accepted, int Duplicates, I
                 if (seen.Add(accept.Id)) accepted.Add(accept);
                 else duplicates++;
             }
-            else rejected.Add(new Rejection(index, result.Reason!));
+            else rejected.Add(new Rejection(index, result.Code, result.Reason!));
             index++;
         }
         return new IngestBatch<T>(accepted, duplicates, rejected);

@@ -11,7 +11,7 @@ public static class JsonHazards
 {
     /// <summary>Why <paramref name="value"/> cannot be read safely, or null when it can.</summary>
     /// <param name="skip">A top-level field not to look into (a batch's events, which are checked one by one).</param>
-    public static string? Find(JsonElement value, string path = "", string? skip = null)
+    public static JsonHazard? Find(JsonElement value, string path = "", string? skip = null)
     {
         switch (value.ValueKind)
         {
@@ -19,9 +19,9 @@ public static class JsonHazards
                 var names = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in value.EnumerateObject())
                 {
-                    if (!TryDecodeName(property, out var name)) return $"a field name in {Describe(path)} is not valid text (an escaped lone surrogate)";
+                    if (!TryDecodeName(property, out var name)) return new(RejectionCode.InvalidText, $"a field name in {Describe(path)} is not valid text (an escaped lone surrogate)");
                     var at = path.Length == 0 ? name : $"{path}.{name}";
-                    if (!names.Add(name)) return $"'{at}' appears more than once: send each field once";
+                    if (!names.Add(name)) return new(RejectionCode.RepeatedField, $"'{at}' appears more than once: send each field once");
                     if (at != skip && Find(property.Value, at) is { } nested) return nested;
                 }
                 return null;
@@ -31,7 +31,7 @@ public static class JsonHazards
                     if (Find(item, $"{path}[{index++}]") is { } nested) return nested;
                 return null;
             case JsonValueKind.String:
-                return TryDecode(value, out _) ? null : $"{Describe(path)} is not valid text (an escaped lone surrogate)";
+                return TryDecode(value, out _) ? null : new(RejectionCode.InvalidText, $"{Describe(path)} is not valid text (an escaped lone surrogate)");
             default:
                 return null;
         }

@@ -11,7 +11,7 @@ public sealed class RequestEventReader(string service, AcceptanceWindow window)
     public EventRead<RequestEvent> Read(JsonElement element)
     {
         var fields = new EventFields(element);
-        if (!fields.IsObject) return EventRead<RequestEvent>.Rejected("event must be a JSON object");
+        if (!fields.IsObject) return EventRead<RequestEvent>.Rejected(RejectionCode.NotAnObject, "event must be a JSON object");
 
         var id = fields.Text("id", IngestLimits.MaxIdLength);
         var timestamp = fields.Timestamp("timestamp", window);
@@ -29,19 +29,19 @@ public sealed class RequestEventReader(string service, AcceptanceWindow window)
         var cpuMs = fields.Number("cpuMs", 0, IngestLimits.MaxDurationMs);
         var gpuMs = fields.Number("gpuMs", 0, IngestLimits.MaxDurationMs);
 
-        if (fields.Reason is { } reason) return EventRead<RequestEvent>.Rejected(reason);
-        if (!Methods.Contains(method!)) return EventRead<RequestEvent>.Rejected($"method '{method}' is not an HTTP method");
+        if (fields.Problem is { } problem) return EventRead<RequestEvent>.Rejected(problem);
+        if (!Methods.Contains(method!)) return EventRead<RequestEvent>.Rejected(RejectionCode.InvalidValue, $"method '{method}' is not an HTTP method");
         if (country is not null && (country.Length != 2 || !country.All(char.IsAsciiLetter)))
-            return EventRead<RequestEvent>.Rejected("country must be a two-letter ISO 3166 code");
+            return EventRead<RequestEvent>.Rejected(RejectionCode.InvalidValue, "country must be a two-letter ISO 3166 code");
         if (invocation is not (null or "sync" or "async"))
-            return EventRead<RequestEvent>.Rejected("invocation must be 'sync' or 'async'");
+            return EventRead<RequestEvent>.Rejected(RejectionCode.InvalidValue, "invocation must be 'sync' or 'async'");
 
         if (route is not null && (!route.StartsWith('/') || route.IndexOfAny(['?', '#']) >= 0))
-            return EventRead<RequestEvent>.Rejected("route must be a path template such as /orders/{id}, without a query");
+            return EventRead<RequestEvent>.Rejected(RejectionCode.InvalidValue, "route must be a path template such as /orders/{id}, without a query");
         // A service that knows its route template says so; only a raw path is guessed at.
         var template = route ?? EndpointTemplate.Normalise(endpoint!);
         if (template.Length > IngestLimits.MaxEndpointLength)
-            return EventRead<RequestEvent>.Rejected($"endpoint is longer than {IngestLimits.MaxEndpointLength} characters");
+            return EventRead<RequestEvent>.Rejected(RejectionCode.TooLong, $"endpoint is longer than {IngestLimits.MaxEndpointLength} characters");
         if (id is not null && EventIds.Check(id) is { } badId) return EventRead<RequestEvent>.Rejected(badId);
 
         // From the raw endpoint: requests to /orders/1 and /orders/2 in the same instant are two events. The route only

@@ -13,7 +13,7 @@ public sealed class UsageEventReader(string site, AcceptanceWindow window, Beaco
     public EventRead<UsageEvent> Read(JsonElement element)
     {
         var fields = new EventFields(element);
-        if (!fields.IsObject) return EventRead<UsageEvent>.Rejected("event must be a JSON object");
+        if (!fields.IsObject) return EventRead<UsageEvent>.Rejected(RejectionCode.NotAnObject, "event must be a JSON object");
 
         var id = fields.Text("id", IngestLimits.MaxIdLength);
         var type = fields.Text("type", 32, required: true);
@@ -25,13 +25,13 @@ public sealed class UsageEventReader(string site, AcceptanceWindow window, Beaco
         var sessionId = fields.Text("sessionId", IngestLimits.MaxTextLength);
         var properties = fields.Object("properties");
 
-        if (fields.Reason is { } reason) return EventRead<UsageEvent>.Rejected(reason);
+        if (fields.Problem is { } problem) return EventRead<UsageEvent>.Rejected(problem);
         if (!UsageEventTypes.All.Contains(type!))
-            return EventRead<UsageEvent>.Rejected($"type '{type}' is not one of {string.Join(", ", UsageEventTypes.All)}");
+            return EventRead<UsageEvent>.Rejected(RejectionCode.InvalidValue, $"type '{type}' is not one of {string.Join(", ", UsageEventTypes.All)}");
         // Pages are stored as paths: a query string can carry personal data (emails, tokens).
         page = page is null ? null : StripQuery(page) is { Length: > 0 } path ? path : null;
         if (type == UsageEventTypes.PageView && page is null)
-            return EventRead<UsageEvent>.Rejected("page is required for a page_view");
+            return EventRead<UsageEvent>.Rejected(RejectionCode.MissingField, "page is required for a page_view");
         if (id is not null && EventIds.Check(id) is { } badId) return EventRead<UsageEvent>.Rejected(badId);
         if (properties is { } map && CheckProperties(map) is { } badProperties)
             return EventRead<UsageEvent>.Rejected(badProperties);
@@ -43,20 +43,20 @@ public sealed class UsageEventReader(string site, AcceptanceWindow window, Beaco
             userId, visitorId, sessionId, client.Country, propertiesJson));
     }
 
-    private static string? CheckProperties(JsonElement map)
+    private static (RejectionCode Code, string Reason)? CheckProperties(JsonElement map)
     {
         var count = 0;
         foreach (var property in map.EnumerateObject())
         {
-            if (++count > IngestLimits.MaxProperties) return $"properties has more than {IngestLimits.MaxProperties} entries";
+            if (++count > IngestLimits.MaxProperties) return (RejectionCode.InvalidValue, $"properties has more than {IngestLimits.MaxProperties} entries");
             if (property.Name.Length is 0 or > IngestLimits.MaxPropertyNameLength)
-                return $"property names must be 1 to {IngestLimits.MaxPropertyNameLength} characters";
+                return (RejectionCode.InvalidValue, $"property names must be 1 to {IngestLimits.MaxPropertyNameLength} characters");
             var tooLong = property.Value.ValueKind == JsonValueKind.String
                 && property.Value.GetString()!.Length > IngestLimits.MaxTextLength;
             tooLong |= property.Value.ValueKind == JsonValueKind.Number && property.Value.GetRawText().Length > 64;
-            if (tooLong) return $"property '{property.Name}' is longer than {IngestLimits.MaxTextLength} characters";
+            if (tooLong) return (RejectionCode.TooLong, $"property '{property.Name}' is longer than {IngestLimits.MaxTextLength} characters");
             if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-                return $"property '{property.Name}' must be a string, number or boolean";
+                return (RejectionCode.InvalidValue, $"property '{property.Name}' must be a string, number or boolean");
         }
         return null;
     }

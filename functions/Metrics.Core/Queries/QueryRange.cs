@@ -1,3 +1,4 @@
+using Metrics.Core.Rollups;
 using System.Globalization;
 using Metrics.Core.Retention;
 
@@ -23,7 +24,7 @@ public static class QueryRange
     public static (QueryWindow? Window, string? Error) Parse(string? range, string? from, string? to, DateTimeOffset now, RetentionOptions retention)
     {
         var end = QueryWindow.CeilingHour(now);
-        var earliest = QueryWindow.FloorHour(now.AddDays(-retention.RollupDays));
+        var earliest = RollupCalendar.HourOf(now.AddDays(-retention.RollupDays));
         if (!string.IsNullOrEmpty(range) && (!string.IsNullOrEmpty(from) || !string.IsNullOrEmpty(to)))
             return Error("Give either 'range' or 'from'/'to', not both.");
         if (string.IsNullOrEmpty(from) && string.IsNullOrEmpty(to))
@@ -44,7 +45,7 @@ public static class QueryRange
         if (toAt - fromAt > MaxSpan) return Error($"The range spans {(toAt - fromAt).TotalDays:0.###} days; at most {MaxSpan.TotalDays:0} days can be queried at once.");
         if (fromAt < earliest)
             return Error($"'from' ({fromAt:O}) is before the retention window: data is kept {retention.RollupDays} days, so the earliest is {earliest:O}.");
-        return (new QueryWindow(QueryWindow.FloorHour(fromAt), QueryWindow.CeilingHour(toAt)), null);
+        return (new QueryWindow(RollupCalendar.HourOf(fromAt), QueryWindow.CeilingHour(toAt)), null);
     }
 
     private static bool TryParse(string text, out DateTimeOffset at)

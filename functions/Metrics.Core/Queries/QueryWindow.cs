@@ -22,12 +22,9 @@ public sealed record QueryWindow(DateTimeOffset From, DateTimeOffset To)
 
     public bool Contains(DateTimeOffset at) => at >= From && at < To;
 
-    public static DateTimeOffset FloorHour(DateTimeOffset at) =>
-        new(at.UtcDateTime.Year, at.UtcDateTime.Month, at.UtcDateTime.Day, at.UtcDateTime.Hour, 0, 0, TimeSpan.Zero);
-
     public static DateTimeOffset CeilingHour(DateTimeOffset at)
     {
-        var floor = FloorHour(at);
+        var floor = Rollups.RollupCalendar.HourOf(at);
         return floor == at ? floor : floor.AddHours(1);
     }
 

@@ -22,12 +22,7 @@ public static class Slices
         Action<TCell, TCell> merge) where TGroup : notnull where TCell : new()
     {
         var groups = new Dictionary<TGroup, TCell>();
-        foreach (var slice in slices)
-        {
-            var key = group(slice);
-            if (!groups.TryGetValue(key, out var total)) groups[key] = total = new TCell();
-            merge(total, slice.Cell);
-        }
+        foreach (var slice in slices) merge(groups.CellOf(group(slice)), slice.Cell);
         return groups;
     }
 }

@@ -1,3 +1,4 @@
+using Metrics.Core.Rollups;
 using Metrics.Core.Queries;
 
 namespace Metrics.Core.Retention;
@@ -23,9 +24,9 @@ public sealed record NightlyPlan(DateTimeOffset RawCutoff, DateTimeOffset Rollup
 
     /// <summary>Cutoffs are whole hours: an hour is finalised or pruned as a whole.</summary>
     public static NightlyPlan At(DateTimeOffset now, RetentionOptions retention) => new(
-        QueryWindow.FloorHour(now.AddDays(-retention.RawDays)),
-        QueryWindow.FloorHour(now.AddDays(-retention.RollupDays)),
-        QueryWindow.FloorHour(now - RetentionOptions.EarlyRollUpAge));
+        RollupCalendar.HourOf(now.AddDays(-retention.RawDays)),
+        RollupCalendar.HourOf(now.AddDays(-retention.RollupDays)),
+        RollupCalendar.HourOf(now - RetentionOptions.EarlyRollUpAge));
 
     public static RowBudgetState Judge(long rows, long budget) =>
         rows >= budget ? RowBudgetState.Over : rows >= budget * WarningShare ? RowBudgetState.Near : RowBudgetState.Within;

@@ -41,7 +41,7 @@ public static class Families
     public static readonly string[] RequestFamilies = [Service, Endpoint, OrgEndpoint, Country, Org, User];
     public static readonly string[] UsageFamilies = [EventType, Page, Name];
 
-    public static string[] Of(string kind) => kind == EventKinds.Requests ? RequestFamilies : UsageFamilies;
+    public static string[] Of(EventKind kind) => kind == EventKind.Requests ? RequestFamilies : UsageFamilies;
 
     /// <summary>How many dimension values a key of the family holds.</summary>
     public static int DimensionCount(string family) => family switch

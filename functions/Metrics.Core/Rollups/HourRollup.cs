@@ -25,12 +25,12 @@ public static class HourRollup
 
     public static void Add(Dictionary<RollupKey, RequestCell> cells, RequestEvent e)
     {
-        foreach (var key in Families.KeysOf(e)) CellOf(cells, key).Add(e);
+        foreach (var key in Families.KeysOf(e)) cells.CellOf(key).Add(e);
     }
 
     public static void Add(Dictionary<RollupKey, UsageCell> cells, UsageEvent e)
     {
-        foreach (var key in Families.KeysOf(e)) CellOf(cells, key).Add(e);
+        foreach (var key in Families.KeysOf(e)) cells.CellOf(key).Add(e);
     }
 
     /// <summary>Merges rows with the same key, e.g. the 24 hours of a day into the day's rows.</summary>
@@ -38,13 +38,7 @@ public static class HourRollup
         where TCell : new()
     {
         var merged = new Dictionary<RollupKey, TCell>();
-        foreach (var (key, cell) in rows) merge(CellOf(merged, key), cell);
+        foreach (var (key, cell) in rows) merge(merged.CellOf(key), cell);
         return merged;
-    }
-
-    private static TCell CellOf<TCell>(Dictionary<RollupKey, TCell> cells, RollupKey key) where TCell : new()
-    {
-        if (!cells.TryGetValue(key, out var cell)) cells[key] = cell = new TCell();
-        return cell;
     }
 }

@@ -36,6 +36,13 @@ public sealed class AuditLog(StorageAccount account)
         return account.WithTableAsync(AdminTables.Audit, table => table.AddEntityAsync(row, cancellationToken), cancellationToken);
     }
 
+    /// <summary>Deletes the days before <paramref name="before"/>'s (a partition per day); returns the rows deleted.</summary>
+    public async Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        var table = await account.TableAsync(AdminTables.Audit, cancellationToken).ConfigureAwait(false);
+        return await Tables.PartitionSweeper.DeleteRangeAsync(table, "", PartitionKey(before), cancellationToken).ConfigureAwait(false);
+    }
+
     public static string PartitionKey(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     /// <summary>Ticks left until the end of time (fixed width, so text order is time order reversed) and a short guid against collisions.</summary>

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Metrics.Core.Exports;
+using Microsoft.Extensions.Options;
 
 namespace Metrics.Storage.Exports;
 
@@ -11,7 +12,7 @@ public sealed record ClaimedExport(ExportJob Job, ETag ETag);
 /// Export jobs in table <c>Exports</c>. Status changes are conditional on the row's ETag, so when two
 /// instances both pick up a job left over by a crashed one, only the last claim may record a result.
 /// </summary>
-public sealed class ExportStore(StorageAccount account, ExportBlobs blobs)
+public sealed class ExportStore(StorageAccount account, ExportBlobs blobs, IOptions<ExportOptions> options)
 {
     public const string Table = "Exports";
     public const int MaxListed = 1000;
@@ -71,12 +72,13 @@ public sealed class ExportStore(StorageAccount account, ExportBlobs blobs)
         await ReplaceAsync(finished, claim.ETag, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>
-    /// Deletes the jobs created before <paramref name="before"/> and their CSVs (the nightly run calls this
-    /// with now minus <see cref="ExportOptions.KeepDays"/>). Blobs go first, so a crash leaves a job row
-    /// that the next run prunes again, never a CSV nobody can find. Answers how many jobs were pruned.
+    /// Deletes the jobs created more than <see cref="ExportOptions.KeepDays"/> before <paramref name="now"/> and their CSVs
+    /// (the nightly run calls this). Blobs go first, so a crash leaves a job row that the next run prunes again, never a
+    /// CSV nobody can find. Answers how many jobs were pruned.
     /// </summary>
-    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    public async Task<int> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        var before = now.AddDays(-options.Value.KeepDays);
         var table = await account.TableAsync(Table, cancellationToken).ConfigureAwait(false);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ExportJobEntities.Partition} and CreatedAt lt {before.ToUniversalTime()}");
         var pruned = 0;

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Metrics.Core.Ingestion;
+using Metrics.Core.Rollups;
 
 namespace Metrics.Core.Tests.Ingestion;
 
@@ -53,46 +54,20 @@ public sealed class HourBucketTests
     {
         var used = Enumerable.Range(0, 1_000).Select(i => HourBucket.PartitionKey(At, $"evt-{i}", 8)).Distinct();
 
-        Assert.Equal(HourBucket.PartitionKeys(At, 8).Order(), used.Order());
+        Assert.Equal(Enumerable.Range(0, 8).Select(shard => $"2026112210-{shard:00}"), used.Order());
     }
 
     [Fact]
-    public void Partition_keys_enumerate_every_shard_of_the_hour()
-    {
-        Assert.Equal(["2026112210-00", "2026112210-01", "2026112210-02", "2026112210-03"], HourBucket.PartitionKeys(At, 4));
-        Assert.Equal(16, HourBucket.PartitionKeys(At, 16).Distinct().Count());
-    }
-
-    [Fact]
-    public void Partition_keys_of_the_hour_include_the_partition_of_any_row() =>
+    public void A_rows_partition_is_its_hour_and_one_of_the_shards() =>
         Prop.ForAll(ArbMap.Default.ArbFor<NonNull<string>>(), Gen.Choose(1, 64).ToArbitrary(), (rowKey, shards) =>
-            HourBucket.PartitionKeys(HourBucket.HourOf(At), shards).Contains(HourBucket.PartitionKey(At, rowKey.Get, shards)))
+            Enumerable.Range(0, shards).Select(shard => $"2026112210-{shard:00}").Contains(HourBucket.PartitionKey(At, rowKey.Get, shards)))
         .QuickCheckThrowOnFailure();
-
-    [Fact]
-    public void Hour_of_truncates_to_the_start_of_the_utc_hour()
-    {
-        Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero), HourBucket.HourOf(At));
-        Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero),
-            HourBucket.HourOf(new DateTimeOffset(2026, 11, 22, 10, 59, 59, 999, TimeSpan.Zero).AddTicks(9_999)));
-        Assert.Equal(new DateTimeOffset(2026, 11, 21, 23, 0, 0, TimeSpan.Zero),
-            HourBucket.HourOf(new DateTimeOffset(2026, 11, 22, 1, 30, 0, TimeSpan.FromHours(2))));
-        Assert.Equal(TimeSpan.Zero, HourBucket.HourOf(new DateTimeOffset(2026, 11, 22, 1, 30, 0, TimeSpan.FromHours(2))).Offset);
-    }
-
-    [Fact]
-    public void Hour_already_on_the_hour_is_unchanged()
-    {
-        var hour = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
-
-        Assert.Equal(hour, HourBucket.HourOf(hour));
-    }
 
     [Fact]
     public void Parse_reads_back_the_hour_of_a_hour_key_or_a_partition_key()
     {
-        Assert.Equal(HourBucket.HourOf(At), HourBucket.Parse(HourBucket.Key(At)));
-        Assert.Equal(HourBucket.HourOf(At), HourBucket.Parse(HourBucket.PartitionKey(At, "evt-1", 16)));
+        Assert.Equal(RollupCalendar.HourOf(At), HourBucket.Parse(HourBucket.Key(At)));
+        Assert.Equal(RollupCalendar.HourOf(At), HourBucket.Parse(HourBucket.PartitionKey(At, "evt-1", 16)));
         Assert.Equal(TimeSpan.Zero, HourBucket.Parse("2026112210").Offset);
     }
 
@@ -103,7 +78,7 @@ public sealed class HourBucketTests
             var (minutes, offsetMinutes) = draw;
             var at = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(minutes)
                 .ToOffset(TimeSpan.FromMinutes((offsetMinutes % 1_681) - 840));
-            var hour = HourBucket.HourOf(at);
+            var hour = RollupCalendar.HourOf(at);
             return HourBucket.Parse(HourBucket.Key(at)) == hour
                 && HourBucket.Parse(HourBucket.PartitionKey(at, "evt", 4)) == hour
                 && hour <= at && at - hour < TimeSpan.FromHours(1)

@@ -1,6 +1,6 @@
 using System.Net;
 using Metrics.Storage;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests.Ingest;

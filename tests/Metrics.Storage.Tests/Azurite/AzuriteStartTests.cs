@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Metrics.Storage.Azurite;
+using Metrics.Azurite;
 
 namespace Metrics.Storage.Tests.Azurite;
 

@@ -157,7 +157,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         {
             var i = next++;
             // Mostly the current hour; some in the hour before and a few late ones from the day before.
-            var at = QueryWindow.FloorHour(clock.GetUtcNow()).AddHours(-(random.Next(10) switch { < 7 => 0, < 9 => 1, _ => 20 }))
+            var at = RollupCalendar.HourOf(clock.GetUtcNow()).AddHours(-(random.Next(10) switch { < 7 => 0, < 9 => 1, _ => 20 }))
                 .AddSeconds(random.Next(3600));
             return RawEventStoreTests.Event(i, at, random.Next(3) == 0 ? "billing-api" : "orders-api") with { Timestamp = at };
         }).ToList();
@@ -165,7 +165,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         {
             await parts.Store.WriteAsync(batch, "b", clock.GetUtcNow());
             lock (stored)
-                foreach (var e in batch) stored.TryAdd((e.Service, e.Id, QueryWindow.FloorHour(e.Timestamp)), e);
+                foreach (var e in batch) stored.TryAdd((e.Service, e.Id, RollupCalendar.HourOf(e.Timestamp)), e);
         }
 
         for (var step = 0; step < 30; step++)
@@ -207,7 +207,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
                 Assert.True(expected.SequenceEqual(await AnswerAsync(parts, window, grain)), $"seed {seed}, step {step}, {grain}: answer differs from the exact one");
             var byHour = (await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, Grain.Hour))[Families.Service]
                 .GroupBy(s => s.Start).ToDictionary(g => g.Key, g => g.Sum(s => s.Cell.Requests));
-            var exactByHour = stored.Values.GroupBy(e => QueryWindow.FloorHour(e.Timestamp)).ToDictionary(g => g.Key, g => (long)g.Count());
+            var exactByHour = stored.Values.GroupBy(e => RollupCalendar.HourOf(e.Timestamp)).ToDictionary(g => g.Key, g => (long)g.Count());
             Assert.Equal(exactByHour.OrderBy(h => h.Key), byHour.OrderBy(h => h.Key));
         }
     }

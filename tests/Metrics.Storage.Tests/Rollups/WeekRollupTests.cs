@@ -54,7 +54,7 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
         var late = RawEventStoreTests.Event(9_999, FirstDay.AddDays(3).AddHours(15));
         await parts.Store.WriteAsync([late], "late", Now);
 
-        await parts.Compactor.RecomputeAsync(EventKinds.Requests, [QueryWindow.FloorHour(late.Timestamp)]);
+        await parts.Compactor.RecomputeAsync(EventKinds.Requests, [RollupCalendar.HourOf(late.Timestamp)]);
 
         var (byWeek, _) = await ReadAsync(parts, Grain.Week);
         Assert.Equal(16 * 20L + 1, byWeek.Requests);
@@ -68,7 +68,7 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
         var events = Enumerable.Range(0, 17).SelectMany(day => Enumerable.Range(0, 20)
             .Select(i => RawEventStoreTests.Event(day * 100 + i, FirstDay.AddDays(day).AddHours(10 + i % 3)))).ToList();
         await parts.Store.WriteAsync(events, "b", Now);
-        await parts.Compactor.RecomputeAsync(EventKinds.Requests, [.. events.Select(e => QueryWindow.FloorHour(e.Timestamp)).Distinct()]);
+        await parts.Compactor.RecomputeAsync(EventKinds.Requests, [.. events.Select(e => RollupCalendar.HourOf(e.Timestamp)).Distinct()]);
         await parts.Dirty.ClearBeforeAsync(EventKinds.Requests, Now);
         return parts;
     }

@@ -1,0 +1,14 @@
+namespace Metrics.Rollups.Compaction;
+
+/// <summary>What one compaction did.</summary>
+/// <param name="RollupRowsRead">Partial and settled rollup rows read: by folds, and by merges of days and weeks.</param>
+/// <param name="HoursMerged">Family hours whose packed partials were merged into their settled rows.</param>
+public sealed record CompactionSummary(int HoursCompacted, int DaysCompacted, long RawRowsRead, long PartialsFolded, long RollupRowsRead, int RowsWritten,
+    int RowsDeleted, int HoursStillDirty, int HoursMerged = 0)
+{
+    public static readonly CompactionSummary None = new(0, 0, 0, 0, 0, 0, 0, 0);
+
+    public CompactionSummary Plus(CompactionSummary other) => new(HoursCompacted + other.HoursCompacted, DaysCompacted + other.DaysCompacted,
+        RawRowsRead + other.RawRowsRead, PartialsFolded + other.PartialsFolded, RollupRowsRead + other.RollupRowsRead, RowsWritten + other.RowsWritten,
+        RowsDeleted + other.RowsDeleted, HoursStillDirty + other.HoursStillDirty, HoursMerged + other.HoursMerged);
+}

@@ -1,0 +1,114 @@
+using Azure;
+using Azure.Data.Tables;
+using Metrics.Core.Ingestion;
+using Metrics.Core.Rollups;
+using Metrics.Rollups.Tables;
+using Metrics.Storage;
+
+namespace Metrics.Rollups.Ingest;
+
+/// <summary>
+/// The raw tables (<c>RequestEvents</c>, <c>UsageEvents</c>): rows inserted once each, and an hour's rows read back as
+/// one PartitionKey range scan over all its shards.
+/// </summary>
+public sealed class RawRows(StorageAccount account)
+{
+    /// <summary>Transactions in flight at once for one write.</summary>
+    private const int ParallelTransactions = 8;
+
+    /// <summary>
+    /// Inserts the rows not stored yet, in entity-group transactions of at most 100 rows of one partition, partitions in
+    /// parallel. Returns the indices of the rows it inserted; the others were stored already (a batch sent again, or the
+    /// same event in two batches at once) and are left as they are, their first copy.
+    /// </summary>
+    internal async Task<IReadOnlyCollection<int>> InsertNewAsync(EventKind kind, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var transactions = Enumerable.Range(0, rows.Count).GroupBy(i => rows[i].PartitionKey, StringComparer.Ordinal)
+            .SelectMany(partition => partition.Chunk(StorageAccount.MaxTransactionActions)).ToList();
+        var inserted = new System.Collections.Concurrent.ConcurrentBag<int>();
+        await account.WithTableAsync(TableNames.RawEvents(kind), table => Parallel.ForEachAsync(transactions,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
+            async (transaction, token) =>
+            {
+                foreach (var i in await InsertNewAsync(table, transaction, rows, token).ConfigureAwait(false)) inserted.Add(i);
+            }),
+            cancellationToken).ConfigureAwait(false);
+        return inserted;
+    }
+
+    /// <summary>The hour's request events as stored (each event's first copy), streamed as their rows are read.</summary>
+    public async IAsyncEnumerable<RequestEvent> ReadRequestsAsync(DateTimeOffset hour,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var row in ReadHourAsync(EventKind.Requests, hour, cancellationToken).ConfigureAwait(false))
+            yield return RawEntities.ToRequestEvent(row);
+    }
+
+    /// <summary>The hour's rollup cells, aggregated while its raw rows stream in; also how many rows were read.</summary>
+    /// <param name="receivedBefore">Only rows received before this position are counted: later ones are in partials.</param>
+    internal async Task<(Dictionary<RollupKey, TCell> Cells, long RowsRead)> RollupHourAsync<TCell>(CellFormat<TCell> format,
+        DateTimeOffset hour, FoldPosition receivedBefore, CancellationToken cancellationToken = default) where TCell : new()
+    {
+        var cells = new Dictionary<RollupKey, TCell>();
+        long rows = 0;
+        await foreach (var row in ReadHourAsync(format.Kind, hour, cancellationToken).ConfigureAwait(false))
+        {
+            rows++;
+            if (!receivedBefore.IsEnd && FoldPosition.At(row.GetDateTimeOffset("ReceivedAt") ?? default) >= receivedBefore) continue;
+            format.AddRawRow(cells, row);
+        }
+        return (cells, rows);
+    }
+
+    /// <summary>'-' sorts just before '.', so this range holds exactly the hour's shard partitions.</summary>
+    public static string HourFilter(DateTimeOffset hour)
+    {
+        var key = HourBucket.Key(hour);
+        return TableClient.CreateQueryFilter($"PartitionKey ge {key + "-"} and PartitionKey lt {key + "."}");
+    }
+
+    private async IAsyncEnumerable<TableEntity> ReadHourAsync(EventKind kind, DateTimeOffset hour,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var table = await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false);
+        await foreach (var row in table.QueryAsync<TableEntity>(HourFilter(hour), cancellationToken: cancellationToken).ConfigureAwait(false))
+            yield return row;
+    }
+
+    /// <summary>
+    /// Inserts the rows of one partition that are not stored yet; returns the indices of those it inserted. The usual batch
+    /// is new and takes one insert. When some row exists, the insert fails as a whole: the rows found stored are dropped
+    /// and the rest inserted again.
+    /// </summary>
+    private static async Task<int[]> InsertNewAsync(TableClient table, int[] chunk, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (chunk.Length > 0)
+                    await table.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.Add, rows[i])), cancellationToken)
+                        .ConfigureAwait(false);
+                return chunk;
+            }
+            // Each round drops at least the row that failed, so this ends; a row inserted by another batch meanwhile costs a round.
+            catch (RequestFailedException e) when (e.Status == 409 && attempt < StorageAccount.MaxTransactionActions)
+            {
+                var stored = await StoredRowKeysAsync(table, chunk.Select(i => rows[i]).ToList(), cancellationToken).ConfigureAwait(false);
+                chunk = chunk.Where(i => !stored.Contains(rows[i].RowKey)).ToArray();
+            }
+        }
+    }
+
+    /// <summary>Which of the rows (one partition) are stored: one query over the span of their row keys, keys only.</summary>
+    private static async Task<HashSet<string>> StoredRowKeysAsync(TableClient table, List<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var keys = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
+        var (first, last) = (keys.Min(StringComparer.Ordinal)!, keys.Max(StringComparer.Ordinal)!);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {rows[0].PartitionKey} and RowKey ge {first} and RowKey le {last}");
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            if (keys.Contains(row.RowKey)) stored.Add(row.RowKey);
+        return stored;
+    }
+}
