@@ -5,6 +5,7 @@ using Metrics.Functions.Operations;
 using Metrics.Functions.Operations.Telemetry;
 using Metrics.Functions.Queries;
 using Metrics.Functions.Security;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -16,6 +17,7 @@ builder.ConfigureFunctionsWebApplication();
 
 builder.Services
     .AddMetricsStorage()
+    .AddRollups()
     .AddHosting(builder.Configuration, builder.Environment)
     .AddSecurity()
     .AddIngest()

@@ -16,6 +16,17 @@ public static class Reliability
     /// <summary>Fewer requests than this in an hour and its rates are noise.</summary>
     public const long MinRequests = 20;
 
+    /// <summary>
+    /// The hours to read for <paramref name="window"/>: the trailing baseline of its first hours lies before it, so twice
+    /// <see cref="BaselineHours"/> more, within rollup retention.
+    /// </summary>
+    public static QueryWindow WithBaseline(QueryWindow window, DateTimeOffset now, int rollupDays)
+    {
+        var earliest = QueryWindow.CeilingHour(now.AddDays(-rollupDays));
+        var baselineStart = window.From.AddHours(-2 * BaselineHours);
+        return window with { From = baselineStart < earliest ? earliest : baselineStart };
+    }
+
     /// <param name="slices">Hourly slices of the filter's <see cref="QueryFilter.TotalsFamily"/>, including the baseline hours before the window.</param>
     public static IReadOnlyList<ReliabilityHour> Build(QueryWindow window, IEnumerable<RollupSlice<RequestCell>> slices, QueryFilter filter)
     {

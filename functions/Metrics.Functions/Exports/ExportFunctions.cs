@@ -80,15 +80,3 @@ public sealed class ExportFunctions(ExportStore jobs, ExportBlobs blobs, ExportQ
         return TypedResults.Ok(ExportDetails.Of(job, url, expiresAt));
     }
 }
-
-/// <summary>The export area's services: the in-process queue of jobs and the background runner that produces them.</summary>
-public static class ExportServices
-{
-    public static IServiceCollection AddExports(this IServiceCollection services)
-    {
-        services.AddSingleton<ExportQueue>();
-        services.AddSingleton<ExportProduction>();
-        services.AddHostedService<ExportRunner>();
-        return services;
-    }
-}

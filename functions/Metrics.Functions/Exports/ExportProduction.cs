@@ -1,25 +1,22 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Metrics.Core.Exports;
-using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
+using Metrics.Functions.Csv;
 using Metrics.Functions.Queries;
+using Metrics.Rollups.Ingest;
+using Metrics.Rollups.Queries;
 using Metrics.Storage.Admin;
 using Metrics.Storage.Exports;
-using Metrics.Storage.Raw;
-using Metrics.Storage.Rollups;
 
 namespace Metrics.Functions.Exports;
 
-/// <summary>What a finished run produced: the CSV's row count and hash, and when it was done.</summary>
-public sealed record ExportManifest(long Rows, string Sha256, DateTimeOffset CompletedAt);
-
 /// <summary>
-/// Produces one export's CSV: reads its rows the way the matching query does, streams them into the
-/// blob while hashing, then stamps the manifest on the blob.
+/// Produces one export's CSV: reads its rows the way the matching query does (through the same <see cref="RollupQueries"/>
+/// and <see cref="BreakdownQuery"/>), streams them into the blob while hashing, then stamps the manifest on the blob.
 /// </summary>
-public sealed class ExportProduction(QueryData data, BreakdownQuery breakdowns, PriceStore prices, RawEventReader raw, ExportBlobs blobs, TimeProvider time)
+public sealed class ExportProduction(RollupQueries rollups, BreakdownQuery breakdowns, PriceStore prices, RawRows raw, ExportBlobs blobs, TimeProvider time)
 {
     public async Task<ExportManifest> ProduceAsync(ExportJob job, string blobName, CancellationToken cancellationToken)
     {
@@ -46,25 +43,25 @@ public sealed class ExportProduction(QueryData data, BreakdownQuery breakdowns, 
 
     private Task<long> WriteRowsAsync(Stream output, ExportQuery query, CancellationToken cancellationToken) => query.Kind switch
     {
-        ExportKinds.Breakdown => ExportCsv.WriteAsync(output, BreakdownRowsAsync(query, cancellationToken), cancellationToken),
-        ExportKinds.FinanceMonthToDate or ExportKinds.FinanceMonth => ExportCsv.WriteAsync(output, FinanceRowsAsync(query, cancellationToken), cancellationToken),
-        ExportKinds.Incident => ExportCsv.WriteAsync(output, IncidentRowsAsync(query, cancellationToken), cancellationToken),
+        ExportKinds.Breakdown => CsvRows.WriteAsync(output, BreakdownRowsAsync(query, cancellationToken), cancellationToken),
+        ExportKinds.FinanceMonthToDate or ExportKinds.FinanceMonth => CsvRows.WriteAsync(output, FinanceRowsAsync(query, cancellationToken), cancellationToken),
+        ExportKinds.Incident => CsvRows.WriteAsync(output, IncidentRowsAsync(query, cancellationToken), cancellationToken),
         _ => throw new InvalidOperationException($"Unknown export kind '{query.Kind}'."),
     };
 
     /// <summary>The same query as <c>GET /api/metrics/breakdown</c> (<see cref="BreakdownQuery"/>): few rows, one per group.</summary>
     private async IAsyncEnumerable<BreakdownRow> BreakdownRowsAsync(ExportQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (report, _, _) = await breakdowns.RunAsync(Window(query), query.By!, new QueryFilter(query.Service, Org: query.Org), cancellationToken);
-        foreach (var row in report.Rows) yield return row;
+        var breakdown = await breakdowns.RunAsync(Window(query), query.By!, new QueryFilter(query.Service, Org: query.Org), cancellationToken);
+        foreach (var row in breakdown.Report.Rows) yield return row;
     }
 
     private async IAsyncEnumerable<FinanceRow> FinanceRowsAsync(ExportQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var priceList = await prices.GetAsync(cancellationToken);
         var window = Window(query);
-        var slices = (await data.RequestsAsync(window, priceList.CoarsestGrain(window), cancellationToken, Families.Org))[Families.Org];
-        foreach (var row in FinanceSpend.Build(slices, priceList, query.Org)) yield return row;
+        var read = await rollups.RequestsAsync(window, priceList.CoarsestGrain(window), [Families.Org], cancellationToken: cancellationToken);
+        foreach (var row in FinanceSpend.Build(read[Families.Org], priceList, query.Org)) yield return row;
     }
 
     /// <summary>Hour by hour, each hour's raw rows as they stream in: memory stays flat however busy the incident was.</summary>

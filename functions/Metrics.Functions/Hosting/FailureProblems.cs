@@ -1,6 +1,4 @@
-using System.Globalization;
 using Metrics.Storage;
-using Metrics.Storage.Raw;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
@@ -10,9 +8,7 @@ namespace Metrics.Functions.Hosting;
 /// <summary>
 /// An HTTP function that fails answers with a problem, never an empty 500. Storage that cannot be reached is the
 /// service's failure, not the client's: 503 with Retry-After, and since nothing was acknowledged the client sends the
-/// same batch again (event ids make the retry safe). So is a batch whose late events the nightly run began finalising
-/// while they were stored (<see cref="FinalisedWhileStoringException"/>). Anything else is a 500 that says where to
-/// look. Timer functions are left to fail: the host records a failed run.
+/// same batch again (event ids make the retry safe). Anything else is a 500 that says where to look. Timer functions are left to fail: the host records a failed run.
 /// </summary>
 internal sealed partial class FailureProblems(ILogger<FailureProblems> logger) : IFunctionsWorkerMiddleware
 {
@@ -38,18 +34,10 @@ internal sealed partial class FailureProblems(ILogger<FailureProblems> logger) :
     private ProblemHttpResult Answer(FunctionContext context, HttpContext http, Exception exception)
     {
         var path = http.Request.Path;
-        if (exception is FinalisedWhileStoringException finalised)
-        {
-            LogFinalisedWhileStoring(logger, path, finalised.Events, finalised.Boundary);
-            return RetryLater(http, "hours-being-finalised", "Hours of this batch were finalised while it was stored",
-                $"{finalised.Events} events fall before {finalised.Boundary:O}: the nightly run began finalising those hours while this batch " +
-                $"was being stored, and may not count them. Nothing of this batch is acknowledged. Send it again after {RetryAfterSeconds} " +
-                "seconds: those events will be rejected with a reason, and event ids make the retry safe for the others.");
-        }
         if (StorageFault.IsUnavailable(exception))
         {
             LogStorageUnavailable(logger, path, exception);
-            return RetryLater(http, "storage-unavailable", "Storage is unavailable",
+            return Problems.RetryLater(http.Response, RetryAfterSeconds, "storage-unavailable", "Storage is unavailable",
                 $"Nothing was stored from this request. Send it again after {RetryAfterSeconds} seconds; event ids make the retry safe.");
         }
         LogFailed(logger, context.FunctionDefinition.Name, context.InvocationId, exception);
@@ -57,15 +45,6 @@ internal sealed partial class FailureProblems(ILogger<FailureProblems> logger) :
             $"{context.FunctionDefinition.Name} failed on its own fault, not the request's; it is logged with invocation id {context.InvocationId}.",
             new Dictionary<string, object?> { ["invocationId"] = context.InvocationId });
     }
-
-    private static ProblemHttpResult RetryLater(HttpContext http, string type, string title, string detail)
-    {
-        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return Problems.Of(StatusCodes.Status503ServiceUnavailable, type, title, detail);
-    }
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "{Events} events served at {Path} fell before the finalisation boundary {Boundary} once stored")]
-    private static partial void LogFinalisedWhileStoring(ILogger logger, PathString path, int events, DateTimeOffset boundary);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Storage unavailable while serving {Path}")]
     private static partial void LogStorageUnavailable(ILogger logger, PathString path, Exception exception);

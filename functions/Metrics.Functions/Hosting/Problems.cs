@@ -14,6 +14,13 @@ public static class Problems
     public static ProblemHttpResult Forbidden(string detail) =>
         Of(StatusCodes.Status403Forbidden, "forbidden", "Not allowed", detail);
 
+    /// <summary>A 503 with <c>Retry-After</c>: the service cannot take the request now, and the same request later will do.</summary>
+    public static ProblemHttpResult RetryLater(HttpResponse response, int retryAfterSeconds, string type, string title, string detail)
+    {
+        response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Of(StatusCodes.Status503ServiceUnavailable, type, title, detail);
+    }
+
     /// <summary>A file the app serves (the dashboard, the tracker) missing from the deployment.</summary>
     public static ProblemHttpResult NotDeployed(string what) =>
         Of(StatusCodes.Status404NotFound, "not-found", $"{what} is not deployed", $"{what} is not part of this deployment: publish the app with its files (infra/README.md).");

@@ -1,8 +1,9 @@
-using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Functions.Hosting;
 using Metrics.Functions.Operations.OpenApi;
-using Metrics.Storage.Raw;
+using Metrics.Functions.Security;
+using Metrics.Rollups.Ingest;
+using Metrics.Storage.Beacons;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -10,10 +11,11 @@ namespace Metrics.Functions.Ingest;
 
 /// <summary>
 /// The ingestion functions (docs/api.md, "Ingestion"): a service's batch of request metrics, and browsers' usage
-/// beacons. A 202 means every accepted event is durably stored.
+/// beacons. Each reads its batch's envelope and hands the events to the rollup engine (<see cref="IngestWriter"/>), whose
+/// outcome it answers: a 202 means every accepted event is durably stored.
 /// </summary>
-public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRateLimit rateLimit, VisitorSalts salts, BatchAcceptance acceptance,
-    ServiceEndpoints endpoints, RawEventStore store, IngestInstruments counters, TimeProvider time, IOptions<IngestOptions> options)
+public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRateLimit rateLimit, VisitorSalts salts, IngestWriter writer,
+    IngestInstruments counters, TimeProvider time, IOptions<IngestOptions> options)
 {
     public const string KeyHeader = "x-metrics-key";
 
@@ -32,17 +34,10 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
         var (service, events, invalid) = BatchEnvelope.Read(body!.Root, "service");
         if (invalid is not null) return invalid;
 
-        var now = time.GetUtcNow();
-        var batch = await acceptance.ReadAsync<RequestEvent>(EventKinds.Requests, events, now,
-            window => new RequestEventReader(service, window).Read, cancellationToken);
-        if (batch.Accepted.Count == 0) return NoValidEvent(EventKinds.Requests, batch.Rejected);
-
-        var batchId = Guid.CreateVersion7(now).ToString("N");
-        var limited = await endpoints.LimitAsync(batch.Accepted, cancellationToken);
-        await store.WriteAsync(limited.Events, batchId, now, cancellationToken);
-        counters.Count(EventKinds.Requests, batch);
-        counters.CountOverflow(limited.Folded);
-        return TypedResults.Accepted((string?)null, new IngestReceipt(batchId, batch.Accepted.Count, batch.Duplicates, batch.Rejected));
+        var outcome = await writer.WriteRequestsAsync(window => IngestBatch<RequestEvent>.Read(events, new RequestEventReader(service, window).Read),
+            time.GetUtcNow(), cancellationToken);
+        var (receipt, problem) = Answer(EventKind.Requests, outcome, request.HttpContext.Response);
+        return receipt is not null ? receipt : problem!;
     }
 
     /// <summary>
@@ -83,23 +78,40 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
             return Problems.Forbidden($"Origin '{origin}' is not allowed to send beacons for site '{site}'. Add it to the site's Origins.");
 
         var now = time.GetUtcNow();
-        var batchId = Guid.CreateVersion7(now).ToString("N");
         var userAgent = request.Headers.UserAgent.ToString();
         if (BotUserAgent.IsBot(userAgent))
         {
             counters.CountBots(events.GetArrayLength());
-            return TypedResults.Accepted((string?)null, new IngestReceipt(batchId, 0, 0, [new Rejection(0, "bot traffic is not counted")]));
+            return TypedResults.Accepted((string?)null,
+                new IngestReceipt(IngestWriter.NewBatchId(now), 0, 0, [new Rejection(0, RejectionCode.Bot, "bot traffic is not counted")]));
         }
 
         var salt = await salts.ForDayAsync(DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
         var visitor = new BeaconClient(AnonymousVisitor.Id(salt, site, client, userAgent), Country(request, options.Value));
-        var batch = await acceptance.ReadAsync<UsageEvent>(EventKinds.Usage, events, now,
-            window => new UsageEventReader(site, window, visitor).Read, cancellationToken);
-        if (batch.Accepted.Count == 0) return NoValidEvent(EventKinds.Usage, batch.Rejected);
+        var outcome = await writer.WriteUsageAsync(window => IngestBatch<UsageEvent>.Read(events, new UsageEventReader(site, window, visitor).Read),
+            now, cancellationToken);
+        var (receipt, problem) = Answer(EventKind.Usage, outcome, request.HttpContext.Response);
+        return receipt is not null ? receipt : problem!;
+    }
 
-        await store.WriteAsync(batch.Accepted, batchId, now, cancellationToken);
-        counters.Count(EventKinds.Usage, batch);
-        return TypedResults.Accepted((string?)null, new IngestReceipt(batchId, batch.Accepted.Count, batch.Duplicates, batch.Rejected));
+    /// <summary>The answer to a batch the engine took: a receipt, a problem naming every rejected event, or a 503 to send it again.</summary>
+    private (Accepted<IngestReceipt>? Receipt, ProblemHttpResult? Problem) Answer(EventKind kind, WriteOutcome outcome, HttpResponse response)
+    {
+        counters.Count(kind, outcome);
+        return outcome switch
+        {
+            WriteOutcome.Stored stored => (TypedResults.Accepted((string?)null,
+                new IngestReceipt(stored.BatchId, stored.Accepted, stored.Duplicates, stored.Rejected)), null),
+            WriteOutcome.NothingValid nothing => (null, Problems.Of(StatusCodes.Status400BadRequest, "no-valid-event", "No event in the batch is valid",
+                $"All {nothing.Rejected.Count} events were rejected; the first because {nothing.Rejected[0].Reason}. See 'rejected' for each.",
+                new Dictionary<string, object?> { ["rejected"] = nothing.Rejected })),
+            WriteOutcome.HoursFinalisedMeanwhile finalised => (null, Problems.RetryLater(response, FailureProblems.RetryAfterSeconds, "hours-being-finalised",
+                "Hours of this batch were finalised while it was stored",
+                $"{finalised.Events} events fall before {finalised.Boundary:O}: the nightly run began finalising those hours while this batch " +
+                $"was being stored, and may not count them. Nothing of this batch is acknowledged. Send it again after {FailureProblems.RetryAfterSeconds} " +
+                "seconds: those events will be rejected with a reason, and event ids make the retry safe for the others.")),
+            _ => throw new InvalidOperationException($"Unknown write outcome {outcome.GetType().Name}."),
+        };
     }
 
     /// <summary>The CORS preflight of a JSON beacon: answered for any origin some site allows.</summary>
@@ -116,26 +128,10 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
         return TypedResults.NoContent();
     }
 
-    private ProblemHttpResult NoValidEvent(string kind, IReadOnlyList<Rejection> rejected)
-    {
-        counters.CountRefused(kind, rejected);
-        return Problems.Of(StatusCodes.Status400BadRequest, "no-valid-event", "No event in the batch is valid",
-            $"All {rejected.Count} events were rejected; the first because {rejected[0].Reason}. See 'rejected' for each.",
-            new Dictionary<string, object?> { ["rejected"] = rejected });
-    }
-
     private static string? Country(HttpRequest request, IngestOptions options)
     {
         if (options.CountryHeader is not { Length: > 0 } header) return null;
         var value = request.Headers[header].ToString().Trim().ToUpperInvariant();
         return value.Length == 2 && value.All(char.IsAsciiLetterUpper) ? value : null;
     }
-}
-
-/// <summary>The ingestion keys of <c>Ingest:Keys</c>.</summary>
-public sealed class IngestKeys(IOptions<IngestOptions> options)
-{
-    private readonly Core.Security.ApiKeys _keys = new(options.Value.Keys);
-
-    public bool Accept(string? presented) => _keys.Accepts(presented);
 }

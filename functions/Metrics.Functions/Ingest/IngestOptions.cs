@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Metrics.Functions.Ingest;
 
-/// <summary>Ingestion settings (configuration sections <c>Ingest</c>, <c>Sites</c>, <c>Usage</c>).</summary>
+/// <summary>
+/// What the ingestion functions check before the engine stores a batch: configuration sections <c>Ingest</c> and
+/// <c>Sites</c>. The endpoint limit (<c>Ingest__MaxEndpointsPerService</c>) is the engine's own (<c>EndpointLimitOptions</c>).
+/// </summary>
 public sealed class IngestOptions
 {
     public const int DefaultBeaconsPerMinute = 600;
@@ -14,10 +17,6 @@ public sealed class IngestOptions
 
     /// <summary>A header set by a trusted front end (e.g. <c>CF-IPCountry</c>) to take the country from.</summary>
     public string? CountryHeader { get; set; }
-
-    /// <summary>Distinct endpoints a service may report in a day; events for more are counted under <c>{other}</c>.</summary>
-    [Range(1, 1_000_000)]
-    public int MaxEndpointsPerService { get; set; } = Core.Ingestion.EndpointLimit.DefaultMaxPerServiceDay;
 
     /// <summary>Beacon requests one client may send per minute before answers turn to 429.</summary>
     [Range(1, 1_000_000)]

@@ -1,6 +1,6 @@
 namespace Metrics.Functions.Ingest;
 
-/// <summary>The ingestion area's services and options (<c>Ingest</c>, <c>Sites</c>).</summary>
+/// <summary>The ingestion area's services and options (<c>Ingest</c>, <c>Sites</c>); the write path itself is the rollup engine's.</summary>
 public static class IngestServices
 {
     public static IServiceCollection AddIngest(this IServiceCollection services)
@@ -8,12 +8,9 @@ public static class IngestServices
         services.AddOptions<IngestOptions>().BindConfiguration("Ingest")
             .Configure<IConfiguration>((ingest, configuration) => configuration.GetSection("Sites").Bind(ingest.Sites))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IngestKeys>();
         services.AddSingleton<BeaconSites>();
         services.AddSingleton<BeaconRateLimit>();
-        services.AddSingleton<BatchAcceptance>();
         services.AddSingleton<IngestInstruments>();
-        services.AddSingleton<ServiceEndpoints>();
         return services;
     }
 }

@@ -1,24 +1,23 @@
 using Metrics.Core.Queries;
+using Metrics.Rollups.Queries;
 using Metrics.Storage.Admin;
 
 namespace Metrics.Functions.Queries;
 
 /// <summary>
-/// The breakdown of request metrics over a window, by one dimension: what <c>GET /api/metrics/breakdown</c> answers and
-/// the breakdown export writes, read and built in one place so the two never disagree.
+/// The breakdown of request metrics over a window, by one dimension: what <c>GET /api/metrics/breakdown</c>, the overview
+/// and the breakdown export answer, read and built in one place so that they never disagree.
 /// </summary>
-public sealed class BreakdownQuery(QueryData data, PriceStore prices, RosterStore roster)
+public sealed class BreakdownQuery(RollupQueries rollups, PriceStore prices, RosterStore roster)
 {
-    /// <returns>The report, whether the window held any request data, and what a person should know of its rows
-    /// (<see cref="BreakdownReport.Caveat"/>).</returns>
-    /// <param name="filter">Checked against the breakdown's family (<see cref="QueryFilters.Check"/>).</param>
-    public async Task<(BreakdownReport Report, bool HasData, string? Caveat)> RunAsync(QueryWindow window, string by, QueryFilter filter, CancellationToken cancellationToken)
+    /// <param name="filter">Checked against the breakdown's family (<see cref="QueryFilters.Of"/>).</param>
+    public async Task<BreakdownAnswer> RunAsync(QueryWindow window, string by, QueryFilter filter, CancellationToken cancellationToken)
     {
         var family = BreakdownReport.FamilyOf(by, filter);
         var priceList = await prices.GetAsync(cancellationToken);
-        var slices = (await data.RequestsAsync(window, priceList.CoarsestGrain(window), cancellationToken, family))[family];
+        var read = await rollups.RequestsAsync(window, priceList.CoarsestGrain(window), [family], cancellationToken: cancellationToken);
         var members = by == "membership" ? await roster.GetMembersAsync(cancellationToken) : new HashSet<string>();
-        var report = BreakdownReport.Build(by, slices, filter, priceList, members);
-        return (report, slices.Count > 0, report.Caveat(rosterSet: members.Count > 0));
+        return new BreakdownAnswer(BreakdownReport.Build(by, read[family], filter, priceList, members), read, read[family].Count > 0,
+            members.Count > 0);
     }
 }

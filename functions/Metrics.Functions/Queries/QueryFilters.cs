@@ -11,8 +11,8 @@ namespace Metrics.Functions.Queries;
 /// </summary>
 internal static class QueryFilters
 {
-    /// <param name="families">The rollup families the answer reads: each must keep the filtered values in its keys.</param>
-    public static (QueryFilter? Filter, ProblemHttpResult? Problem) Of(HttpRequest request, params string[] families)
+    /// <param name="families">The rollup families the answer reads with the filter: each must keep the filtered values in its keys.</param>
+    public static (QueryFilter? Filter, ProblemHttpResult? Problem) Of(HttpRequest request, Func<QueryFilter, string[]> families)
     {
         var filter = new QueryFilter(Value(request, "service"), Value(request, "endpoint"), Value(request, "org"), Value(request, "model"));
         if (Caller.Of(request.HttpContext).RestrictedToOrg is { } own)
@@ -21,7 +21,7 @@ internal static class QueryFilters
                 return (null, Problems.Forbidden($"This key reads the organisation '{own}' only; it may not read '{asked}'. Leave out 'org', or ask for '{own}'."));
             filter = filter with { Org = own };
         }
-        return Check(filter, families);
+        return Check(filter, families(filter));
     }
 
     /// <summary>The filter, or a 400 naming what cannot be split by it and what can.</summary>

@@ -1,26 +1,28 @@
-using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Pricing;
 using Metrics.Core.Queries;
 using Metrics.Core.Retention;
 using Metrics.Core.Rollups;
+using Metrics.Functions.Csv;
 using Metrics.Functions.Hosting;
 using Metrics.Functions.Operations.OpenApi;
 using Metrics.Functions.Security;
+using Metrics.Rollups.Ingest;
+using Metrics.Rollups.Queries;
 using Metrics.Storage.Admin;
-using Metrics.Storage.Rollups;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Functions.Queries;
 
 /// <summary>
-/// The admin query functions (docs/api.md, "Queries"). Each reads rollups, never raw volume. An org admin may call the
+/// The admin query functions (docs/api.md, "Queries"). Each reads rollups through the engine (<see cref="RollupQueries"/>),
+/// never raw volume, builds its report in Core, and asks the engine for the answer's sources. An org admin may call the
 /// request queries, every answer kept to their org (<see cref="QueryFilters"/>); usage events carry no org.
 /// </summary>
 [RequiresRole(CallerRoles.Admin, CallerRoles.OrgAdmin)]
-public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, OverviewQuery overviews, QuerySources sources, QueryWindows windows, PriceStore prices,
-    TimeProvider time, IOptions<RetentionOptions> retention, IOptions<Ingest.IngestOptions> ingest)
+public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdowns, OverviewQuery overviews, QueryWindows windows, PriceStore prices,
+    TimeProvider time, IOptions<RetentionOptions> retention, IOptions<EndpointLimitOptions> endpointLimit)
 {
     public static readonly IReadOnlyList<string> SeriesMetrics = ["performance", "usage", "both"];
     public static readonly IReadOnlyList<string> SeriesIntervals = ["hour", "day"];
@@ -35,13 +37,15 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/performance")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
-        var (filter, invalid) = QueryFilters.Of(request);
+        var (filter, invalid) = QueryFilters.Of(request, f => [f.TotalsFamily]);
         if (invalid is not null) return invalid;
-        if (QueryFilters.Check(filter!, filter!.TotalsFamily) is (null, { } unsupported)) return unsupported;
-        var (report, hasData) = await data.PerformanceAsync(window, filter, cancellationToken);
-        var overflow = report.Endpoints.Where(e => e.Endpoint == EndpointLimit.Overflow).Sum(e => e.Requests);
-        var note = string.Join(' ', new[] { OverflowNote(overflow), UnattributedNote(report.RequestsWithoutEndpoint) }.OfType<string>());
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, RequestsNote(note));
+        // Endpoints from the filter's endpoint family without its users sketches; the summary and its distinct users from its
+        // totals family. The same totals either way (every family holds every event), far fewer bytes.
+        var read = await rollups.RequestsAsync(window, Grain.Week, [filter!.EndpointFamily, filter.TotalsFamily], distinctCountsOf: [filter.TotalsFamily],
+            cancellationToken);
+        var report = PerformanceReport.Build(read[filter.EndpointFamily], read[filter.TotalsFamily], filter);
+        var note = RequestNotes.Join(EndpointNotes(report));
+        var context = await rollups.ContextAsync(window, [read.Source(read[filter.TotalsFamily].Count > 0, note)], cancellationToken);
         return TypedResults.Ok(new PerformanceResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.Endpoints));
     }
 
@@ -59,9 +63,9 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         var anonymous = true;
         if (Query(request, "includeAnonymous") is { } includeAnonymous && !bool.TryParse(includeAnonymous, out anonymous))
             return ParameterProblem("includeAnonymous", includeAnonymous, Booleans);
-        var slices = await data.UsageAsync(window, Grain.Week, cancellationToken, Families.EventType, Families.Page, Families.Name);
-        var report = UsageReport.Build(slices[Families.EventType], slices[Families.Page], slices[Families.Name], eventType, anonymous);
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Usage, slices[Families.EventType].Count > 0), cancellationToken);
+        var read = await rollups.UsageAsync(window, Grain.Week, [Families.EventType, Families.Page, Families.Name], cancellationToken: cancellationToken);
+        var report = UsageReport.Build(read[Families.EventType], read[Families.Page], read[Families.Name], eventType, anonymous);
+        var context = await rollups.ContextAsync(window, [read.Source(read[Families.EventType].Count > 0)], cancellationToken);
         return TypedResults.Ok(new UsageResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.EventTypes, report.Pages, report.Names));
     }
 
@@ -72,8 +76,9 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/usage/count")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
-        var slices = (await data.UsageAsync(window, Grain.Week, cancellationToken, Families.EventType))[Families.EventType];
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Usage, slices.Count > 0), cancellationToken);
+        var read = await rollups.UsageAsync(window, Grain.Week, [Families.EventType], cancellationToken: cancellationToken);
+        var slices = read[Families.EventType];
+        var context = await rollups.ContextAsync(window, [read.Source(slices.Count > 0)], cancellationToken);
         return TypedResults.Ok(new CountResponse(context.Range, context.Sources, context.Freshness, Slices.Total(slices).Events));
     }
 
@@ -88,25 +93,25 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/timeseries")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
-        var (filter, invalid) = QueryFilters.Of(request);
+        var (filter, invalid) = QueryFilters.Of(request, f => [f.TotalsFamily]);
         if (invalid is not null) return invalid;
-        if (QueryFilters.Check(filter!, filter!.TotalsFamily) is (null, { } unsupported)) return unsupported;
         // Usage events carry no org or model: kept to one, the series is of requests only.
-        var metric = Query(request, "metric") ?? (filter.ByOrgOrModel ? "performance" : "both");
-        if (filter.ByOrgOrModel && metric != "performance")
+        var metric = Query(request, "metric") ?? (filter!.ByOrgOrModel ? "performance" : "both");
+        if (filter!.ByOrgOrModel && metric != "performance")
             return Problems.Of(StatusCodes.Status400BadRequest, "unsupported-filter", "This answer cannot be filtered that way",
                 "Usage events carry no org or model: with 'org' or 'model', ask for metric=performance (the default then).");
         var interval = Query(request, "interval") ?? "hour";
         if (!SeriesMetrics.Contains(metric)) return ParameterProblem("metric", metric, SeriesMetrics);
         if (!SeriesIntervals.Contains(interval)) return ParameterProblem("interval", interval, SeriesIntervals);
         var grain = interval == "hour" ? Grain.Hour : Grain.Day;
-        var requests = metric is "usage" ? [] : (await data.RequestsAsync(window, grain, cancellationToken, filter.TotalsFamily))[filter.TotalsFamily];
-        var usage = metric is "performance" ? [] : (await data.UsageAsync(window, grain, cancellationToken, Families.EventType))[Families.EventType];
-        var points = TimeSeries.Build(window, interval == "hour" ? Interval.Hour : Interval.Day, requests, usage, filter);
-        var read = new Dictionary<string, bool>();
-        if (metric is not "usage") read[EventKinds.Requests] = points.Any(p => p.Requests > 0);
-        if (metric is not "performance") read[EventKinds.Usage] = usage.Count > 0;
-        var context = await sources.DescribeAsync(window, read, cancellationToken);
+        var requests = metric is "usage" ? null : await rollups.RequestsAsync(window, grain, [filter.TotalsFamily], cancellationToken: cancellationToken);
+        var usage = metric is "performance" ? null : await rollups.UsageAsync(window, grain, [Families.EventType], cancellationToken: cancellationToken);
+        var points = TimeSeries.Build(window, interval == "hour" ? Interval.Hour : Interval.Day, requests?[filter.TotalsFamily] ?? [],
+            usage?[Families.EventType] ?? [], filter);
+        var read = new List<SourceRead>();
+        if (requests is not null) read.Add(requests.Source(points.Any(p => p.Requests > 0)));
+        if (usage is not null) read.Add(usage.Source(usage[Families.EventType].Count > 0));
+        var context = await rollups.ContextAsync(window, read, cancellationToken);
         return TypedResults.Ok(new TimeSeriesResponse(context.Range, context.Sources, context.Freshness, metric, interval, filter.Service, filter.Endpoint, points));
     }
 
@@ -125,20 +130,19 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         var format = Query(request, "format") ?? "json";
         if (!BreakdownReport.Dimensions.Contains(by)) return ParameterProblem("by", by, BreakdownReport.Dimensions);
         if (!Formats.Contains(format)) return ParameterProblem("format", format, Formats);
-        var (filter, invalid) = QueryFilters.Of(request);
+        var (filter, invalid) = QueryFilters.Of(request, f => [BreakdownReport.FamilyOf(by, f)]);
         if (invalid is not null) return invalid;
-        if (QueryFilters.Check(filter!, BreakdownReport.FamilyOf(by, filter!)) is (null, { } unsupported)) return unsupported;
-        var (report, hasData, caveat) = await breakdowns.RunAsync(window, by, filter!, cancellationToken);
+        var breakdown = await breakdowns.RunAsync(window, by, filter!, cancellationToken);
+        var report = breakdown.Report;
         if (format == "csv")
         {
             using var csv = new MemoryStream();
-            await BreakdownCsv.WriteAsync(csv, report.Rows, cancellationToken);
+            await CsvRows.WriteAsync(csv, report.Rows.ToAsyncEnumerable(), cancellationToken);
             return TypedResults.File(csv.ToArray(), "text/csv; charset=utf-8", $"breakdown-{by}-{window.From:yyyyMMddHH}-{window.To:yyyyMMddHH}.csv");
         }
         var overflow = by == "endpoint" ? report.Rows.Where(r => r.Key.Contains(EndpointLimit.Overflow, StringComparison.Ordinal)).Sum(r => r.Requests) : 0;
-        var notes = string.Join(' ', new[] { OverflowNote(overflow), caveat }.OfType<string>());
-        var context = (await sources.DescribeAsync(window, Has(EventKinds.Requests, hasData), cancellationToken, RequestsNote(notes)))
-            .WithPrices(report.Unpriced);
+        var note = RequestNotes.Join(RequestNotes.Overflow(overflow, endpointLimit.Value.MaxEndpointsPerService), breakdown.Caveat);
+        var context = (await rollups.ContextAsync(window, [breakdown.Read.Source(breakdown.HasData, note)], cancellationToken)).WithPrices(report.Unpriced);
         return TypedResults.Ok(new BreakdownResponse(context.Range, context.Sources, context.Freshness, by, report.Rows, report.Totals));
     }
 
@@ -158,20 +162,18 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         var asked = Query(request, "interval");
         if (asked is not null && !SeriesIntervals.Contains(asked)) return ParameterProblem("interval", asked, SeriesIntervals);
         var interval = asked is null ? TimeSeries.IntervalFor(window) : asked == "hour" ? Interval.Hour : Interval.Day;
-        var (filter, invalid) = QueryFilters.Of(request);
+        var (filter, invalid) = QueryFilters.Of(request, f => [f.TotalsFamily]);
         if (invalid is not null) return invalid;
         // Breakdowns are kept per endpoint only by endpoint: the breakdown shows the view's service, org and model.
         var breakdownFilter = filter! with { Endpoint = null };
-        if (QueryFilters.Check(filter, filter.TotalsFamily) is (null, { } unsupported)) return unsupported;
         if (QueryFilters.Check(breakdownFilter, BreakdownReport.FamilyOf(by, breakdownFilter)) is (null, { } unsupportedBreakdown)) return unsupportedBreakdown;
 
         var overview = await overviews.RunAsync(window, interval, filter, by, breakdownFilter, cancellationToken);
-        var (performance, (breakdown, _, caveat)) = (overview.Performance, overview.Breakdown);
-        var overflow = performance.Endpoints.Where(e => e.Endpoint == EndpointLimit.Overflow).Sum(e => e.Requests);
-        var note = string.Join(' ', new[] { OverflowNote(overflow), UnattributedNote(performance.RequestsWithoutEndpoint), caveat }.OfType<string>());
-        var read = Has(EventKinds.Requests, overview.HasRequests || overview.Breakdown.HasData);
-        if (overview.Usage is not null) read[EventKinds.Usage] = overview.HasUsage;
-        var context = (await sources.DescribeAsync(window, read, cancellationToken, RequestsNote(note))).WithPrices(breakdown.Unpriced);
+        var (performance, breakdown) = (overview.Performance, overview.Breakdown.Report);
+        var note = RequestNotes.Join([.. EndpointNotes(performance), overview.Breakdown.Caveat]);
+        var read = new List<SourceRead> { overview.Requests.Source(overview.HasRequests || overview.Breakdown.HasData, note) };
+        if (overview.UsageRead is { } usageRead) read.Add(usageRead.Source(usageRead[Families.EventType].Count > 0));
+        var context = (await rollups.ContextAsync(window, read, cancellationToken)).WithPrices(breakdown.Unpriced);
         var usage = overview.Usage is { } u ? new OverviewUsage(u.Summary, u.EventTypes, u.Pages, u.Names) : null;
         return TypedResults.Ok(new OverviewResponse(context.Range, context.Sources, context.Freshness,
             new OverviewPerformance(performance.Summary, performance.Endpoints),
@@ -190,17 +192,17 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
         var metric = Query(request, "metric") ?? "requests";
         if (!ServiceValue.Metrics.Contains(metric)) return ParameterProblem("metric", metric, ServiceValue.Metrics);
-        var (filter, invalid) = QueryFilters.Of(request);
+        string[] Families(QueryFilter f) => metric == "countries" ? [f.TotalsFamily, Core.Rollups.Families.Country] : [f.TotalsFamily];
+        var (filter, invalid) = QueryFilters.Of(request, Families);
         if (invalid is not null) return invalid;
-        string[] families = metric == "countries" ? [filter!.TotalsFamily, Families.Country] : [filter!.TotalsFamily];
-        if (QueryFilters.Check(filter, families) is (null, { } unsupported)) return unsupported;
-        var service = filter.Service;
+        var service = filter!.Service;
         var priceList = await prices.GetAsync(cancellationToken);
-        var slices = await data.RequestsAsync(window, metric == "spend" ? priceList.CoarsestGrain(window) : Grain.Week, cancellationToken, families);
-        var serviceSlices = slices[filter.TotalsFamily].Where(s => filter.Includes(s.Key)).ToList();
-        var countrySlices = metric == "countries" ? slices[Families.Country].Where(s => filter.Includes(s.Key)).ToList() : [];
+        var read = await rollups.RequestsAsync(window, metric == "spend" ? priceList.CoarsestGrain(window) : Grain.Week, Families(filter),
+            cancellationToken: cancellationToken);
+        var serviceSlices = read[filter.TotalsFamily].Where(s => filter.Includes(s.Key)).ToList();
+        var countrySlices = metric == "countries" ? read[Core.Rollups.Families.Country].Where(s => filter.Includes(s.Key)).ToList() : [];
         var value = ServiceValue.Of(metric, serviceSlices, countrySlices, priceList);
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, serviceSlices.Count > 0), cancellationToken);
+        var context = await rollups.ContextAsync(window, [read.Source(serviceSlices.Count > 0)], cancellationToken);
         if (metric == "spend") context = context.WithPrices(UnpricedUnits.Of(serviceSlices, priceList));
         return TypedResults.Ok(new ValueResponse(context.Range, context.Sources, context.Freshness, service, metric, value));
     }
@@ -213,31 +215,19 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/reliability")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
-        var (filter, invalid) = QueryFilters.Of(request);
+        var (filter, invalid) = QueryFilters.Of(request, f => [f.TotalsFamily]);
         if (invalid is not null) return invalid;
-        if (QueryFilters.Check(filter!, filter!.TotalsFamily) is (null, { } unsupported)) return unsupported;
-        var service = filter.Service;
-        // The trailing baseline of the first hours lies before the range: read it too, within retention.
-        var earliest = QueryWindow.CeilingHour(time.GetUtcNow().AddDays(-retention.Value.RollupDays));
-        var baselineStart = window.From.AddHours(-2 * Reliability.BaselineHours);
-        var withBaseline = window with { From = baselineStart < earliest ? earliest : baselineStart };
-        var slices = (await data.RequestsAsync(withBaseline, Grain.Hour, cancellationToken, filter.TotalsFamily))[filter.TotalsFamily];
-        var hours = Reliability.Build(window, slices, filter);
-        var context = await sources.DescribeAsync(window, Has(EventKinds.Requests, hours.Any(h => h.Requests > 0)), cancellationToken);
+        var service = filter!.Service;
+        var withBaseline = Reliability.WithBaseline(window, time.GetUtcNow(), retention.Value.RollupDays);
+        var read = await rollups.RequestsAsync(withBaseline, Grain.Hour, [filter.TotalsFamily], cancellationToken: cancellationToken);
+        var hours = Reliability.Build(window, read[filter.TotalsFamily], filter);
+        var context = await rollups.ContextAsync(window, [read.Source(hours.Any(h => h.Requests > 0))], cancellationToken);
         return TypedResults.Ok(new ReliabilityResponse(context.Range, context.Sources, context.Freshness, service, hours));
     }
 
-    /// <summary>Says, on the requests source, how many requests the endpoint limit counted under <c>{other}</c>, and what to do.</summary>
-    private string? OverflowNote(long requests) => requests == 0 ? null :
-        $"{requests} requests are counted under the endpoint {EndpointLimit.Overflow}: their service reported more than " +
-        $"{ingest.Value.MaxEndpointsPerService} distinct endpoints in a day (Ingest:MaxEndpointsPerService). Send route templates ('route') " +
-        "so that ids in paths do not become endpoints.";
-
-    /// <summary>Kept to an org or model, the requests rolled up before endpoints were kept per org and model (2026-12-06).</summary>
-    private static string? UnattributedNote(long requests) => requests == 0 ? null :
-        $"{requests} of these requests are in the summary but not in the endpoint table: they were rolled up before endpoints were kept per org and model.";
-
-    private static Dictionary<string, string>? RequestsNote(string? note) => string.IsNullOrEmpty(note) ? null : new() { [EventKinds.Requests] = note };
+    /// <summary>What an endpoint table's requests source says: requests under <c>{other}</c>, and those in no endpoint row.</summary>
+    private string?[] EndpointNotes(PerformanceReport report) =>
+        [RequestNotes.Overflow(RequestNotes.OverflowOf(report.Endpoints), endpointLimit.Value.MaxEndpointsPerService), RequestNotes.Unattributed(report.RequestsWithoutEndpoint)];
 
     /// <summary>A query parameter's value; null when it is absent.</summary>
     private static string? Query(HttpRequest request, string name) => request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
@@ -245,6 +235,4 @@ public sealed class QueryFunctions(QueryData data, BreakdownQuery breakdowns, Ov
     private static ProblemHttpResult ParameterProblem(string name, string value, IEnumerable<string> allowed) =>
         Problems.Of(StatusCodes.Status400BadRequest, "invalid-parameter", $"'{name}' is not valid",
             $"'{name}' must be one of {string.Join(", ", allowed)}; got '{value}'.");
-
-    private static Dictionary<string, bool> Has(string kind, bool hasData) => new() { [kind] = hasData };
 }

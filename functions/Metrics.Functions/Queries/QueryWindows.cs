@@ -20,10 +20,3 @@ public sealed class QueryWindows(TimeProvider time, IOptions<RetentionOptions> r
     public ProblemHttpResult Problem(HttpRequest request) =>
         Problems.Of(StatusCodes.Status400BadRequest, "invalid-range", "The range is not valid", Of(request).Error!);
 }
-
-/// <summary>The query area's services.</summary>
-public static class QueryServices
-{
-    public static IServiceCollection AddQueries(this IServiceCollection services) =>
-        services.AddSingleton<QueryData>().AddSingleton<BreakdownQuery>().AddSingleton<OverviewQuery>().AddSingleton<QuerySources>().AddSingleton<QueryWindows>();
-}

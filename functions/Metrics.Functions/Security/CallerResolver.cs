@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Metrics.Core.Security;
-using Metrics.Functions.Ingest;
 using Metrics.Storage.Admin;
 using Microsoft.Extensions.Options;
 
@@ -13,11 +12,10 @@ namespace Metrics.Functions.Security;
 /// when trusted, roles from the platform principal. Both count: behind App Service authentication the bearer
 /// token is the user's own Entra token, which no key list knows.
 /// </summary>
-public sealed class CallerResolver(IOptions<AuthOptions> auth, IOptions<IngestOptions> ingest)
+public sealed class CallerResolver(IOptions<AuthOptions> auth, IngestKeys ingestKeys)
 {
     private readonly ApiKeys _adminKeys = new(auth.Value.AdminKeys);
     private readonly ApiKeys _financeKeys = new(auth.Value.FinanceKeys);
-    private readonly ApiKeys _ingestKeys = new(ingest.Value.Keys);
     private readonly (string Org, ApiKeys Keys)[] _orgKeys = auth.Value.OrgKeys.Select(o => (o.Key, new ApiKeys(o.Value))).ToArray();
     private readonly HashSet<string> _adminGroups = auth.Value.AdminGroups
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -32,7 +30,7 @@ public sealed class CallerResolver(IOptions<AuthOptions> auth, IOptions<IngestOp
         {
             if (_adminKeys.Accepts(key)) roles.Add(CallerRoles.Admin);
             if (_financeKeys.Accepts(key)) roles.Add(CallerRoles.Finance);
-            if (_ingestKeys.Accepts(key)) roles.Add(CallerRoles.Ingest);
+            if (ingestKeys.Accept(key)) roles.Add(CallerRoles.Ingest);
             foreach (var (keyOrg, keys) in _orgKeys)
             {
                 if (!keys.Accepts(key)) continue;

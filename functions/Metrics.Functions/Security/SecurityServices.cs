@@ -7,6 +7,7 @@ public static class SecurityServices
     {
         services.AddOptions<AuthOptions>().BindConfiguration("Auth")
             .Configure<IConfiguration>((auth, configuration) => auth.AdminGroups = configuration["ADMIN_GROUPS"] ?? auth.AdminGroups);
+        services.AddSingleton<IngestKeys>();
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<FunctionRoles>();
         return services;

@@ -1,16 +1,16 @@
 using System.Globalization;
 using Metrics.Functions.Operations.Telemetry;
-using Metrics.Storage.Retention;
-using Metrics.Storage.Rollups;
+using Metrics.Rollups.Compaction;
+using Metrics.Rollups.Retention;
 
 namespace Metrics.Functions.Timers;
 
 /// <summary>
 /// The timer functions (docs/api.md, "Timers"). The host runs each on its schedule, on one instance at a time; a run's
-/// summary is its return value, and what it did is logged in one line (alerts as warnings and errors). They need
-/// nothing but storage, which registers itself.
+/// summary is its return value, and what it did is logged in one line (alerts as warnings and errors). Each calls the
+/// rollup engine's one entry point for its flow.
 /// </summary>
-public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAggregation nightly, OperationalState state, ILogger<TimerFunctions> logger)
+public sealed partial class TimerFunctions(RollupCompaction compaction, NightlyRun nightly, OperationalState state, ILogger<TimerFunctions> logger)
 {
     /// <summary>
     /// Every 10 seconds: pack ingestion's partial rollups of the last seconds into one row per hour and family, merged
@@ -21,14 +21,14 @@ public sealed partial class TimerFunctions(RollupCompactor compactor, NightlyAgg
     [Function("RollupCompaction")]
     public async Task<CompactionSummary> RollupCompactionAsync([TimerTrigger("*/10 * * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var summary = await compactor.CompactDirtyHoursAsync(cancellationToken);
+        var summary = await compaction.RunAsync(cancellationToken);
         LogCompacted(logger, summary.HoursCompacted, summary.PartialsFolded, summary.HoursMerged, summary.DaysCompacted, summary.RawRowsRead, summary.RollupRowsRead,
             summary.RowsWritten, summary.RowsDeleted, summary.HoursStillDirty);
         return summary;
     }
 
     /// <summary>
-    /// 02:00 UTC: finalise and prune (see <see cref="NightlyAggregation"/>), then say how big storage is: a warning at
+    /// 02:00 UTC: finalise and prune (see <see cref="NightlyRun"/>), then say how big storage is: a warning at
     /// 80% of the row budget, an error starting with <c>ALERT:</c> at 100%. A failed run is tried again after 1, then
     /// up to 15 minutes (each run is safe to repeat: it takes a lease and skips what is done), so a storage blip at
     /// 02:00 does not cost a night; the failure is logged in one line each time (TimerFailure).

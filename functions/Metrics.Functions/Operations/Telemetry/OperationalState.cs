@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Metrics.Core.Exports;
+using Metrics.Core.Ingestion;
+using Metrics.Rollups.Ingest;
+using Metrics.Rollups.Retention;
 using Metrics.Storage;
 using Metrics.Storage.Exports;
-using Metrics.Storage.Raw;
-using Metrics.Storage.Retention;
 
 namespace Metrics.Functions.Operations.Telemetry;
 
@@ -47,7 +48,7 @@ public sealed class OperationalState
             using var _ = StorageTelemetry.Unmeasured();
             var freshness = await _freshness.ReadAsync(cancellationToken);
             var unfinished = await _exports.UnfinishedAsync(cancellationToken);
-            _snapshot = new Snapshot(freshness.ToDictionary(f => f.Key, f => f.Value.LastEventAt),
+            _snapshot = new Snapshot(freshness.ToDictionary(f => f.Key.Name(), f => f.Value.LastEventAt),
                 unfinished.GroupBy(j => j.Status).ToDictionary(g => g.Key, g => g.Count()));
         }
         catch (Exception e) when (StorageFault.IsUnavailable(e))

@@ -4,14 +4,14 @@ using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
 
-namespace Metrics.Functions.Exports;
+namespace Metrics.Functions.Csv;
 
 /// <summary>
-/// Writes export rows as CSV: UTF-8 without a BOM, a header row named as the JSON properties, times
+/// Writes rows as CSV, for the exports and the breakdown route alike, so a CSV and the JSON it mirrors never disagree: UTF-8 without a BOM, a header row named as the JSON properties, times
 /// in ISO-8601, and cells a spreadsheet would run as a formula (starting with = + - @ tab or CR) escaped.
 /// Rows are written as they arrive, so an export of any size needs only a row's worth of memory.
 /// </summary>
-internal static class ExportCsv
+public static class CsvRows
 {
     private static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape };
 

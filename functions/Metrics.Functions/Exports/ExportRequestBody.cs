@@ -2,7 +2,6 @@ using System.Text.Json;
 using Metrics.Core.Exports;
 using Metrics.Core.Ingestion;
 using Metrics.Functions.Hosting;
-using Metrics.Functions.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Metrics.Functions.Exports;
@@ -39,21 +38,3 @@ public sealed record ExportRequestBody(string? Kind, string? By, string? From, s
     private static ProblemHttpResult Unreadable(string detail) =>
         Problems.Of(StatusCodes.Status400BadRequest, "invalid-export", "The export request is not valid", detail);
 }
-
-/// <summary>The answer to <c>POST /api/exports</c>: where to poll.</summary>
-public sealed record ExportAccepted(string Id, string Status);
-
-/// <summary>
-/// One export, with its manifest once it succeeded. <see cref="Url"/> is a fresh read-only link, valid
-/// until <see cref="ExpiresAt"/>; ask again for a new one.
-/// </summary>
-public sealed record ExportDetails(string Id, string Kind, string Status, string? By, string? Service, RangeDto Range, long? Rows, string? Sha256,
-    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, Uri? Url, DateTimeOffset? ExpiresAt, string? Error, string? Org)
-{
-    public static ExportDetails Of(ExportJob job, Uri? url = null, DateTimeOffset? expiresAt = null) => new(job.Id, job.Query.Kind, job.Status,
-        job.Query.By, job.Query.Service, new RangeDto(job.Query.From, job.Query.To), job.Rows, job.Sha256, job.CreatedAt, job.CompletedAt,
-        url, expiresAt, job.Error, job.Query.Org);
-}
-
-/// <summary>The answer to <c>GET /api/exports</c>: newest first, without links (ask for one export to get its link).</summary>
-public sealed record ExportList(IReadOnlyList<ExportDetails> Exports);

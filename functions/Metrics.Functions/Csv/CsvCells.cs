@@ -3,7 +3,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using CsvHelper.TypeConversion;
 
-namespace Metrics.Functions.Exports;
+namespace Metrics.Functions.Csv;
 
 /// <summary>
 /// How every CSV the app writes spells its cells: times as ISO 8601, days as <c>yyyy-MM-dd</c>, and numbers in plain
