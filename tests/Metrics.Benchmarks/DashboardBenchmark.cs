@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Metrics.Storage;
 using Metrics.Azurite;
+using Metrics.Storage;
 using Microsoft.Playwright;
 
 namespace Metrics.Benchmarks;

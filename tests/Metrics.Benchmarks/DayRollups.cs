@@ -2,8 +2,9 @@ using Azure.Data.Tables;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Rollups;
 using Metrics.Core.Sketches;
+using Metrics.Rollups;
+using Metrics.Rollups.Tables;
 using Metrics.Storage;
-using Metrics.Storage.Rollups;
 
 namespace Metrics.Benchmarks;
 
@@ -25,7 +26,7 @@ internal static class DayRollups
             {
                 var cells = HourRollup.Of(bucket);
                 foreach (var family in Families.RequestFamilies)
-                    written += (await store.ReplaceAsync(CellFormats.Requests, family, grain, bucket.Key, cells.Where(c => c.Key.Family == family))).Written;
+                    written += (await store.ReplaceAsync(CellFormats.Requests, family, grain, bucket.Key, cells.Where(c => c.Key.Family == family), FoldPosition.End)).Written;
             }
         return written;
     }
@@ -34,7 +35,7 @@ internal static class DayRollups
     public static async Task<int> CompareAsync(StorageAccount compacted, StorageAccount direct)
     {
         var compared = 0;
-        foreach (var table in Families.RequestFamilies.SelectMany(f => new[] { RollupStore.TableOf(f, Grain.Day), RollupStore.TableOf(f, Grain.Week) }))
+        foreach (var table in Families.RequestFamilies.SelectMany(f => new[] { TableNames.Rollups(f, Grain.Day), TableNames.Rollups(f, Grain.Week) }))
         {
             var expected = await RowsAsync(compacted, table);
             var actual = await RowsAsync(direct, table);

@@ -1,5 +1,6 @@
 using Metrics.LocalHost;
 using Metrics.LocalHost.Settings;
+using Metrics.Rollups.Compaction;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 

@@ -3,10 +3,11 @@ using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using Azure.Data.Tables;
-using Metrics.Core.Ingestion;
-using Metrics.Storage;
 using Metrics.Azurite;
-using Metrics.Storage.Raw;
+using Metrics.Core.Ingestion;
+using Metrics.Rollups;
+using Metrics.Rollups.Ingest;
+using Metrics.Storage;
 
 namespace Metrics.Benchmarks;
 
@@ -54,7 +55,7 @@ internal static class IngestBenchmark
         var settings = new Settings(
             args.Int("events", 50_000, 1, 10_000_000), args.Int("rounds", 3, 1, 100), args.Int("clients", 4, 1, 256),
             args.Int("transactions", 8, 1, 256), args.Int("batch-size", IngestLimits.MaxBatchSize, 1, IngestLimits.MaxBatchSize),
-            args.Int("warmup-batches", 3, 0, 1000), args.Int("shards", StorageOptions.DefaultShards, 1, 99),
+            args.Int("warmup-batches", 3, 0, 1000), args.Int("shards", RollupOptions.DefaultShards, 1, 99),
             args.Flag("raw-per-batch"), args.Flag("allocations"));
         args.RejectUnknown();
 
@@ -121,7 +122,7 @@ internal static class IngestBenchmark
             .SelectMany(g => Enumerable.Range(first + g * group, Math.Min(group, count - g * group))
                 .Select(i => RawEntities.From(data.Event(i), settings.Shards, batchId, now))
                 .GroupBy(row => row.PartitionKey, StringComparer.Ordinal)
-                .SelectMany(partition => partition.Chunk(RawEventStore.MaxTransactionSize)))
+                .SelectMany(partition => partition.Chunk(StorageAccount.MaxTransactionActions)))
             .Select(rows => rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)).ToArray())
             .ToList();
     }
@@ -174,7 +175,7 @@ internal static class IngestBenchmark
             transactions += Enumerable.Range(first, Math.Min(settings.BatchSize, settings.Events - first))
                 .Select(i => RawEntities.From(data.Event(i), settings.Shards, "", now).PartitionKey)
                 .GroupBy(key => key, StringComparer.Ordinal)
-                .Sum(partition => (partition.Count() + RawEventStore.MaxTransactionSize - 1) / RawEventStore.MaxTransactionSize);
+                .Sum(partition => (partition.Count() + StorageAccount.MaxTransactionActions - 1) / StorageAccount.MaxTransactionActions);
         var batches = (settings.Events + settings.BatchSize - 1) / settings.BatchSize;
         return ((double)transactions / batches, (double)settings.Events / transactions);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Metrics.Storage.Raw;
+using Metrics.Rollups.Ingest;
+using Metrics.Storage;
 
 namespace Metrics.Benchmarks;
 
@@ -37,7 +38,7 @@ internal static class IngestSummary
         var azuriteIngest = Median(ingests.Select(p => Micro(p.AzuriteCpu)));
         Console.WriteLine($"Azurite-bound ratio      {azuriteRaw / azuriteIngest:N2} = Azurite CPU/event (a) / (b): the ratio where Azurite's one node thread " +
             "is the bottleneck; CPU time is less moved than wall time by other load on the machine, but not immune");
-        Console.WriteLine($"transactions             (a) {(settings.RawPerBatch ? "grouped per batch as the app does" : $"{RawEventStore.MaxTransactionSize} rows each")}; " +
+        Console.WriteLine($"transactions             (a) {(settings.RawPerBatch ? "grouped per batch as the app does" : $"{StorageAccount.MaxTransactionActions} rows each")}; " +
             $"(b) the app makes {appShape.TransactionsPerBatch:N1} per {settings.BatchSize}-event batch, {appShape.RowsPerTransaction:N1} rows each");
         var latencies = rounds.SelectMany(r => r.Outcome.Latencies).ToArray();
         var all = new PostOutcome([], latencies, null);

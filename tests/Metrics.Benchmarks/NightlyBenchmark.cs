@@ -1,4 +1,3 @@
-using Metrics.Core.Rollups;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -6,15 +5,18 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Metrics.Azurite;
 using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
+using Metrics.Core.Rollups;
+using Metrics.Rollups;
+using Metrics.Rollups.Compaction;
+using Metrics.Rollups.Ingest;
 using Metrics.Storage;
-using Metrics.Azurite;
-using Metrics.Storage.Raw;
-using Metrics.Storage.Retention;
-using Metrics.Storage.Rollups;
+using Metrics.Storage.Tables;
 using Metrics.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Benchmarks;
@@ -115,14 +117,15 @@ internal static class NightlyBenchmark
     private static async Task LoadAsync(string connectionString, string prefix, int events, DateTimeOffset end)
     {
         var storage = Storage(connectionString, prefix);
-        var store = new RawEventStore(storage, new RollupStore(storage, new PartialRowCache()), new DirtyHours(storage), new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
+        using var engine = Engine.On(storage);
+        var writer = engine.GetRequiredService<IngestWriter>();
         var chunks = (events + 999) / 1000;
         await Parallel.ForEachAsync(Enumerable.Range(0, chunks), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (chunk, token) =>
         {
             var random = new Random(chunk);
             var batch = Enumerable.Range(chunk * 1000, Math.Min(1000, events - chunk * 1000))
                 .Select(i => Traffic.Event(random, i, end.AddHours(-24).AddSeconds(random.NextDouble() * 86_400), Service)).ToList();
-            await store.WriteAsync(batch, "bench", end, token);
+            await writer.StoreAsync(batch, end, token);
         });
     }
 
@@ -130,7 +133,7 @@ internal static class NightlyBenchmark
         new(new StorageOptions { ConnectionString = connectionString, Prefix = prefix });
 
     private static async Task<long> CountAsync(string connectionString, string prefix) =>
-        await PartitionSweeper.CountAsync(await Storage(connectionString, prefix).TableAsync(TableNames.RawEvents(EventKinds.Requests)), CancellationToken.None);
+        await PartitionSweeper.CountAsync(await Storage(connectionString, prefix).TableAsync(TableNames.RawEvents(EventKind.Requests)), CancellationToken.None);
 
     /// <summary>Runs one step in a fresh process and returns the JSON line it ends with.</summary>
     private static async Task<string> RunChildAsync(string step, string connectionString, string prefix, DateTimeOffset end)
@@ -215,15 +218,15 @@ internal static class NightlyBenchmark
     /// </summary>
     private static async Task<(long, double, string, double)> ScanAndDeleteAsync(string connectionString, string prefix, DateTimeOffset end)
     {
-        var table = await Storage(connectionString, prefix).TableAsync(TableNames.RawEvents(EventKinds.Requests));
+        var table = await Storage(connectionString, prefix).TableAsync(TableNames.RawEvents(EventKind.Requests));
         long deleted = 0;
         var watch = Stopwatch.StartNew();
         var hours = Enumerable.Range(1, 24).Select(h => end.AddHours(-h));
         await Parallel.ForEachAsync(hours, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (hour, token) =>
         {
-            await foreach (var page in table.QueryAsync<TableEntity>(RawEventReader.HourFilter(hour), maxPerPage: 1000, cancellationToken: token).AsPages())
+            await foreach (var page in table.QueryAsync<TableEntity>(RawRows.HourFilter(hour), maxPerPage: 1000, cancellationToken: token).AsPages())
             {
-                var transactions = page.Values.GroupBy(r => r.PartitionKey).SelectMany(p => p.Chunk(RawEventStore.MaxTransactionSize));
+                var transactions = page.Values.GroupBy(r => r.PartitionKey).SelectMany(p => p.Chunk(StorageAccount.MaxTransactionActions));
                 await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = token }, async (rows, t) =>
                     await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, Azure.ETag.All)), t));
                 Interlocked.Add(ref deleted, page.Values.Count);

@@ -1,19 +1,20 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
+using Metrics.Azurite;
 using Metrics.Core;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Pricing;
 using Metrics.Core.Queries;
 using Metrics.Core.Retention;
-using Metrics.Functions.Queries;
 using Metrics.Core.Rollups;
 using Metrics.Core.Sketches;
+using Metrics.Functions.Queries;
+using Metrics.Rollups;
+using Metrics.Rollups.Compaction;
+using Metrics.Rollups.Ingest;
+using Metrics.Rollups.Queries;
 using Metrics.Storage;
-using Metrics.Azurite;
-using Metrics.Storage.Raw;
-using Metrics.Storage.Retention;
-using Metrics.Storage.Rollups;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Metrics.Benchmarks;
 
@@ -65,20 +66,24 @@ internal static class QueryBenchmark
         // Both volumes are measured in alternation, so a burst of outside load on this shared machine hits both alike.
         Task<Measured[]> MeasureAsync(Func<Loaded, Task<long>> query) => QueryBenchmark.MeasureAsync(sets, repeats, () => azurite.CpuTime, query);
         var summaries = await MeasureAsync(async data =>
-            (await new QueryData(data.Reader).PerformanceAsync(ThirtyDays, QueryFilter.None, CancellationToken.None)).Report.Summary.Requests);
+        {
+            // As the performance function reads it: endpoints without their users sketches, the summary with them.
+            var read = await data.Queries.RequestsAsync(ThirtyDays, Grain.Week, [Families.Endpoint, Families.Service], distinctCountsOf: [Families.Service]);
+            return PerformanceReport.Build(read[Families.Endpoint], read[Families.Service], QueryFilter.None).Summary.Requests;
+        });
         var breakdowns = new Dictionary<string, Measured[]>();
         foreach (var by in Breakdowns)
         {
             var family = BreakdownReport.FamilyOf(by, QueryFilter.None);
             breakdowns[by] = await MeasureAsync(async data =>
-                BreakdownReport.Build(by, (await new QueryData(data.Reader).RequestsAsync(ThirtyDays, Grain.Week, CancellationToken.None, family))[family],
+                BreakdownReport.Build(by, (await data.Queries.RequestsAsync(ThirtyDays, Grain.Week, [family]))[family],
                     QueryFilter.None, PriceList.Empty, new HashSet<string>()).Totals.Requests);
         }
         // Azurite's floor: it answers every query by scanning the whole table, so one query that matches no row
         // costs in proportion to the rows the table holds (here the endpoint family's days), whatever the query reads.
         var emptyQueries = await MeasureAsync(async data =>
         {
-            var table = await data.Storage.TableAsync(RollupStore.TableOf(Families.Endpoint, Grain.Day));
+            var table = await data.Storage.TableAsync(TableNames.Rollups(Families.Endpoint, Grain.Day));
             return await table.QueryAsync<TableEntity>("PartitionKey eq 'absent'").CountAsync();
         });
         for (var i = 0; i < sets.Count; i++)
@@ -133,7 +138,7 @@ internal static class QueryBenchmark
         }
     }
 
-    private sealed record Loaded(int Volume, StorageAccount Storage, RollupReader Reader, List<RequestEvent> Events, double LoadSeconds, double CompactSeconds, long RollupRows);
+    private sealed record Loaded(int Volume, StorageAccount Storage, RollupQueries Queries, List<RequestEvent> Events, double LoadSeconds, double CompactSeconds, long RollupRows);
 
     /// <summary>A query's storage requests, median time and median CPU time Azurite spent in it (out of the same runs).</summary>
     private sealed record Measured(long Requests, double MedianMs, double MedianAzuriteCpuMs, long Answer);
@@ -141,13 +146,10 @@ internal static class QueryBenchmark
     private static async Task<Loaded> LoadAsync(string connectionString, int volume, bool throughRaw, string prefix = "q")
     {
         var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = prefix + volume });
-        var dirty = new DirtyHours(storage);
-        var store = new RawEventStore(storage, new RollupStore(storage, new PartialRowCache()), dirty, new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
+        var engine = Engine.On(storage);
         var random = new Random(volume);
         var events = Enumerable.Range(0, volume).Select(i => Traffic.Event(random, i, ThirtyDays.From.AddSeconds(random.NextDouble() * 30 * 86400))).ToList();
-        var raw = new RawEventReader(storage);
-        var rollups = new RollupStore(storage, new PartialRowCache());
-        var reader = new RollupReader(rollups, raw, dirty, new FinalizedHours(storage));
+        var reader = engine.GetRequiredService<RollupQueries>();
         var kept = volume <= 100_000 ? events : [];
 
         var watch = Stopwatch.StartNew();
@@ -157,13 +159,12 @@ internal static class QueryBenchmark
             return new Loaded(volume, storage, reader, kept, watch.Elapsed.TotalSeconds, 0, rows);
         }
         await Parallel.ForEachAsync(events.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
+            async (batch, token) => await engine.GetRequiredService<IngestWriter>().StoreAsync(batch, End, token));
         var loadSeconds = watch.Elapsed.TotalSeconds;
 
-        var compactor = new RollupCompactor(raw, rollups, new HourFolds(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
         watch.Restart();
-        var compaction = await compactor.RecomputeAsync(EventKinds.Requests, ThirtyDays.Hours().ToList());
-        await dirty.ClearBeforeAsync(EventKinds.Requests, End);
+        var compaction = await engine.GetRequiredService<RollupCompaction>().RecomputeAsync(EventKind.Requests, ThirtyDays.Hours().ToList());
+        await engine.GetRequiredService<DirtyHours>().ClearBeforeAsync(EventKind.Requests, End);
         return new Loaded(volume, storage, reader, kept, loadSeconds, watch.Elapsed.TotalSeconds, compaction.RowsWritten);
     }
 
@@ -195,7 +196,7 @@ internal static class QueryBenchmark
     /// <summary>A family's day rows in the 30 days, and the mean bytes of their two sketches: what grows with events.</summary>
     private static async Task<(int Rows, double Durations, double Users)> SketchBytesAsync(Loaded data, string family)
     {
-        var table = await data.Storage.TableAsync(RollupStore.TableOf(family, Grain.Day));
+        var table = await data.Storage.TableAsync(TableNames.Rollups(family, Grain.Day));
         long durations = 0, users = 0;
         var rows = 0;
         await foreach (var row in table.QueryAsync<TableEntity>(select: ["Durations", "Users"]))
@@ -216,7 +217,7 @@ internal static class QueryBenchmark
         {
             var from = ThirtyDays.From.AddHours(random.Next(0, 700));
             var window = new QueryWindow(from, from.AddHours(random.Next(1, (int)(ThirtyDays.To - from).TotalHours + 1)));
-            var cell = Slices.Total((await data.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, Grain.Week))[Families.Service]);
+            var cell = Slices.Total((await data.Queries.RequestsAsync(window, Grain.Week, [Families.Service]))[Families.Service]);
             var exact = data.Events.Where(e => window.Contains(e.Timestamp)).Select(e => e.DurationMs).Order().ToList();
             if (exact.Count == 0) continue;
             foreach (var q in new[] { 0.50, 0.95, 0.99 })
@@ -231,16 +232,14 @@ internal static class QueryBenchmark
     private static async Task<double> BusyHourAsync(string connectionString, int events)
     {
         var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = "busy" });
-        var dirty = new DirtyHours(storage);
-        var store = new RawEventStore(storage, new RollupStore(storage, new PartialRowCache()), dirty, new SourceFreshness(storage), new FinalizedHours(storage), TimeProvider.System, Options.Create(new StorageOptions()));
+        using var engine = Engine.On(storage);
         var hour = End.AddHours(-1);
         var random = new Random(3);
         var rows = Enumerable.Range(0, events).Select(i => Traffic.Event(random, i, hour.AddSeconds(random.NextDouble() * 3600))).ToList();
         await Parallel.ForEachAsync(rows.Chunk(1000), new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (batch, token) => await store.WriteAsync(batch, "bench", End, token));
-        var compactor = new RollupCompactor(new RawEventReader(storage), new RollupStore(storage, new PartialRowCache()), new HourFolds(storage), dirty, new FinalizedHours(storage), TimeProvider.System, Options.Create(new RetentionOptions()), Options.Create(new StorageOptions()));
+            async (batch, token) => await engine.GetRequiredService<IngestWriter>().StoreAsync(batch, End, token));
         var watch = Stopwatch.StartNew();
-        await compactor.RecomputeAsync(EventKinds.Requests, [hour]);
+        await engine.GetRequiredService<RollupCompaction>().RecomputeAsync(EventKind.Requests, [hour]);
         return watch.Elapsed.TotalSeconds;
     }
 }

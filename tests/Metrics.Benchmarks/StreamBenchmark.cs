@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Metrics.Azurite;
+using Metrics.Rollups.Compaction;
 
 namespace Metrics.Benchmarks;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Azure.Data.Tables;
 using Metrics.Functions.Tests;
+using Metrics.Rollups;
 using Metrics.Storage;
 
 namespace Metrics.Browser.Tests;

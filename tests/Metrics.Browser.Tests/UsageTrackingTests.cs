@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Metrics.Functions.Tests;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 using Microsoft.Playwright;

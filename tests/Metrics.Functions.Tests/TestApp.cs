@@ -1,4 +1,6 @@
+using Metrics.Functions.Exports;
 using Metrics.LocalHost;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.Configuration;
@@ -85,6 +87,8 @@ public sealed class TestApp : IAsyncDisposable
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
             .AddSingleton<TimeProvider>(time ?? TimeProvider.System)
             .AddMetricsStorage()
+            .AddRollups()
+            .AddExports()
             .BuildServiceProvider();
         return new TestApp(host, services, contentRoot, time);
     }

@@ -1,6 +1,8 @@
+using Metrics.Core.Exports;
+using Metrics.Storage.Exports;
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Metrics.Storage.Raw;
 using Metrics.Tests.Shared;
 
 namespace Metrics.Storage.Tests;
@@ -16,14 +18,14 @@ public sealed class StorageTelemetryTests(SharedAzurite azurite)
     public async Task A_storage_call_is_a_child_activity_of_its_caller_and_timed_by_operation()
     {
         var storage = azurite.NewStorage();
-        var freshness = new SourceFreshness(storage);
-        await freshness.ReadAsync(); // creates the table first
+        var exports = new ExportStore(storage, new ExportBlobs(storage), Options.Create(new ExportOptions()));
+        await exports.UnfinishedAsync(); // creates the table first
         using var recorded = new Recorded();
         using var caller = new ActivitySource("Metrics.Storage.Tests");
 
         using (var invocation = caller.StartActivity("IngestRequests"))
         {
-            await freshness.ReadAsync();
+            await exports.UnfinishedAsync();
             Assert.NotNull(invocation);
             var query = Assert.Single(recorded.Activities);
             Assert.Equal(invocation.TraceId, query.TraceId);
@@ -39,13 +41,13 @@ public sealed class StorageTelemetryTests(SharedAzurite azurite)
     public async Task Reads_inside_an_unmeasured_scope_are_neither_traced_nor_timed_but_still_counted_for_the_account()
     {
         var storage = azurite.NewStorage();
-        var freshness = new SourceFreshness(storage);
-        await freshness.ReadAsync();
+        var exports = new ExportStore(storage, new ExportBlobs(storage), Options.Create(new ExportOptions()));
+        await exports.UnfinishedAsync();
         using var recorded = new Recorded();
         var before = storage.Calls.TotalRequests;
 
         using (StorageTelemetry.Unmeasured())
-            await freshness.ReadAsync();
+            await exports.UnfinishedAsync();
 
         Assert.Empty(recorded.Activities);
         Assert.Empty(recorded.Timed);

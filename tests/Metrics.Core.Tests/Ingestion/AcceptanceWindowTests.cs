@@ -25,13 +25,13 @@ public sealed class AcceptanceWindowTests
 
     [Fact]
     public void Timestamp_one_tick_before_the_earliest_is_rejected_with_the_earliest_accepted() =>
-        Assert.Equal("timestamp is older than the raw retention window (earliest accepted 2026-11-15T10:15:00.0000000+00:00)",
-            Window.Check(Window.Earliest.AddTicks(-1)));
+        Assert.Equal((RejectionCode.TooOld, "timestamp is older than the raw retention window (earliest accepted 2026-11-15T10:15:00.0000000+00:00)"),
+            Window.Check(Window.Earliest.AddTicks(-1))!.Value);
 
     [Fact]
     public void Timestamp_one_tick_after_the_latest_is_rejected_with_the_latest_accepted() =>
-        Assert.Equal("timestamp is more than 5 minutes in the future (latest accepted 2026-11-22T10:20:00.0000000+00:00)",
-            Window.Check(Window.Latest.AddTicks(1)));
+        Assert.Equal((RejectionCode.InFuture, "timestamp is more than 5 minutes in the future (latest accepted 2026-11-22T10:20:00.0000000+00:00)"),
+            Window.Check(Window.Latest.AddTicks(1))!.Value);
 
     [Fact]
     public void Edges_hold_for_the_same_instants_written_at_another_offset()
@@ -58,10 +58,12 @@ public sealed class AcceptanceWindowTests
         var window = Window.ExceptFinalisedBefore(boundary);
 
         Assert.Null(window.Check(boundary));
-        Assert.Equal("timestamp falls in an hour whose rollups are already final (the nightly run finalised every hour before " +
+        Assert.Equal((RejectionCode.FinalisedHour, "timestamp falls in an hour whose rollups are already final (the nightly run finalised every hour before " +
             "2026-11-21T10:00:00.0000000+00:00, rolling raw data up early when storage is over its row budget), so it could no longer be " +
-            "counted; earliest accepted 2026-11-21T10:00:00.0000000+00:00", window.Check(boundary.AddTicks(-1)));
-        Assert.StartsWith("timestamp is older than the raw retention window", window.Check(Window.Earliest.AddTicks(-1)), StringComparison.Ordinal);
+            "counted; earliest accepted 2026-11-21T10:00:00.0000000+00:00"), window.Check(boundary.AddTicks(-1))!.Value);
+        var older = window.Check(Window.Earliest.AddTicks(-1))!.Value;
+        Assert.Equal(RejectionCode.TooOld, older.Code);
+        Assert.StartsWith("timestamp is older than the raw retention window", older.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

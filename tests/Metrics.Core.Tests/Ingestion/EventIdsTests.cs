@@ -26,12 +26,12 @@ public sealed class EventIdsTests
     [InlineData("a\u007fb")]
     [InlineData("\tab")]
     public void Id_with_a_character_that_table_keys_forbid_is_refused(string id) =>
-        Assert.Equal("id may not contain / \\ # ? or control characters", EventIds.Check(id));
+        Assert.Equal((RejectionCode.InvalidValue, "id may not contain / \\ # ? or control characters"), EventIds.Check(id)!.Value);
 
     [Fact]
     public void Id_over_128_characters_is_refused_and_128_passes()
     {
-        Assert.Equal("id is longer than 128 characters", EventIds.Check(new string('a', 129)));
+        Assert.Equal((RejectionCode.TooLong, "id is longer than 128 characters"), EventIds.Check(new string('a', 129))!.Value);
         Assert.Null(EventIds.Check(new string('a', 128)));
     }
 

@@ -17,7 +17,7 @@ public sealed class IngestBatchTests
     private static EventRead<Item> ReadItem(JsonElement element) =>
         element.ValueKind == JsonValueKind.Object
             ? EventRead<Item>.Accepted(new Item(element.GetProperty("id").GetString()!, element.GetProperty("v").GetInt32()))
-            : EventRead<Item>.Rejected($"bad {element.GetRawText()}");
+            : EventRead<Item>.Rejected(RejectionCode.InvalidValue, $"bad {element.GetRawText()}");
 
     private static IngestBatch<Item> Read(string json) => IngestBatch<Item>.Read(Parse(json), ReadItem);
 
@@ -55,7 +55,8 @@ public sealed class IngestBatchTests
     {
         var batch = Read("""[{"id":"a","v":1},7,{"id":"a","v":2},"x",{"id":"b","v":3},null]""");
 
-        Assert.Equal([new Rejection(1, "bad 7"), new Rejection(3, "bad \"x\""), new Rejection(5, "bad null")], batch.Rejected);
+        Assert.Equal([new Rejection(1, RejectionCode.InvalidValue, "bad 7"), new Rejection(3, RejectionCode.InvalidValue, "bad \"x\""),
+            new Rejection(5, RejectionCode.InvalidValue, "bad null")], batch.Rejected);
         Assert.Equal([new Item("a", 1), new Item("b", 3)], batch.Accepted);
         Assert.Equal(1, batch.Duplicates);
     }
@@ -101,7 +102,7 @@ public sealed class IngestBatchTests
         Assert.Equal(200, batch.Accepted[0].Status);
         Assert.Equal(2, batch.Duplicates);
         Assert.Equal(
-            [new Rejection(1, "status must be between 100 and 599"), new Rejection(5, "method 'FETCH' is not an HTTP method")],
+            [new Rejection(1, RejectionCode.InvalidValue, "status must be between 100 and 599"), new Rejection(5, RejectionCode.InvalidValue, "method 'FETCH' is not an HTTP method")],
             batch.Rejected);
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Metrics.Functions.Tests.Ingest;
 using Metrics.Functions.Tests.Security;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 using Xunit.Abstractions;

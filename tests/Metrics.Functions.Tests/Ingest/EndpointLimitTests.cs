@@ -4,6 +4,7 @@ using Metrics.Functions.Tests.Nightly;
 using Metrics.Functions.Tests.Operations;
 using Metrics.Functions.Tests.Queries;
 using Metrics.Functions.Tests.Security;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 

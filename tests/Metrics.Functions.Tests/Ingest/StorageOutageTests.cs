@@ -1,4 +1,5 @@
 using System.Net;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Azurite;
 using Metrics.Tests.Shared;

@@ -1,5 +1,6 @@
 using System.Net;
 using Metrics.Functions.Tests.Operations;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Metrics.Rollups;
 using Metrics.Storage;
-using Metrics.Storage.Retention;
+using Metrics.Rollups.Retention;
+using Metrics.Storage.Locks;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -114,7 +116,7 @@ public sealed class CrashSafetyTests(SharedAzurite azurite, ITestOutputHelper ou
     {
         await using var app = await TestApp.StartAsync(azurite.ConnectionString);
         var runLock = app.Services.GetRequiredService<RunLock>();
-        await (await runLock.TryAcquireAsync(NightlyAggregation.LockName))!.DisposeAsync();
+        await (await runLock.TryAcquireAsync(NightlyRun.LockName))!.DisposeAsync();
 
         var leftHeld = new List<int>();
         for (var attempt = 0; attempt < 80; attempt++)
@@ -123,7 +125,7 @@ public sealed class CrashSafetyTests(SharedAzurite azurite, ITestOutputHelper ou
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(delay));
             try
             {
-                await using var held = await runLock.TryAcquireAsync(NightlyAggregation.LockName, cancel.Token);
+                await using var held = await runLock.TryAcquireAsync(NightlyRun.LockName, cancel.Token);
             }
             catch (OperationCanceledException)
             {
@@ -139,7 +141,7 @@ public sealed class CrashSafetyTests(SharedAzurite azurite, ITestOutputHelper ou
 
     /// <summary>Rows the nightly run marks or deletes as it goes: a change means an attempt got somewhere.</summary>
     private static async Task<(int, int, int, int)> ProgressAsync(TestApp app) =>
-        ((await app.Storage.AllAsync(FinalizedHours.Table)).Count, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count,
+        ((await app.Storage.AllAsync(TableNames.FinalizedHours)).Count, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count,
             (await app.Storage.AllAsync(TableNames.UsageEvents)).Count, (await app.Storage.AllAsync(TableNames.DirtyHours)).Count);
 
     /// <summary>The innermost step of the nightly run an exception came out of, by its method name.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Metrics.Core.Ingestion;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 

@@ -1,6 +1,8 @@
 using System.Net;
+using Metrics.Rollups;
 using Metrics.Storage;
-using Metrics.Storage.Retention;
+using Metrics.Rollups.Retention;
+using Metrics.Storage.Locks;
 using Metrics.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -89,7 +91,7 @@ public sealed class NightlyIdempotenceTests(SharedAzurite azurite)
         await new TrafficHistory().LoadAsync(app, time);
         var before = await app.DataAsync(versions: true);
 
-        var other = await app.Services.GetRequiredService<RunLock>().TryAcquireAsync(NightlyAggregation.LockName);
+        var other = await app.Services.GetRequiredService<RunLock>().TryAcquireAsync(NightlyRun.LockName);
         Assert.NotNull(other);
         var blocked = await app.RunTimerAsync();
         var during = await app.DataAsync(versions: true);

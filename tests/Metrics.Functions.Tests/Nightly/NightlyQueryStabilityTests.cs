@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 

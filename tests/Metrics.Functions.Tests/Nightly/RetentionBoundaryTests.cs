@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Rollups;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Storage.Admin;
-using Metrics.Storage.Retention;
-using Metrics.Storage.Rollups;
+using Metrics.Rollups.Retention;
+using Metrics.Rollups.Tables;
+using Metrics.Rollups.Compaction;
 using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests.Nightly;
@@ -40,7 +42,7 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
         Assert.Equal(30, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count);
         Assert.All(await app.PartitionsAsync(TableNames.UsageEvents), pk => Assert.StartsWith("2025050302-", pk, StringComparison.Ordinal));
         Assert.Equal(4, (await app.Storage.AllAsync(TableNames.UsageEvents)).Count);
-        Assert.Equal([$"{EventKinds.Requests}|2025050301", $"{EventKinds.Usage}|2025050301"], await FinalisedAsync(app));
+        Assert.Equal([$"{EventKind.Requests}|2025050301", $"{EventKind.Usage}|2025050301"], await FinalisedAsync(app));
         Assert.Equal(answer, await app.AnswersAsync(outside, to));
 
         time.SetUtcNow(inside.AddDays(7).AddHours(1).AddTicks(-1));
@@ -96,8 +98,8 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
         var atNinetyDays = await app.RunTimerAsync();
         var afterNinety = await app.RollupPartitionsAsync();
 
-        foreach (var (kind, family) in Families.RequestFamilies.Select(f => (EventKinds.Requests, f))
-                     .Concat(Families.UsageFamilies.Select(f => (EventKinds.Usage, f))))
+        foreach (var (kind, family) in Families.RequestFamilies.Select(f => (EventKind.Requests, f))
+                     .Concat(Families.UsageFamilies.Select(f => (EventKind.Usage, f))))
         {
             string Hour(DateTimeOffset at) => RollupPartitions.Key(kind, family, Grain.Hour, at);
             string Day(DateTimeOffset at) => RollupPartitions.Key(kind, family, Grain.Day, at);
@@ -111,7 +113,7 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
         Assert.Equal(before.Count(r => r.PartitionKey.EndsWith("h2025013123", StringComparison.Ordinal) || r.PartitionKey.EndsWith("d20250131", StringComparison.Ordinal)),
             justBefore.Number("RollupRowsDeleted"));
         Assert.Equal(before.Count(r => r.PartitionKey.EndsWith("h2025020101", StringComparison.Ordinal)), atNinetyDays.Number("RollupRowsDeleted"));
-        Assert.Equal([$"{EventKinds.Requests}|2025020102", $"{EventKinds.Usage}|2025020102"], await FinalisedAsync(app));
+        Assert.Equal([$"{EventKind.Requests}|2025020102", $"{EventKind.Usage}|2025020102"], await FinalisedAsync(app));
         Assert.Equal(1, justBefore.Number("AuditRowsDeleted"));
         Assert.Equal(0, atNinetyDays.Number("AuditRowsDeleted"));
         var audit = await app.PartitionsAsync(AdminTables.Audit);
@@ -122,6 +124,6 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
     }
 
     private static async Task<List<string>> FinalisedAsync(TestApp app) =>
-        (await app.Storage.AllAsync(FinalizedHours.Table)).Where(r => r.PartitionKey != FinalizedHours.BoundaryPartition)
+        (await app.Storage.AllAsync(TableNames.FinalizedHours)).Where(r => r.PartitionKey != FinalizedHours.BoundaryPartition)
             .Select(r => $"{r.PartitionKey}|{r.RowKey}").Order(StringComparer.Ordinal).ToList();
 }

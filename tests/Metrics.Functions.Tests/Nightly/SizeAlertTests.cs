@@ -1,5 +1,6 @@
 using System.Net;
 using Metrics.Core.Ingestion;
+using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 

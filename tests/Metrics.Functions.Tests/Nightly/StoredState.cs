@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Metrics.Rollups;
 using Metrics.Storage;
-using Metrics.Storage.Retention;
-using Metrics.Storage.Rollups;
+using Metrics.Rollups.Retention;
+using Metrics.Rollups.Tables;
+using Metrics.Rollups.Compaction;
 
 namespace Metrics.Functions.Tests.Nightly;
 
@@ -55,7 +57,7 @@ internal static class StoredState
     public static async Task<Dictionary<string, List<string>>> DataAsync(this TestApp app, bool versions = false, params string[] ignore)
     {
         var state = new Dictionary<string, List<string>>();
-        foreach (var table in new[] { TableNames.RequestEvents, TableNames.UsageEvents, FinalizedHours.Table, TableNames.DirtyHours }.Concat(RollupStore.Tables))
+        foreach (var table in new[] { TableNames.RequestEvents, TableNames.UsageEvents, TableNames.FinalizedHours, TableNames.DirtyHours }.Concat(TableNames.AllRollups))
             state[table] = await app.RowsAsync(table, versions, ignore);
         return state;
     }
@@ -64,7 +66,7 @@ internal static class StoredState
     public static async Task<List<Azure.Data.Tables.TableEntity>> RollupRowsAsync(this TestApp app)
     {
         var rows = new List<Azure.Data.Tables.TableEntity>();
-        foreach (var table in RollupStore.Tables) rows.AddRange(await app.Storage.AllAsync(table));
+        foreach (var table in TableNames.AllRollups) rows.AddRange(await app.Storage.AllAsync(table));
         return rows;
     }
 

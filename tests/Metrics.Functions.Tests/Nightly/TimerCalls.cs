@@ -4,8 +4,10 @@ using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Metrics.Storage.Retention;
-using Metrics.Storage.Rollups;
+using Metrics.Rollups.Retention;
+using Metrics.Storage.Locks;
+using Metrics.Rollups.Tables;
+using Metrics.Rollups.Compaction;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Metrics.Functions.Tests.Nightly;
@@ -39,19 +41,19 @@ internal static class TimerCalls
 
     /// <summary>The nightly service itself, as the timer function calls it.</summary>
     public static Task<NightlySummary> RunNightlyAsync(this TestApp app, CancellationToken cancellationToken = default) =>
-        app.Services.GetRequiredService<NightlyAggregation>().RunAsync(cancellationToken);
+        app.Services.GetRequiredService<NightlyRun>().RunAsync(cancellationToken);
 
     /// <summary>One RollupCompaction run, as its timer does it, a tick after the last request (see <see cref="TestApp.Tick"/>).</summary>
     public static Task<CompactionSummary> CompactAsync(this TestApp app)
     {
         app.Tick();
-        return app.Services.GetRequiredService<RollupCompactor>().CompactDirtyHoursAsync();
+        return app.Services.GetRequiredService<RollupCompaction>().RunAsync();
     }
 
     /// <summary>Whether the nightly run's lease blob is leased right now.</summary>
     public static async Task<bool> NightlyLockIsHeldAsync(this TestApp app)
     {
-        var blob = (await app.Storage.ContainerAsync(RunLock.Container)).GetBlobClient(NightlyAggregation.LockName);
+        var blob = (await app.Storage.ContainerAsync(RunLock.Container)).GetBlobClient(NightlyRun.LockName);
         try
         {
             return (await blob.GetPropertiesAsync()).Value.LeaseState == LeaseState.Leased;
@@ -65,7 +67,7 @@ internal static class TimerCalls
     /// <summary>Breaks the nightly lease at once: what its 30-second expiry would do, without waiting for it.</summary>
     public static async Task BreakNightlyLockAsync(this TestApp app)
     {
-        var blob = (await app.Storage.ContainerAsync(RunLock.Container)).GetBlobClient(NightlyAggregation.LockName);
+        var blob = (await app.Storage.ContainerAsync(RunLock.Container)).GetBlobClient(NightlyRun.LockName);
         await blob.GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
     }
 

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Metrics.LocalHost.Settings;
+using Metrics.Rollups;
 using Metrics.Storage;
-using Metrics.Storage.Rollups;
+using Metrics.Rollups.Tables;
+using Metrics.Rollups.Compaction;
 using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests.Nightly;

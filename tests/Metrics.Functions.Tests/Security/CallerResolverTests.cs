@@ -11,7 +11,7 @@ public sealed class CallerResolverTests
 {
     private static CallerResolver Resolver(bool trusted = true) => new(
         Options.Create(new AuthOptions { AdminKeys = "admin-1;admin-2", FinanceKeys = "finance-1;admin-2", TrustPlatformPrincipal = trusted }),
-        Options.Create(new IngestOptions { Keys = "ingest-1" }));
+        new IngestKeys(Options.Create(new IngestOptions { Keys = "ingest-1" })));
 
     private static HttpRequest Request(string? bearer = null, string? principal = null, string? principalName = null)
     {

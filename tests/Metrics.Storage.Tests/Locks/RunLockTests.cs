@@ -1,7 +1,7 @@
-using Metrics.Storage.Retention;
+using Metrics.Storage.Locks;
 using Metrics.Tests.Shared;
 
-namespace Metrics.Storage.Tests.Retention;
+namespace Metrics.Storage.Tests.Locks;
 
 [Collection(AzuriteCollection.Name)]
 public sealed class RunLockTests(SharedAzurite azurite)

@@ -1,11 +1,9 @@
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
-using Metrics.Storage.Rollups;
-using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
 
-namespace Metrics.Storage.Tests.Rollups;
+namespace Metrics.Rollups.Tests.Compaction;
 
 /// <summary>
 /// Weeks that are over get week rows, and a query over the whole window reads them instead of their days,
@@ -38,8 +36,8 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
     public async Task A_week_not_marked_complete_is_read_from_its_days()
     {
         var parts = await LoadAsync();
-        var table = await parts.Storage.TableAsync(RollupStore.TableOf(Families.Service, Grain.Week));
-        await table.DeleteEntityAsync(RollupPartitions.Key(EventKinds.Requests, Families.Service, Grain.Week, FirstDay.AddDays(7)), RollupStore.WeekComplete);
+        var table = await parts.Storage.TableAsync(TableNames.Rollups(Families.Service, Grain.Week));
+        await table.DeleteEntityAsync(RollupPartitions.Key(EventKind.Requests, Families.Service, Grain.Week, FirstDay.AddDays(7)), RollupStore.WeekComplete);
 
         var (byWeek, requests) = await ReadAsync(parts, Grain.Week);
 
@@ -51,10 +49,10 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
     public async Task A_late_event_in_a_week_that_is_over_is_in_its_week_rows_once_its_hour_is_recomputed()
     {
         var parts = await LoadAsync();
-        var late = RawEventStoreTests.Event(9_999, FirstDay.AddDays(3).AddHours(15));
-        await parts.Store.WriteAsync([late], "late", Now);
+        var late = Events.Request(9_999, FirstDay.AddDays(3).AddHours(15));
+        await parts.StoreAsync([late], Now);
 
-        await parts.Compactor.RecomputeAsync(EventKinds.Requests, [RollupCalendar.HourOf(late.Timestamp)]);
+        await parts.Compaction.RecomputeAsync(EventKind.Requests, [RollupCalendar.HourOf(late.Timestamp)]);
 
         var (byWeek, _) = await ReadAsync(parts, Grain.Week);
         Assert.Equal(16 * 20L + 1, byWeek.Requests);
@@ -62,22 +60,22 @@ public sealed class WeekRollupTests(SharedAzurite azurite)
     }
 
     /// <summary>20 requests on each of 17 days, compacted as the nightly run would (hours older than a week included).</summary>
-    private async Task<RollupPipeline> LoadAsync()
+    private async Task<RollupEngine> LoadAsync()
     {
-        var parts = RollupPipeline.On(azurite.NewStorage(), new SharedClock(Now));
+        var parts = RollupEngine.On(azurite.NewStorage(), new SharedClock(Now));
         var events = Enumerable.Range(0, 17).SelectMany(day => Enumerable.Range(0, 20)
-            .Select(i => RawEventStoreTests.Event(day * 100 + i, FirstDay.AddDays(day).AddHours(10 + i % 3)))).ToList();
-        await parts.Store.WriteAsync(events, "b", Now);
-        await parts.Compactor.RecomputeAsync(EventKinds.Requests, [.. events.Select(e => RollupCalendar.HourOf(e.Timestamp)).Distinct()]);
-        await parts.Dirty.ClearBeforeAsync(EventKinds.Requests, Now);
+            .Select(i => Events.Request(day * 100 + i, FirstDay.AddDays(day).AddHours(10 + i % 3)))).ToList();
+        await parts.StoreAsync(events, Now);
+        await parts.Compaction.RecomputeAsync(EventKind.Requests, [.. events.Select(e => RollupCalendar.HourOf(e.Timestamp)).Distinct()]);
+        await parts.Dirty.ClearBeforeAsync(EventKind.Requests, Now);
         return parts;
     }
 
-    private static async Task<(RequestCell Total, long Requests)> ReadAsync(RollupPipeline parts, Grain grain)
+    private static async Task<(RequestCell Total, long Requests)> ReadAsync(RollupEngine parts, Grain grain)
     {
-        await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], SixteenDays, grain); // tables created
+        await parts.ReadAsync([Families.Service], SixteenDays, grain); // tables created
         var before = parts.Storage.Calls.TotalRequests;
-        var slices = (await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], SixteenDays, grain))[Families.Service];
+        var slices = (await parts.ReadAsync([Families.Service], SixteenDays, grain))[Families.Service];
         return (Slices.Total(slices), parts.Storage.Calls.TotalRequests - before);
     }
 

@@ -2,18 +2,16 @@ using Azure.Data.Tables;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
-using Metrics.Storage.Rollups;
-using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
 
-namespace Metrics.Storage.Tests.Rollups;
+namespace Metrics.Rollups.Tests.Compaction;
 
 /// <summary>
 /// Ingestion's partials, compaction's folds and recomputes, and the reader: whatever has or has not been compacted
 /// yet, an answer counts every stored event once, with its last copy.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class RollupCompactorTests(SharedAzurite azurite)
+public sealed class RollupCompactionTests(SharedAzurite azurite)
 {
     private static readonly DateTimeOffset Hour = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
     private static readonly QueryWindow Day = new(Hour.UtcDateTime.Date, Hour.UtcDateTime.Date.AddDays(1));
@@ -22,9 +20,9 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
     public async Task Partials_count_at_once_fold_into_hour_rows_and_into_day_rows_once_the_day_is_over()
     {
         using var clock = new SharedClock(Hour.AddHours(2));
-        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
-        var events = Enumerable.Range(0, 300).Select(i => RawEventStoreTests.Event(i, Hour)).ToList();
-        await parts.Store.WriteAsync(events, "b", clock.GetUtcNow());
+        var parts = RollupEngine.On(azurite.NewStorage(), clock);
+        var events = Enumerable.Range(0, 300).Select(i => Events.Request(i, Hour)).ToList();
+        await parts.StoreAsync(events, clock.GetUtcNow());
         var expected = Expected(events);
 
         Assert.Equal(expected, await AnswerAsync(parts, Day, Grain.Day));
@@ -34,14 +32,14 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         Assert.Equal((1, 0, 0L), (folded.HoursCompacted, folded.DaysCompacted, folded.RawRowsRead));
         Assert.Equal(HourRollup.Of(events).Count, folded.PartialsFolded);
         Assert.Empty(await PartialRowsAsync(parts));
-        Assert.True(Assert.Single(await parts.Dirty.ListAsync(EventKinds.Requests)).Folded); // the day is not over: its hours are read
+        Assert.True(Assert.Single(await parts.Dirty.ListAsync(EventKind.Requests)).Folded); // the day is not over: its hours are read
         Assert.Equal(expected, await AnswerAsync(parts, Day, Grain.Day));
 
         clock.SetUtcNow(Day.To.AddMinutes(1));
         var merged = await CompactAsync(parts, clock);
         Assert.Equal((0, 1), (merged.HoursCompacted, merged.DaysCompacted));
-        Assert.Empty(await parts.Dirty.ListAsync(EventKinds.Requests));
-        var slices = (await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], Day, Grain.Day))[Families.Service];
+        Assert.Empty(await parts.Dirty.ListAsync(EventKind.Requests));
+        var slices = (await parts.ReadAsync([Families.Service], Day, Grain.Day))[Families.Service];
         Assert.Equal(Day.From, Assert.Single(slices).Start); // read from the day's row
         Assert.Equal(expected, await AnswerAsync(parts, Day, Grain.Day));
     }
@@ -50,20 +48,20 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
     public async Task A_batch_sent_again_is_counted_once_with_its_first_copy_and_its_hour_recomputed_from_raw_rows()
     {
         using var clock = new SharedClock(Hour.AddHours(2));
-        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
-        var first = Enumerable.Range(0, 120).Select(i => RawEventStoreTests.Event(i, Hour)).ToList();
-        await parts.Store.WriteAsync(first, "b", clock.GetUtcNow());
+        var parts = RollupEngine.On(azurite.NewStorage(), clock);
+        var first = Enumerable.Range(0, 120).Select(i => Events.Request(i, Hour)).ToList();
+        await parts.StoreAsync(first, clock.GetUtcNow());
         await CompactAsync(parts, clock);
         clock.Advance(TimeSpan.FromMinutes(1));
         var again = first.Select(e => e.Id == "e-7" ? e with { Status = 503 } : e).ToList();
 
-        await parts.Store.WriteAsync(again, "b", clock.GetUtcNow());
+        await parts.StoreAsync(again, clock.GetUtcNow());
 
-        Assert.Contains(await parts.Dirty.ListAsync(EventKinds.Requests), m => m.Raw);
+        Assert.Contains(await parts.Dirty.ListAsync(EventKind.Requests), m => m.Raw);
         Assert.Equal(Expected(first), await AnswerAsync(parts, Day, Grain.Day));
         var recomputed = await CompactAsync(parts, clock);
         Assert.Equal((1, 120L), (recomputed.HoursCompacted, recomputed.RawRowsRead));
-        Assert.DoesNotContain(await parts.Dirty.ListAsync(EventKinds.Requests), m => m.Raw);
+        Assert.DoesNotContain(await parts.Dirty.ListAsync(EventKind.Requests), m => m.Raw);
         Assert.Equal(Expected(first), await AnswerAsync(parts, Day, Grain.Day));
     }
 
@@ -71,16 +69,16 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
     public async Task A_fold_stopped_before_deleting_its_partials_counts_them_once_and_the_next_fold_removes_them()
     {
         using var clock = new SharedClock(Hour.AddHours(2));
-        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
-        var events = Enumerable.Range(0, 50).Select(i => RawEventStoreTests.Event(i, Hour)).ToList();
-        await parts.Store.WriteAsync(events, "b", clock.GetUtcNow());
+        var parts = RollupEngine.On(azurite.NewStorage(), clock);
+        var events = Enumerable.Range(0, 50).Select(i => Events.Request(i, Hour)).ToList();
+        await parts.StoreAsync(events, clock.GetUtcNow());
         var partials = await PartialRowsAsync(parts);
 
         await CompactAsync(parts, clock);
         // As if the fold had written its rows and stopped: the partials are back, older than the rows' FoldedTo.
         foreach (var (table, rows) in partials)
             foreach (var row in rows) await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
-        await parts.Dirty.MarkAsync(EventKinds.Requests, [Hour]);
+        await parts.Dirty.MarkAsync(EventKind.Requests, [Hour]);
 
         Assert.Equal(Expected(events), await AnswerAsync(parts, Day, Grain.Day));
         await CompactAsync(parts, clock);
@@ -97,12 +95,12 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
     public async Task Runs_pack_the_partials_since_the_last_one_and_merge_the_packs_into_the_hour_every_few_minutes()
     {
         using var clock = new SharedClock(Hour.AddMinutes(10));
-        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
+        var parts = RollupEngine.On(azurite.NewStorage(), clock);
         var stored = new List<RequestEvent>();
         async Task<CompactionSummary> WriteThenCompactAsync(int from, int count)
         {
-            var batch = Enumerable.Range(from, count).Select(i => RawEventStoreTests.Event(i, Hour, i % 2 == 0 ? "orders-api" : "billing-api")).ToList();
-            await parts.Store.WriteAsync(batch, "b", clock.GetUtcNow());
+            var batch = Enumerable.Range(from, count).Select(i => Events.Request(i, Hour, i % 2 == 0 ? "orders-api" : "billing-api")).ToList();
+            await parts.StoreAsync(batch, clock.GetUtcNow());
             stored.AddRange(batch);
             var partialRows = (await PartialRowsAsync(parts)).Sum(t => t.Rows.Count(row => !PartialRows.IsPacked(row)));
             var packs = (await PartialRowsAsync(parts)).Sum(t => t.Rows.Count(PartialRows.IsPacked));
@@ -129,7 +127,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         clock.Advance(TimeSpan.FromMinutes(1));
         var small = await WriteThenCompactAsync(900, 3);
         Assert.Equal((0, 2 * Families.RequestFamilies.Length), (small.HoursMerged, (int)small.RollupRowsRead));
-        Assert.False(Assert.Single(await parts.Dirty.ListAsync(EventKinds.Requests)).Folded); // its packs still wait for a merge
+        Assert.False(Assert.Single(await parts.Dirty.ListAsync(EventKind.Requests)).Folded); // its packs still wait for a merge
     }
 
     /// <summary>
@@ -149,7 +147,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
     {
         var random = new Random(seed);
         using var clock = new SharedClock(Hour);
-        var parts = RollupPipeline.On(azurite.NewStorage(), clock, foldDelay: TimeSpan.FromSeconds(30));
+        var parts = RollupEngine.On(azurite.NewStorage(), clock, foldDelay: TimeSpan.FromSeconds(30));
         var stored = new Dictionary<(string, string, DateTimeOffset), RequestEvent>();
         var batches = new List<List<RequestEvent>>();
         var next = 0;
@@ -159,11 +157,11 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
             // Mostly the current hour; some in the hour before and a few late ones from the day before.
             var at = RollupCalendar.HourOf(clock.GetUtcNow()).AddHours(-(random.Next(10) switch { < 7 => 0, < 9 => 1, _ => 20 }))
                 .AddSeconds(random.Next(3600));
-            return RawEventStoreTests.Event(i, at, random.Next(3) == 0 ? "billing-api" : "orders-api") with { Timestamp = at };
+            return Events.Request(i, at, random.Next(3) == 0 ? "billing-api" : "orders-api") with { Timestamp = at };
         }).ToList();
         async Task WriteAsync(List<RequestEvent> batch)
         {
-            await parts.Store.WriteAsync(batch, "b", clock.GetUtcNow());
+            await parts.StoreAsync(batch, clock.GetUtcNow());
             lock (stored)
                 foreach (var e in batch) stored.TryAdd((e.Service, e.Id, RollupCalendar.HourOf(e.Timestamp)), e);
         }
@@ -186,17 +184,17 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
                     // Batches landing while a compaction runs.
                     var during = new[] { NewBatch(), NewBatch() };
                     batches.AddRange(during);
-                    await Task.WhenAll(parts.Compactor.CompactDirtyHoursAsync(), WriteAsync(during[0]), WriteAsync(during[1]));
+                    await Task.WhenAll(parts.Compaction.RunAsync(), WriteAsync(during[0]), WriteAsync(during[1]));
                     break;
                 case 5:
                     // A fold that stops before deleting what it folded.
                     var partials = await PartialRowsAsync(parts);
-                    await parts.Compactor.CompactDirtyHoursAsync();
+                    await parts.Compaction.RunAsync();
                     foreach (var (table, rows) in partials)
                         foreach (var row in rows.Where(_ => random.Next(2) == 0)) await table.UpsertEntityAsync(row, TableUpdateMode.Replace);
                     break;
                 default:
-                    await parts.Compactor.CompactDirtyHoursAsync();
+                    await parts.Compaction.RunAsync();
                     break;
             }
             clock.Advance(TimeSpan.FromSeconds(random.Next(0, 900)));
@@ -205,7 +203,7 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
             var expected = Expected(stored.Values);
             foreach (var grain in Enum.GetValues<Grain>())
                 Assert.True(expected.SequenceEqual(await AnswerAsync(parts, window, grain)), $"seed {seed}, step {step}, {grain}: answer differs from the exact one");
-            var byHour = (await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, Grain.Hour))[Families.Service]
+            var byHour = (await parts.ReadAsync([Families.Service], window, Grain.Hour))[Families.Service]
                 .GroupBy(s => s.Start).ToDictionary(g => g.Key, g => g.Sum(s => s.Cell.Requests));
             var exactByHour = stored.Values.GroupBy(e => RollupCalendar.HourOf(e.Timestamp)).ToDictionary(g => g.Key, g => (long)g.Count());
             Assert.Equal(exactByHour.OrderBy(h => h.Key), byHour.OrderBy(h => h.Key));
@@ -216,34 +214,34 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
     public async Task A_recompute_drops_rollup_rows_no_longer_produced()
     {
         using var clock = new SharedClock(Hour.AddHours(2));
-        var parts = RollupPipeline.On(azurite.NewStorage(), clock);
-        await parts.Store.WriteAsync([RawEventStoreTests.Event(1, Hour, "old-service")], "b", clock.GetUtcNow());
-        await parts.Compactor.CompactDirtyHoursAsync();
+        var parts = RollupEngine.On(azurite.NewStorage(), clock);
+        await parts.StoreAsync([Events.Request(1, Hour, "old-service")], clock.GetUtcNow());
+        await parts.Compaction.RunAsync();
         var table = await parts.Storage.TableAsync(TableNames.RequestEvents);
-        await table.DeleteEntityAsync(HourBucket.PartitionKey(Hour.AddSeconds(1), "old-service:e-1", StorageOptions.DefaultShards), "old-service:e-1");
-        await parts.Store.WriteAsync([RawEventStoreTests.Event(2, Hour, "new-service")], "b", clock.GetUtcNow());
+        await table.DeleteEntityAsync(HourBucket.PartitionKey(Hour.AddSeconds(1), "old-service:e-1", RollupOptions.DefaultShards), "old-service:e-1");
+        await parts.StoreAsync([Events.Request(2, Hour, "new-service")], clock.GetUtcNow());
 
-        await parts.Compactor.RecomputeAsync(EventKinds.Requests, [Hour]);
+        await parts.Compaction.RecomputeAsync(EventKind.Requests, [Hour]);
 
-        var rollups = await parts.Storage.TableAsync(RollupStore.TableOf(Families.Service, Grain.Hour));
-        var services = (await rollups.QueryAsync<TableEntity>($"PartitionKey eq '{RollupPartitions.Key(EventKinds.Requests, Families.Service, Grain.Hour, Hour)}'").ToListAsync())
+        var rollups = await parts.Storage.TableAsync(TableNames.Rollups(Families.Service, Grain.Hour));
+        var services = (await rollups.QueryAsync<TableEntity>($"PartitionKey eq '{RollupPartitions.Key(EventKind.Requests, Families.Service, Grain.Hour, Hour)}'").ToListAsync())
             .Select(r => r.GetString("D0"));
         Assert.Equal(["new-service"], services);
     }
 
     /// <summary>One compaction a tick after the last write, as real time would have moved on.</summary>
-    private static Task<CompactionSummary> CompactAsync(RollupPipeline parts, SharedClock clock)
+    private static Task<CompactionSummary> CompactAsync(RollupEngine parts, SharedClock clock)
     {
         clock.Advance(TimeSpan.FromTicks(1));
-        return parts.Compactor.CompactDirtyHoursAsync();
+        return parts.Compaction.RunAsync();
     }
 
     /// <summary>Per service and model: requests, server errors, total duration, units and distinct users.</summary>
     private static List<(string, long, long, long, long, long)> Expected(IEnumerable<RequestEvent> events) =>
         Measures(HourRollup.Of(events).Where(c => c.Key.Family == Families.Service).Select(c => (c.Key, c.Value)));
 
-    private static async Task<List<(string, long, long, long, long, long)>> AnswerAsync(RollupPipeline parts, QueryWindow window, Grain grain) =>
-        Measures((await parts.Reader.ReadAsync(CellFormats.Requests, [Families.Service], window, grain))[Families.Service].Select(s => (s.Key, s.Cell)));
+    private static async Task<List<(string, long, long, long, long, long)>> AnswerAsync(RollupEngine parts, QueryWindow window, Grain grain) =>
+        Measures((await parts.ReadAsync([Families.Service], window, grain))[Families.Service].Select(s => (s.Key, s.Cell)));
 
     private static List<(string, long, long, long, long, long)> Measures(IEnumerable<(RollupKey Key, RequestCell Cell)> cells) =>
         cells.GroupBy(c => c.Key.JoinedValues).Select(g =>
@@ -254,12 +252,12 @@ public sealed class RollupCompactorTests(SharedAzurite azurite)
         }).OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
 
     /// <summary>The partial and packed rows of every request family, by table: what a fold deletes (never its coverage rows, which only move on).</summary>
-    private static async Task<List<(TableClient Table, List<TableEntity> Rows)>> PartialRowsAsync(RollupPipeline parts)
+    private static async Task<List<(TableClient Table, List<TableEntity> Rows)>> PartialRowsAsync(RollupEngine parts)
     {
         var found = new List<(TableClient, List<TableEntity>)>();
         foreach (var family in Families.RequestFamilies)
         {
-            var table = await parts.Storage.TableAsync(RollupStore.TableOf(family, Grain.Hour));
+            var table = await parts.Storage.TableAsync(TableNames.Rollups(family, Grain.Hour));
             var rows = await table.QueryAsync<TableEntity>(e => true).Where(row => PartialRows.Is(row) && !PartialRows.IsCoverage(row)).ToListAsync();
             if (rows.Count > 0) found.Add((table, rows));
         }

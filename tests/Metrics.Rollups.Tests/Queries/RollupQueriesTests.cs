@@ -1,15 +1,11 @@
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
-using Metrics.Storage.Raw;
-using Metrics.Storage.Retention;
-using Metrics.Storage.Rollups;
-using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
 
-namespace Metrics.Storage.Tests.Rollups;
+namespace Metrics.Rollups.Tests.Queries;
 
 [Collection(AzuriteCollection.Name)]
-public sealed class RollupReaderTests(SharedAzurite azurite)
+public sealed class RollupQueriesTests(SharedAzurite azurite)
 {
     private static readonly QueryWindow TenDays = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.Zero));
 
@@ -29,17 +25,17 @@ public sealed class RollupReaderTests(SharedAzurite azurite)
     private async Task<(int Rows, long Requests)> ReadDaysAsync(int tuplesPerDay)
     {
         var storage = azurite.NewStorage();
-        var store = new RollupStore(storage, new PartialRowCache());
+        using var engine = RollupEngine.On(storage, TimeProvider.System);
+        var store = engine.Store;
         foreach (var day in TenDays.Buckets(Interval.Day))
         {
-            var events = Enumerable.Range(0, tuplesPerDay).Select(i => RawEventStoreTests.Event(i, day, service: $"service-{i}"));
-            await store.ReplaceAsync(CellFormats.Requests, Families.Endpoint, Grain.Day, day, HourRollup.Of(events).Where(c => c.Key.Family == Families.Endpoint));
+            var events = Enumerable.Range(0, tuplesPerDay).Select(i => Events.Request(i, day, service: $"service-{i}"));
+            await store.ReplaceAsync(CellFormats.Requests, Families.Endpoint, Grain.Day, day, HourRollup.Of(events).Where(c => c.Key.Family == Families.Endpoint),
+                FoldPosition.End);
         }
-        var reader = new RollupReader(store, new RawEventReader(storage), new DirtyHours(storage), new FinalizedHours(storage));
-
-        await reader.ReadAsync(CellFormats.Requests, [Families.Endpoint], TenDays, Grain.Day); // creates the dirty-hour table, once
+        await engine.ReadAsync([Families.Endpoint], TenDays, Grain.Day); // creates the dirty-hour table, once
         var before = storage.Calls.TotalRequests;
-        var slices = (await reader.ReadAsync(CellFormats.Requests, [Families.Endpoint], TenDays, Grain.Day))[Families.Endpoint];
+        var slices = (await engine.ReadAsync([Families.Endpoint], TenDays, Grain.Day))[Families.Endpoint];
         var requests = storage.Calls.TotalRequests - before;
 
         Assert.Equal(tuplesPerDay * 10L, slices.Sum(s => s.Cell.Requests));

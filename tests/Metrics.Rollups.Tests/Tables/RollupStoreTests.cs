@@ -1,10 +1,8 @@
 using Metrics.Core.Ingestion;
 using Metrics.Core.Rollups;
-using Metrics.Storage.Rollups;
-using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
 
-namespace Metrics.Storage.Tests.Rollups;
+namespace Metrics.Rollups.Tests.Tables;
 
 [Collection(AzuriteCollection.Name)]
 public sealed class RollupStoreTests(SharedAzurite azurite)
@@ -19,7 +17,7 @@ public sealed class RollupStoreTests(SharedAzurite azurite)
     [MemberData(nameof(RequestFamilies))]
     public async Task Request_rows_read_without_distinct_counts_keep_every_other_measure(string family)
     {
-        var cells = HourRollup.Of(Enumerable.Range(0, 200).Select(i => RawEventStoreTests.Event(i, Hour.AddSeconds(i))))
+        var cells = HourRollup.Of(Enumerable.Range(0, 200).Select(i => Events.Request(i, Hour.AddSeconds(i))))
             .Where(c => c.Key.Family == family).ToDictionary();
         var (full, lean) = await WriteAndReadBothWaysAsync(CellFormats.Requests, family, cells);
 
@@ -59,14 +57,14 @@ public sealed class RollupStoreTests(SharedAzurite azurite)
     [InlineData(60_000, 2)]
     public async Task A_write_is_one_partial_row_per_family_and_hour_and_reads_back_every_cell(int users, int atLeastRows)
     {
-        var events = Enumerable.Range(0, users).Select(i => RawEventStoreTests.Event(i, Hour) with { UserId = $"user-{i:D6}-{Guid.NewGuid():N}" });
+        var events = Enumerable.Range(0, users).Select(i => Events.Request(i, Hour) with { UserId = $"user-{i:D6}-{Guid.NewGuid():N}" });
         var cells = HourRollup.Of(events).Where(c => c.Key.Family == Families.User).ToDictionary();
         var storage = azurite.NewStorage();
         var store = new RollupStore(storage, new PartialRowCache());
 
-        await store.WritePartialsAsync(CellFormats.Requests, Families.User, Hour, Hour.UtcTicks, Guid.NewGuid(), cells);
+        await store.WritePartialsAsync(CellFormats.Requests, Families.User, Hour, FoldPosition.At(Hour), Guid.NewGuid(), cells);
 
-        var table = await storage.TableAsync(RollupStore.TableOf(Families.User, Grain.Hour));
+        var table = await storage.TableAsync(TableNames.Rollups(Families.User, Grain.Hour));
         var rows = await table.QueryAsync<Azure.Data.Tables.TableEntity>(_ => true).ToListAsync();
         Assert.All(rows, row => Assert.True(PartialRows.Is(row)));
         Assert.InRange(rows.Count, atLeastRows, atLeastRows == 1 ? 1 : int.MaxValue);
@@ -80,7 +78,7 @@ public sealed class RollupStoreTests(SharedAzurite azurite)
         CellFormat<TCell> format, string family, Dictionary<RollupKey, TCell> cells) where TCell : new()
     {
         var store = new RollupStore(azurite.NewStorage(), new PartialRowCache());
-        await store.ReplaceAsync(format, family, Grain.Hour, Hour, cells);
+        await store.ReplaceAsync(format, family, Grain.Hour, Hour, cells, FoldPosition.End);
         var full = await store.ReadAsync(format, family, Grain.Hour, Hour, Hour).ToDictionaryAsync(r => r.Key, r => r.Cell);
         var lean = await store.ReadAsync(format, family, Grain.Hour, Hour, Hour, distinctCounts: false).ToDictionaryAsync(r => r.Key, r => r.Cell);
         return (full, lean);

@@ -1,6 +1,7 @@
+using Metrics.Functions.Csv;
 using Metrics.Functions.Exports;
 
-namespace Metrics.Functions.Tests.Exports;
+namespace Metrics.Functions.Tests.Csv;
 
 /// <summary>CSV numbers are never in scientific notation, and still read back as the same double.</summary>
 public sealed class CsvCellsTests

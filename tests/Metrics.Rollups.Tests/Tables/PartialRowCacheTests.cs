@@ -1,11 +1,9 @@
 using Azure.Data.Tables;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Rollups;
-using Metrics.Storage.Rollups;
-using Metrics.Storage.Tests.Raw;
 using Metrics.Tests.Shared;
 
-namespace Metrics.Storage.Tests.Rollups;
+namespace Metrics.Rollups.Tests.Tables;
 
 /// <summary>
 /// Queries over a live hour keep the partials' cells they read, by row and version: each reads again only what was
@@ -26,7 +24,7 @@ public sealed class PartialRowCacheTests(SharedAzurite azurite)
         var sent = new List<RequestEvent>();
         async Task SendAsync(int batch)
         {
-            var events = Enumerable.Range(batch * 40, 40).Select(i => RawEventStoreTests.Event(i, Hour.AddSeconds(i))).ToList();
+            var events = Enumerable.Range(batch * 40, 40).Select(i => Events.Request(i, Hour.AddSeconds(i))).ToList();
             sent.AddRange(events);
             await store.WritePartialsAsync(CellFormats.Requests, Family, Hour, Received(batch), Guid.NewGuid(),
                 HourRollup.Of(events).Where(c => c.Key.Family == Family));
@@ -50,7 +48,7 @@ public sealed class PartialRowCacheTests(SharedAzurite azurite)
         Assert.Equal(1, await QueryAsync());
 
         // Packed: the pack is new, the partials it took are gone from the scan.
-        await folds.FoldAsync(CellFormats.Requests, Family, Hour, Received(3) + 1, mergeEvery: TimeSpan.FromHours(1));
+        await folds.FoldAsync(CellFormats.Requests, Family, Hour, Received(3).Next, mergeEvery: TimeSpan.FromHours(1));
         await SendAsync(4);
         Assert.Equal(2, await QueryAsync());
         Assert.Equal(1, await QueryAsync());
@@ -66,11 +64,11 @@ public sealed class PartialRowCacheTests(SharedAzurite azurite)
         var storage = azurite.NewStorage();
         var store = new RollupStore(storage, new PartialRowCache());
         var cache = new PartialRowCache();
-        var events = Enumerable.Range(0, 30).Select(i => RawEventStoreTests.Event(i, Hour.AddSeconds(i))).ToList();
+        var events = Enumerable.Range(0, 30).Select(i => Events.Request(i, Hour.AddSeconds(i))).ToList();
         foreach (var (batch, skip, take) in new[] { (0, 0, 20), (1, 20, 10) })
             await store.WritePartialsAsync(CellFormats.Requests, Family, Hour, Received(batch), Guid.NewGuid(),
                 HourRollup.Of(events.Skip(skip).Take(take)).Where(c => c.Key.Family == Family));
-        var table = await storage.TableAsync(RollupStore.TableOf(Family, Grain.Hour));
+        var table = await storage.TableAsync(TableNames.Rollups(Family, Grain.Hour));
         async Task<List<TableEntity>> ListAsync() => await table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]).ToListAsync();
         static long Requests(IEnumerable<TableEntity> cells) => cells.Sum(cell => cell.GetInt64("Requests") ?? 0);
 
@@ -91,7 +89,7 @@ public sealed class PartialRowCacheTests(SharedAzurite azurite)
         Assert.Null(await new PartialRowCache().CellsAsync(table, relisted, CancellationToken.None));
     }
 
-    private static long Received(int batch) => Hour.AddMinutes(1 + batch).UtcTicks;
+    private static FoldPosition Received(int batch) => FoldPosition.At(Hour.AddMinutes(1 + batch));
 
     private static void AssertExact(IEnumerable<RequestEvent> sent, IEnumerable<RollupRow<RequestCell>> rows)
     {
