@@ -128,9 +128,3 @@ public sealed class AzuriteProcess(string entryScript, AzuriteOptions options) :
         return new AzuriteStartException($"Azurite did not start on ports {options.BlobPort}/{options.TablePort}: {why}.\n{output}", output);
     }
 }
-
-/// <summary>Azurite did not come up; <see cref="Output"/> holds its last lines.</summary>
-public sealed class AzuriteStartException(string message, string output) : Exception(message)
-{
-    public string Output { get; } = output;
-}

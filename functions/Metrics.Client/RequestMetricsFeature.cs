@@ -16,16 +16,3 @@ public sealed class RequestMetricsFeature
     /// <summary>The request only queued its work (answered 202, say): <c>invocation</c> "async".</summary>
     public bool Async { get; set; }
 }
-
-public static class RequestMetricsHttpContextExtensions
-{
-    /// <summary>The request's own metrics, made on first use: a request that sets none allocates nothing for them.</summary>
-    public static RequestMetricsFeature RequestMetrics(this HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Features.Get<RequestMetricsFeature>() is { } feature) return feature;
-        feature = new RequestMetricsFeature();
-        context.Features.Set(feature);
-        return feature;
-    }
-}

@@ -2,38 +2,6 @@ using System.Globalization;
 
 namespace Metrics.Core.Exports;
 
-/// <summary>The exports finance can ask for (docs/api.md, "Exports").</summary>
-public static class ExportKinds
-{
-    public const string Breakdown = "breakdown";
-    public const string FinanceMonthToDate = "finance-mtd";
-    public const string FinanceMonth = "finance-month";
-    public const string Incident = "incident";
-
-    public static readonly IReadOnlyList<string> All = [Breakdown, FinanceMonthToDate, FinanceMonth, Incident];
-
-    /// <summary>The kinds whose rows are <see cref="FinanceRow"/>s.</summary>
-    public static bool IsFinance(string kind) => kind is FinanceMonthToDate or FinanceMonth;
-}
-
-/// <summary>Where an export job is: queued → running → succeeded or failed.</summary>
-public static class ExportStatus
-{
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-}
-
-/// <summary>
-/// What an export contains, fixed when it is asked for: a month-to-date export asked on the 3rd covers
-/// up to the 3rd however late it runs, and running it again (after a crash) gives the same rows.
-/// </summary>
-/// <param name="From">Inclusive.</param>
-/// <param name="To">Exclusive.</param>
-/// <param name="Org">The one organisation the export is kept to (its CSV then lies under that org's folder), or null for all.</param>
-public sealed record ExportQuery(string Kind, string? By, string? Service, DateTimeOffset From, DateTimeOffset To, string? Org = null);
-
 /// <summary>One export: its query, its progress, and once done the manifest of the CSV it produced.</summary>
 /// <param name="Attempts">How many runs have claimed it; each run writes a blob of its own.</param>
 public sealed record ExportJob(

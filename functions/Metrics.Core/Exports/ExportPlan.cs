@@ -5,12 +5,6 @@ using Metrics.Core.Retention;
 
 namespace Metrics.Core.Exports;
 
-/// <summary>An export as asked for, before validation: every field as the caller sent it.</summary>
-/// <param name="Month">For a finance-month export: the closed UTC month, <c>yyyy-MM</c>.</param>
-/// <param name="Org">For a breakdown or finance export: only this organisation's requests.</param>
-public sealed record ExportRequest(string? Kind, string? By = null, string? From = null, string? To = null, string? Range = null, string? Service = null,
-    string? Month = null, string? Org = null);
-
 /// <summary>
 /// Turns an export request into the query it will run, or into a message a person can act on. The
 /// range is fixed here, at the time of asking, so the job's result does not depend on when it runs.

@@ -1,14 +1,5 @@
 namespace Metrics.Core.Ingestion;
 
-/// <summary>One service's day, the unit the endpoint limit counts in.</summary>
-public readonly record struct ServiceDay(string Service, DateOnly Day)
-{
-    public static ServiceDay Of(RequestEvent e) => new(e.Service, DateOnly.FromDateTime(e.Timestamp.UtcDateTime));
-}
-
-/// <summary>What the limit made of a batch: its events (some folded into <see cref="EndpointLimit.Overflow"/>) and the endpoints it admitted.</summary>
-public sealed record LimitedEvents(IReadOnlyList<RequestEvent> Events, IReadOnlyDictionary<ServiceDay, IReadOnlyList<string>> Admitted, int Folded);
-
 /// <summary>
 /// The safety net under endpoint templates, as metric systems have one (OpenTelemetry folds series past its cardinality
 /// limit into one): a service may report at most so many distinct endpoints a day. An event for an endpoint past the

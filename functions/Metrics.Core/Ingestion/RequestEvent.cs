@@ -1,8 +1,5 @@
 namespace Metrics.Core.Ingestion;
 
-/// <summary>How a service invoked the work it reports: answered in the request, or queued.</summary>
-public enum Invocation { Sync, Async }
-
 /// <summary>One request a service handled, as accepted by ingestion.</summary>
 /// <param name="Id">Idempotency key, unique within <paramref name="Service"/>.</param>
 /// <param name="Endpoint">Route template (<c>/orders/{id}</c>), never a raw URL.</param>

@@ -5,17 +5,6 @@ using Metrics.Core.Rollups;
 namespace Metrics.Core.Pricing;
 
 /// <summary>
-/// What one unit of a model costs from the start (00:00 UTC) of <paramref name="EffectiveFrom"/> until the model's next
-/// price; without a date, since always. Prices are decimals so that spend adds up to the cent.
-/// </summary>
-public sealed record ModelPrice(string Model, decimal UnitPrice, DateOnly? EffectiveFrom = null)
-{
-    /// <summary>The instant the price comes into force.</summary>
-    [JsonIgnore]
-    public DateTimeOffset Start => EffectiveFrom is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : DateTimeOffset.MinValue;
-}
-
-/// <summary>
 /// The price history of every model, for <c>spend</c> = units × the price in force when they were used. A price
 /// change from a date re-prices only what was used from that date. A model without a price in force (or units without
 /// a model) costs nothing rather than failing the query, since prices are often set after traffic starts; answers say

@@ -2,16 +2,6 @@ using Metrics.Core.Rollups;
 
 namespace Metrics.Core.Queries;
 
-public sealed record PerformanceSummary(long Requests, double AvgMs, double P50Ms, double P95Ms, double P99Ms, double ErrorRate, double ServerErrorRate,
-    long ActiveUsers)
-{
-    public static PerformanceSummary Of(RequestCell cell) => new(cell.Requests, cell.AverageMs, cell.PercentileMs(0.50),
-        cell.PercentileMs(0.95), cell.PercentileMs(0.99), cell.ErrorRate, cell.ServerErrorRate, cell.Users.Estimate());
-}
-
-public sealed record EndpointPerformance(string Service, string Endpoint, string Method, long Requests, double AvgMs,
-    double P50Ms, double P95Ms, double P99Ms, double ErrorRate, double ServerErrorRate);
-
 /// <summary><c>GET /api/metrics/performance</c>: the summary and every endpoint, slowest first.</summary>
 public sealed record PerformanceReport(PerformanceSummary Summary, IReadOnlyList<EndpointPerformance> Endpoints)
 {

@@ -31,6 +31,3 @@ public sealed record QueryWindow(DateTimeOffset From, DateTimeOffset To)
     public override string ToString() =>
         $"{From.ToString("O", CultureInfo.InvariantCulture)}/{To.ToString("O", CultureInfo.InvariantCulture)}";
 }
-
-/// <summary>The width of a time-series point.</summary>
-public enum Interval { Hour, Day }

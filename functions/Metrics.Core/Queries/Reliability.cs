@@ -2,8 +2,6 @@ using Metrics.Core.Rollups;
 
 namespace Metrics.Core.Queries;
 
-public sealed record ReliabilityHour(DateTimeOffset At, long Requests, double ErrorRate, double P95Ms, double P99Ms, bool Spike);
-
 /// <summary>
 /// <c>GET /api/metrics/reliability</c>: per hour error rate and tail latency, with a spike flag where an
 /// hour departs from its trailing baseline: the previous <see cref="BaselineHours"/> hours that had traffic.

@@ -3,17 +3,6 @@ using Metrics.Core.Rollups;
 
 namespace Metrics.Core.Queries;
 
-/// <param name="UniqueUsers">Distinct visitors: signed-in users, plus anonymous visitors when they are included.</param>
-/// <param name="ActiveUsers">Distinct signed-in users.</param>
-public sealed record UsageSummary(long Events, long UniqueUsers, long ActiveUsers);
-
-public sealed record EventTypeCount(string Type, long Count);
-
-public sealed record PageViews(string Page, long Views, long Visitors);
-
-/// <summary>A named feature, button or form and how often, and by how many visitors, it was used.</summary>
-public sealed record NamedEvents(string Type, string Name, long Events, long Visitors);
-
 /// <summary><c>GET /api/metrics/usage</c>: events, visitors, event types and pages.</summary>
 public sealed record UsageReport(UsageSummary Summary, IReadOnlyList<EventTypeCount> EventTypes, IReadOnlyList<PageViews> Pages,
     IReadOnlyList<NamedEvents> Names)

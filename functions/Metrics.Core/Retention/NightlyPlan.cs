@@ -3,16 +3,6 @@ using Metrics.Core.Queries;
 
 namespace Metrics.Core.Retention;
 
-/// <summary>How the stored rows compare with the row budget the nightly run checks.</summary>
-public enum RowBudgetState
-{
-    Within,
-    /// <summary>At <see cref="NightlyPlan.WarningShare"/> of the budget or more: warn before it is reached.</summary>
-    Near,
-    /// <summary>At the budget or past it: relieve storage now by rolling up early.</summary>
-    Over,
-}
-
 /// <summary>
 /// What the nightly run decides; storage carries it out. From the clock: the hours it finalises (raw rows past raw
 /// retention become rollups only) and the rollups it prunes. From the rows it counts against the budget: whether to

@@ -4,9 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Metrics.Functions.Admin;
 
-/// <summary>An entry of an uploaded list that cannot be stored, and where it was (<c>line 3</c>, <c>item 2</c>).</summary>
-public sealed record RejectedEntry(string At, string Value, string Reason);
-
 /// <summary>The body of an admin upload (a roster, a price list), read whole with a byte cap.</summary>
 internal static class AdminBody
 {

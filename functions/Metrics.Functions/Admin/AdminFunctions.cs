@@ -8,12 +8,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Metrics.Functions.Admin;
 
-public sealed record RosterMembers(IReadOnlyList<string> Members);
-
-public sealed record RosterSize(int Members);
-
-public sealed record PriceListBody(IReadOnlyList<ModelPrice> Prices);
-
 /// <summary>
 /// The admin functions (docs/api.md, "Queries"): the roster of members and the unit prices behind <c>spend</c>. Their
 /// routes start with <c>api/</c> under an empty route prefix: the host refuses templates that start with <c>admin</c>.

@@ -5,10 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Metrics.Functions.Hosting;
 
-/// <summary>What a function takes as a body: its media types, its byte cap, and the 413 to answer past it.</summary>
-/// <param name="MediaTypes">Accepted types; <c>application/json</c> also admits any <c>+json</c> type. A request without a type is read as the first.</param>
-internal sealed record BodyRules(IReadOnlyList<string> MediaTypes, int MaxBytes, Func<ProblemHttpResult> TooLarge);
-
 /// <summary>
 /// A request body as functions take it from anyone: the declared type checked, at most the byte cap read (before and
 /// after undoing <c>Content-Encoding</c>: gzip, deflate or br), a UTF-8 byte order mark dropped, and the bytes checked to

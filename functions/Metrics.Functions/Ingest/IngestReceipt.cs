@@ -6,7 +6,3 @@ namespace Metrics.Functions.Ingest;
 
 /// <summary>The answer to an accepted batch: what was stored, what repeated, what was refused and why.</summary>
 public sealed record IngestReceipt(string BatchId, int Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(IngestReceipt))]
-internal sealed partial class IngestJsonContext : JsonSerializerContext;

@@ -9,9 +9,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Metrics.Functions.Operations;
 
-/// <summary>Whether storage answers.</summary>
-public sealed record HealthStatus(string Status, string Storage);
-
 /// <summary>Health, self-metrics, the OpenAPI document and the dashboard page (docs/api.md, "Operations").</summary>
 public sealed class OperationsFunctions(StorageAccount storage, OperationalState state, PrometheusScrape scrape)
 {

@@ -6,10 +6,6 @@ using Microsoft.Azure.Functions.Worker.Grpc.Messages;
 
 namespace Metrics.LocalHost.Timers;
 
-/// <summary>How one run of a timer function went: its return value and what it logged, or why it failed.</summary>
-public sealed record TimerRun(string Function, string InvocationId, bool Succeeded, bool IsPastDue, double DurationMs,
-    JsonElement? ReturnValue, IReadOnlyList<string> Logs, string? Error);
-
 /// <summary>
 /// Invokes a timer function as the Functions host does: the trigger's input is the <c>TimerInfo</c> JSON (its
 /// schedule status and whether the run is late), and the result comes back over the stream.

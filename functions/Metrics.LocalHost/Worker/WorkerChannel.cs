@@ -113,14 +113,3 @@ internal sealed partial class WorkerChannel(string workerId, ILoggerFactory logg
     [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "The worker sent {Content} that answers no pending request")]
     private static partial void LogUnexpected(ILogger logger, StreamingMessage.ContentOneofCase content);
 }
-
-/// <summary>What the worker logged within one invocation; collection stops when disposed.</summary>
-internal sealed class InvocationLogs(ConcurrentQueue<RpcLog> logs, Action stop) : IDisposable
-{
-    public IReadOnlyList<string> Messages => logs.Select(log => log.Message).ToList();
-
-    public void Dispose() => stop();
-}
-
-/// <summary>The worker is gone or never connected: nothing can be invoked.</summary>
-public sealed class WorkerUnavailableException(string message) : Exception(message);

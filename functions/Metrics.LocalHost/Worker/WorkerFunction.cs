@@ -3,12 +3,6 @@ using Microsoft.Azure.Functions.Worker.Grpc.Messages;
 
 namespace Metrics.LocalHost.Worker;
 
-/// <summary>An HTTP trigger: its route template (below the host's route prefix) and the methods it accepts.</summary>
-public sealed record HttpTrigger(string Route, IReadOnlyList<string> Methods);
-
-/// <summary>A timer trigger: its NCRONTAB schedule (six fields, UTC), as the metadata gives it.</summary>
-public sealed record TimerTrigger(string Schedule);
-
 /// <summary>
 /// A function the worker reported in its metadata: its name, the id the host invokes it by, its trigger's binding
 /// name (the input the invocation carries) and the trigger itself.

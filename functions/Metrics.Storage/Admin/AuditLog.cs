@@ -3,11 +3,6 @@ using Azure.Data.Tables;
 
 namespace Metrics.Storage.Admin;
 
-/// <summary>One admin or finance call: who, what, with which outcome.</summary>
-public sealed record AuditEntry(
-    string Who, IReadOnlyCollection<string> Roles, string Method, string Path, string Query, int Status,
-    DateTimeOffset At, string? Range, string Outcome, string? Org = null);
-
 /// <summary>
 /// The audit trail of admin and finance calls: one partition per UTC day, and row keys counting down
 /// in time so that a plain query of a day lists the newest call first.

@@ -5,9 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace Metrics.Storage.Exports;
 
-/// <summary>A job as one run claimed it: the ETag proves no other run has claimed it since.</summary>
-public sealed record ClaimedExport(ExportJob Job, ETag ETag);
-
 /// <summary>
 /// Export jobs in table <c>Exports</c>. Status changes are conditional on the row's ETag, so when two
 /// instances both pick up a job left over by a crashed one, only the last claim may record a result.

@@ -3,11 +3,6 @@ using Metrics.Core.Rollups;
 
 namespace Metrics.Core.Queries;
 
-/// <summary>One row of a breakdown. Additive columns of all rows sum exactly to <see cref="BreakdownReport.Totals"/>.</summary>
-public sealed record BreakdownRow(string Key, long Requests, long Errors, long ClientErrors, long ServerErrors, double ErrorRate,
-    double ServerErrorRate, double AvgMs, double P95Ms, long Units, decimal Spend, double CpuMs, double GpuMs, long SyncRequests, long AsyncRequests,
-    long Users, double Share);
-
 /// <summary><c>GET /api/metrics/breakdown</c>: requests grouped by one dimension, with cost.</summary>
 /// <param name="Unpriced">Units the spend leaves out, by model (<see cref="UnpricedUnits"/>).</param>
 public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows, BreakdownRow Totals, IReadOnlyDictionary<string, long> Unpriced)

@@ -1,0 +1,6 @@
+using System.Globalization;
+
+namespace Metrics.Core.Queries;
+
+/// <summary>The width of a time-series point.</summary>
+public enum Interval { Hour, Day }

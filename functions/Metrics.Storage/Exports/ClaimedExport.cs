@@ -1,0 +1,9 @@
+using Azure;
+using Azure.Data.Tables;
+using Metrics.Core.Exports;
+using Microsoft.Extensions.Options;
+
+namespace Metrics.Storage.Exports;
+
+/// <summary>A job as one run claimed it: the ETag proves no other run has claimed it since.</summary>
+public sealed record ClaimedExport(ExportJob Job, ETag ETag);
