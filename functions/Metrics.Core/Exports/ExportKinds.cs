@@ -11,7 +11,4 @@ public static class ExportKinds
     public const string Incident = "incident";
 
     public static readonly IReadOnlyList<string> All = [Breakdown, FinanceMonthToDate, FinanceMonth, Incident];
-
-    /// <summary>The kinds whose rows are <see cref="FinanceRow"/>s.</summary>
-    public static bool IsFinance(string kind) => kind is FinanceMonthToDate or FinanceMonth;
 }

@@ -40,13 +40,6 @@ public sealed class ExportBlobs(StorageAccount account)
         await blob.SetMetadataAsync(metadata, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IDictionary<string, string>> ReadManifestAsync(string name, CancellationToken cancellationToken = default)
-    {
-        var blob = await BlockBlobAsync(name, cancellationToken).ConfigureAwait(false);
-        var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        return properties.Value.Metadata.ToDictionary(entry => entry.Key, entry => Uri.UnescapeDataString(entry.Value));
-    }
-
     public async Task DeleteAsync(string name, CancellationToken cancellationToken = default)
     {
         var blob = await BlockBlobAsync(name, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ public sealed class ExportJobTests(SharedAzurite azurite)
     }
 
     [Fact]
-    public async Task Pruning_deletes_jobs_and_csvs_created_before_the_cutoff_and_keeps_the_rest()
+    public async Task Pruning_deletes_jobs_and_csvs_older_than_the_days_exports_are_kept_and_keeps_the_rest()
     {
         await using var app = await TestApp.StartAsync(azurite.ConnectionString, time: _time);
         var old = (await app.Client.ExportAndWaitAsync(new JsonObject { ["kind"] = "breakdown" })).GetProperty("id").GetString()!;
@@ -55,7 +55,7 @@ public sealed class ExportJobTests(SharedAzurite azurite)
         var store = app.Services.GetRequiredService<ExportStore>();
         var recentBlob = (await store.GetAsync(recent))!.Blob!;
 
-        var pruned = await store.PruneAsync(_time.GetUtcNow().AddDays(-30));
+        var pruned = await store.PruneAsync(_time.GetUtcNow());
 
         Assert.Equal(2, pruned);
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsAsync($"/api/exports/{old}", TestApp.FinanceKey)).StatusCode);
@@ -64,6 +64,6 @@ public sealed class ExportJobTests(SharedAzurite azurite)
         var left = new List<string>();
         await foreach (var blob in container.GetBlobsAsync()) left.Add(blob.Name);
         Assert.Equal([recentBlob], left);
-        Assert.Equal(0, await store.PruneAsync(_time.GetUtcNow().AddDays(-30)));
+        Assert.Equal(0, await store.PruneAsync(_time.GetUtcNow()));
     }
 }

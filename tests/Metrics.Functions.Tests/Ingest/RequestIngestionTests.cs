@@ -96,8 +96,10 @@ public sealed class RequestIngestionTests(SharedAzurite azurite) : IAsyncLifetim
         var response = await _app.Client.PostRequestsAsync(batch);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var rejected = (await response.ReadJsonAsync()).GetProperty("rejected").EnumerateArray()
-            .ToDictionary(r => r.GetProperty("index").GetInt32(), r => r.GetProperty("reason").GetString()!);
+        var receipt = (await response.ReadJsonAsync()).GetProperty("rejected").EnumerateArray().ToList();
+        var rejected = receipt.ToDictionary(r => r.GetProperty("index").GetInt32(), r => r.GetProperty("reason").GetString()!);
+        Assert.Equal(["too_old", "in_future", "invalid_value", "invalid_value", "missing_field", "invalid_value", "too_long", "not_an_object"],
+            receipt.OrderBy(r => r.GetProperty("index").GetInt32()).Select(r => r.GetProperty("code").GetString()));
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], rejected.Keys.Order());
         Assert.Contains("older than the raw retention", rejected[1]);
         Assert.Contains("in the future", rejected[2]);

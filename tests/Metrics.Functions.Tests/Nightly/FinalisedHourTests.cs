@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Metrics.Core.Ingestion;
+using Metrics.Functions.Tests.Ingest;
 using Metrics.Rollups;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
@@ -37,7 +38,7 @@ public sealed class FinalisedHourTests(SharedAzurite azurite)
         Assert.True(status == HttpStatusCode.Accepted, receipt.ToString());
         Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
         var rejected = Assert.Single(receipt.GetProperty("rejected").EnumerateArray());
-        Assert.Equal(0, rejected.GetProperty("index").GetInt32());
+        Assert.Equal((0, "finalised_hour"), (rejected.GetProperty("index").GetInt32(), rejected.GetProperty("code").GetString()));
         Assert.Contains("rollups are already final", rejected.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Contains("earliest accepted 2025-06-09T02:00:00.0000000+00:00", rejected.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(before + 2, await TotalRequestsAsync(app));
@@ -57,10 +58,10 @@ public sealed class FinalisedHourTests(SharedAzurite azurite)
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("rollups are already final", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("finalised_hour", problem.GetProperty("rejected")[0].GetProperty("code").GetString());
         Assert.DoesNotContain("late", (await app.Storage.AllAsync(TableNames.RequestEvents)).Select(row => row.GetString("Id")));
 
-        var beacon = new JsonObject { ["id"] = "late-view", ["type"] = "page_view", ["page"] = "/pricing",
-            ["timestamp"] = Now.AddDays(-2).ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
+        var beacon = Batches.UsageJson("late-view", "page_view", Now.AddDays(-2), "/pricing");
         var (usageStatus, usageProblem) = await PostToAsync(app, "/api/ingest/usage", new JsonObject { ["site"] = TestApp.Site, ["events"] = new JsonArray(beacon) });
         Assert.Equal(HttpStatusCode.BadRequest, usageStatus);
         Assert.Contains("rollups are already final", usageProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -86,15 +87,7 @@ public sealed class FinalisedHourTests(SharedAzurite azurite)
         return TestApp.StartAsync(azurite.ConnectionString, settings, new SharedClock(Now));
     }
 
-    private static JsonObject Event(string id, DateTimeOffset at) => new()
-    {
-        ["id"] = id,
-        ["timestamp"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        ["endpoint"] = "/api/orders",
-        ["method"] = "GET",
-        ["status"] = 200,
-        ["durationMs"] = 12.5,
-    };
+    private static JsonObject Event(string id, DateTimeOffset at) => Batches.RequestJson(id, at, "/api/orders", "GET", 200, 12.5);
 
     private static Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(TestApp app, string service, params JsonObject[] events) =>
         PostToAsync(app, "/api/ingest/requests", new JsonObject { ["service"] = service, ["events"] = new JsonArray(events) });

@@ -42,7 +42,7 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
         Assert.Equal(30, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count);
         Assert.All(await app.PartitionsAsync(TableNames.UsageEvents), pk => Assert.StartsWith("2025050302-", pk, StringComparison.Ordinal));
         Assert.Equal(4, (await app.Storage.AllAsync(TableNames.UsageEvents)).Count);
-        Assert.Equal([$"{EventKind.Requests}|2025050301", $"{EventKind.Usage}|2025050301"], await FinalisedAsync(app));
+        Assert.Equal([$"{EventKind.Requests.Name()}|2025050301", $"{EventKind.Usage.Name()}|2025050301"], await FinalisedAsync(app));
         Assert.Equal(answer, await app.AnswersAsync(outside, to));
 
         time.SetUtcNow(inside.AddDays(7).AddHours(1).AddTicks(-1));
@@ -113,7 +113,7 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
         Assert.Equal(before.Count(r => r.PartitionKey.EndsWith("h2025013123", StringComparison.Ordinal) || r.PartitionKey.EndsWith("d20250131", StringComparison.Ordinal)),
             justBefore.Number("RollupRowsDeleted"));
         Assert.Equal(before.Count(r => r.PartitionKey.EndsWith("h2025020101", StringComparison.Ordinal)), atNinetyDays.Number("RollupRowsDeleted"));
-        Assert.Equal([$"{EventKind.Requests}|2025020102", $"{EventKind.Usage}|2025020102"], await FinalisedAsync(app));
+        Assert.Equal([$"{EventKind.Requests.Name()}|2025020102", $"{EventKind.Usage.Name()}|2025020102"], await FinalisedAsync(app));
         Assert.Equal(1, justBefore.Number("AuditRowsDeleted"));
         Assert.Equal(0, atNinetyDays.Number("AuditRowsDeleted"));
         var audit = await app.PartitionsAsync(AdminTables.Audit);

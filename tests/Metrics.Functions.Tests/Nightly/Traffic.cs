@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Metrics.Functions.Tests.Ingest;
 
 namespace Metrics.Functions.Tests.Nightly;
 
@@ -11,39 +12,15 @@ namespace Metrics.Functions.Tests.Nightly;
 internal sealed record SentRequest(string Id, string Service, DateTimeOffset At, string Endpoint, int Status, double DurationMs,
     string UserId, string OrgId, string Country, bool Async, string Model, long Units, double CpuMs)
 {
-    public JsonObject ToJson() => new()
-    {
-        ["id"] = Id,
-        ["timestamp"] = At.ToString("O", CultureInfo.InvariantCulture),
-        ["endpoint"] = Endpoint,
-        ["method"] = "GET",
-        ["status"] = Status,
-        ["durationMs"] = DurationMs,
-        ["userId"] = UserId,
-        ["orgId"] = OrgId,
-        ["country"] = Country,
-        ["invocation"] = Async ? "async" : "sync",
-        ["model"] = Model,
-        ["units"] = Units,
-        ["cpuMs"] = CpuMs,
-        ["gpuMs"] = 0,
-    };
+    public JsonObject ToJson() =>
+        Batches.RequestJson(Id, At, Endpoint, "GET", Status, DurationMs, UserId, OrgId, Country, Async ? "async" : "sync", Model, Units, CpuMs, 0);
 }
 
 /// <summary>A usage event from a signed-in user (so its visitor id is stable across apps and days).</summary>
 /// <param name="Name">The feature, button or form the event names (the usage names family), if any.</param>
 internal sealed record SentUsage(string Id, DateTimeOffset At, string Type, string Page, string UserId, string? Name = null)
 {
-    public JsonObject ToJson() => new()
-    {
-        ["id"] = Id,
-        ["type"] = Type,
-        ["timestamp"] = At.ToString("O", CultureInfo.InvariantCulture),
-        ["page"] = Page,
-        ["userId"] = UserId,
-        ["sessionId"] = $"s-{UserId}",
-        ["name"] = Name,
-    };
+    public JsonObject ToJson() => Batches.UsageJson(Id, Type, At, Page, Name, userId: UserId, sessionId: $"s-{UserId}");
 }
 
 /// <summary>

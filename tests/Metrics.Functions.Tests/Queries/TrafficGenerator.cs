@@ -20,28 +20,8 @@ internal sealed record SentRequest(string Service, string Id, DateTimeOffset Tim
     /// <summary>Countries are sent in either case; ingestion keeps ISO codes upper case.</summary>
     public string? CountryCode => Country?.ToUpperInvariant();
 
-    public JsonObject ToJson()
-    {
-        var json = new JsonObject
-        {
-            ["id"] = Id,
-            ["timestamp"] = Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["endpoint"] = Path,
-            ["method"] = Method,
-            ["status"] = Status,
-            ["durationMs"] = DurationMs,
-        };
-        // Absent fields are left out, as a real client would, rather than sent as null.
-        if (UserId is not null) json["userId"] = UserId;
-        if (OrgId is not null) json["orgId"] = OrgId;
-        if (Country is not null) json["country"] = Country;
-        if (Invocation is not null) json["invocation"] = Invocation;
-        if (Model is not null) json["model"] = Model;
-        if (Units != 0) json["units"] = Units;
-        if (CpuMs != 0) json["cpuMs"] = CpuMs;
-        if (GpuMs != 0 || Model is not null) json["gpuMs"] = GpuMs;
-        return json;
-    }
+    public JsonObject ToJson() => Batches.RequestJson(Id, Timestamp, Path, Method, Status, DurationMs, UserId, OrgId, Country, Invocation, Model, Units, CpuMs,
+        GpuMs != 0 || Model is not null ? GpuMs : null);
 }
 
 /// <summary>One usage beacon exactly as it was sent, with the browser that sent it.</summary>
@@ -60,22 +40,8 @@ internal sealed record SentUsage(string Id, string Type, DateTimeOffset Timestam
 
     public string UserAgent => UserId is null ? TrafficGenerator.AnonymousUserAgent(AnonymousVisitor) : TestApp.BrowserUserAgent;
 
-    public JsonObject ToJson()
-    {
-        var json = new JsonObject
-        {
-            ["id"] = Id,
-            ["type"] = Type,
-            ["timestamp"] = Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["sessionId"] = SessionId,
-        };
-        if (SentPage is not null) json["page"] = SentPage;
-        if (Name is not null) json["name"] = Name;
-        if (ElementId is not null) json["elementId"] = ElementId;
-        if (UserId is not null) json["userId"] = UserId;
-        if (Type == "feature_use") json["properties"] = new JsonObject { ["plan"] = "pro", ["seats"] = 3 };
-        return json;
-    }
+    public JsonObject ToJson() => Batches.UsageJson(Id, Type, Timestamp, SentPage, Name, ElementId, UserId, SessionId,
+        Type == "feature_use" ? new JsonObject { ["plan"] = "pro", ["seats"] = 3 } : null);
 }
 
 /// <summary>The shape of generated traffic. Every number is a knob so a test can ask for exactly the data it needs.</summary>
