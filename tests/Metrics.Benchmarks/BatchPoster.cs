@@ -4,18 +4,6 @@ using System.Net.Http.Headers;
 
 namespace Metrics.Benchmarks;
 
-/// <summary>What posting a set of batches came to: each answer's status and how long it took.</summary>
-internal sealed record PostOutcome(HttpStatusCode[] Statuses, TimeSpan[] Latencies, string? FirstFailure)
-{
-    public int NotAccepted => Statuses.Count(s => s != HttpStatusCode.Accepted);
-
-    public TimeSpan Latency(double quantile)
-    {
-        var sorted = Latencies.Order().ToArray();
-        return sorted.Length == 0 ? TimeSpan.Zero : sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(quantile * sorted.Length))];
-    }
-}
-
 /// <summary>
 /// Several clients, each on its own connection, POSTing ready-made batch bodies to the ingest route as
 /// fast as they are answered. Bodies are byte arrays built beforehand, so a client allocates little

@@ -26,9 +26,3 @@ public sealed class SharedAzurite : IAsyncLifetime
 
     public static string UniquePrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
 }
-
-[CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<SharedAzurite>
-{
-    public const string Name = "Azurite";
-}

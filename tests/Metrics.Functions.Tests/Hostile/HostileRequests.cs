@@ -4,13 +4,6 @@ using System.Text;
 
 namespace Metrics.Functions.Tests.Hostile;
 
-/// <summary>One generated request: what it is (for a failure's message), and what goes on the wire.</summary>
-internal sealed record HostileRequest(int Seed, string Description, HttpMethod Method, string Path, byte[]? Body, string? ContentType,
-    string? ContentEncoding, string? Key, bool AsAdmin)
-{
-    public override string ToString() => $"seed {Seed}: {Method} {Path} ({Description})";
-}
-
 /// <summary>
 /// Hostile requests for every route, each made from one seed (so a failure is reproduced from its seed alone): valid
 /// bodies mutated byte by byte (flips, insertions of invalid UTF-8, surrogate halves, NUL, byte order marks, cuts,

@@ -8,21 +8,6 @@ using Metrics.Functions.Tests.Ingest;
 
 namespace Metrics.Functions.Tests.Nightly;
 
-/// <summary>A request event as a service sends it, kept so tests can compute exact answers.</summary>
-internal sealed record SentRequest(string Id, string Service, DateTimeOffset At, string Endpoint, int Status, double DurationMs,
-    string UserId, string OrgId, string Country, bool Async, string Model, long Units, double CpuMs)
-{
-    public JsonObject ToJson() =>
-        Batches.RequestJson(Id, At, Endpoint, "GET", Status, DurationMs, UserId, OrgId, Country, Async ? "async" : "sync", Model, Units, CpuMs, 0);
-}
-
-/// <summary>A usage event from a signed-in user (so its visitor id is stable across apps and days).</summary>
-/// <param name="Name">The feature, button or form the event names (the usage names family), if any.</param>
-internal sealed record SentUsage(string Id, DateTimeOffset At, string Type, string Page, string UserId, string? Name = null)
-{
-    public JsonObject ToJson() => Batches.UsageJson(Id, Type, At, Page, Name, userId: UserId, sessionId: $"s-{UserId}");
-}
-
 /// <summary>
 /// Deterministic traffic for the nightly tests: the same seed gives the same events, so two apps can hold
 /// identical data. Durations and CPU times are multiples of 0.25 ms so sums are exact in any order.

@@ -4,9 +4,6 @@ using Metrics.Functions.Tests.Security;
 
 namespace Metrics.Functions.Tests.Operations;
 
-/// <summary>One sample of a scrape: a series' name, its labels and its value.</summary>
-internal sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
-
 /// <summary>/api/ops/metrics as Prometheus reads it: fetched with the admin key, parsed line by line (text format 0.0.4).</summary>
 internal sealed class Scrape(string text, IReadOnlyList<Sample> samples)
 {

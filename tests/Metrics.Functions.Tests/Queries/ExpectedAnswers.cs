@@ -24,27 +24,26 @@ internal static class ExpectedAnswers
             $"{context}: endpoints, slowest first: expected [{string.Join(", ", expected.Select(e => e.Key))}], got [{string.Join(", ", actualKeys)}]");
         foreach (var ((key, exact), row) in expected.Zip(rows))
         {
-            var what = $"{context}: endpoint {key}";
-            QueryAssert.Equal(exact.Requests, row.Long("requests"), $"{what} requests");
-            QueryAssert.Close(exact.AvgMs, row.Double("avgMs"), $"{what} avgMs");
-            QueryAssert.Equal(exact.ErrorRate, row.Double("errorRate"), $"{what} errorRate");
-            QueryAssert.Equal(exact.ServerErrorRate, row.Double("serverErrorRate"), $"{what} serverErrorRate");
-            QueryAssert.Percentile(exact.Quantile(0.50), row.Double("p50Ms"), $"{what} p50Ms");
-            QueryAssert.Percentile(exact.Quantile(0.95), row.Double("p95Ms"), $"{what} p95Ms");
-            QueryAssert.Percentile(exact.Quantile(0.99), row.Double("p99Ms"), $"{what} p99Ms");
+            Latency(exact, row, $"{context}: endpoint {key}");
         }
     }
 
     public static void Summary(ExactRequests exact, JsonElement summary, string what)
     {
-        QueryAssert.Equal(exact.Requests, summary.Long("requests"), $"{what} requests");
-        QueryAssert.Close(exact.AvgMs, summary.Double("avgMs"), $"{what} avgMs");
-        QueryAssert.Equal(exact.ErrorRate, summary.Double("errorRate"), $"{what} errorRate");
-        QueryAssert.Equal(exact.ServerErrorRate, summary.Double("serverErrorRate"), $"{what} serverErrorRate");
-        QueryAssert.Percentile(exact.Quantile(0.50), summary.Double("p50Ms"), $"{what} p50Ms");
-        QueryAssert.Percentile(exact.Quantile(0.95), summary.Double("p95Ms"), $"{what} p95Ms");
-        QueryAssert.Percentile(exact.Quantile(0.99), summary.Double("p99Ms"), $"{what} p99Ms");
+        Latency(exact, summary, what);
         QueryAssert.Distinct(exact.Users, summary.Long("activeUsers"), $"{what} activeUsers");
+    }
+
+    /// <summary>Requests, average, error rates and percentiles: what a summary, an endpoint row and a series point all answer.</summary>
+    public static void Latency(ExactRequests exact, JsonElement answer, string what)
+    {
+        QueryAssert.Equal(exact.Requests, answer.Long("requests"), $"{what} requests");
+        QueryAssert.Close(exact.AvgMs, answer.Double("avgMs"), $"{what} avgMs");
+        QueryAssert.Equal(exact.ErrorRate, answer.Double("errorRate"), $"{what} errorRate");
+        QueryAssert.Equal(exact.ServerErrorRate, answer.Double("serverErrorRate"), $"{what} serverErrorRate");
+        QueryAssert.Percentile(exact.Quantile(0.50), answer.Double("p50Ms"), $"{what} p50Ms");
+        QueryAssert.Percentile(exact.Quantile(0.95), answer.Double("p95Ms"), $"{what} p95Ms");
+        QueryAssert.Percentile(exact.Quantile(0.99), answer.Double("p99Ms"), $"{what} p99Ms");
     }
 
     /// <summary><c>/api/metrics/usage</c> with its filters applied to <paramref name="inRange"/>: summary, event types, pages.</summary>

@@ -5,18 +5,6 @@ using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests.Queries;
 
-/// <summary>An app with no data, its clock fixed: validation and authorisation come before any data is read.</summary>
-public sealed class IdleAppFixture(SharedAzurite azurite) : IAsyncLifetime
-{
-    public static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 15, 42, TimeSpan.Zero);
-
-    internal TestApp App { get; private set; } = null!;
-
-    public async Task InitializeAsync() => App = await TestApp.StartAsync(azurite.ConnectionString, time: new SharedClock(Now));
-
-    public async Task DisposeAsync() => await App.DisposeAsync();
-}
-
 /// <summary>Bad ranges and parameters are 400 problems saying what to change; callers without the admin role get 401/403.</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class QueryValidationTests(IdleAppFixture fixture) : IClassFixture<IdleAppFixture>

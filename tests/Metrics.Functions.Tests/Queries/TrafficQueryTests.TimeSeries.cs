@@ -124,13 +124,7 @@ public sealed partial class TrafficQueryTests
             var bucket = new Window(at < window.From ? window.From : at, at + step > window.To ? window.To : at + step);
             var exact = new ExactRequests(requests ? RequestsIn(bucket).Where(selected ?? (_ => true)) : []);
             var exactUsage = new ExactUsage(usage ? UsageIn(bucket) : []);
-            QueryAssert.Equal(exact.Requests, point.Long("requests"), $"{what} requests");
-            QueryAssert.Equal(exact.ErrorRate, point.Double("errorRate"), $"{what} errorRate");
-            QueryAssert.Equal(exact.ServerErrorRate, point.Double("serverErrorRate"), $"{what} serverErrorRate");
-            QueryAssert.Close(exact.AvgMs, point.Double("avgMs"), $"{what} avgMs");
-            QueryAssert.Percentile(exact.Quantile(0.50), point.Double("p50Ms"), $"{what} p50Ms");
-            QueryAssert.Percentile(exact.Quantile(0.95), point.Double("p95Ms"), $"{what} p95Ms");
-            QueryAssert.Percentile(exact.Quantile(0.99), point.Double("p99Ms"), $"{what} p99Ms");
+            ExpectedAnswers.Latency(exact, point, what);
             QueryAssert.Equal(exactUsage.Events, point.Long("events"), $"{what} events");
             QueryAssert.Distinct(exactUsage.Visitors, point.Long("users"), $"{what} users");
         }

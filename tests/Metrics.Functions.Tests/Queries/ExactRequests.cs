@@ -1,14 +1,5 @@
 namespace Metrics.Functions.Tests.Queries;
 
-/// <summary>Whole hours [From, To): what a query covers.</summary>
-internal sealed record Window(DateTimeOffset From, DateTimeOffset To)
-{
-    public bool Contains(SentRequest e) => e.Timestamp >= From && e.Timestamp < To;
-    public bool Contains(SentUsage e) => e.Timestamp >= From && e.Timestamp < To;
-
-    public override string ToString() => $"[{From:yyyy-MM-dd HH:mm}, {To:yyyy-MM-dd HH:mm})";
-}
-
 /// <summary>
 /// The numbers docs/api.md defines for a set of request events, computed directly from the events as sent: durations,
 /// CPU and GPU times summed in whole microseconds, spend as units × unit price in decimal, quantiles as the sorted
@@ -60,14 +51,4 @@ internal sealed class ExactRequests
 
     /// <summary>docs/api.md: durations and times are summed as whole microseconds, rounded half away from zero.</summary>
     public static long Micros(double milliseconds) => (long)Math.Round(milliseconds * 1000, MidpointRounding.AwayFromZero);
-}
-
-/// <summary>The numbers of a set of usage events: events, distinct visitors (users and anonymous browsers), distinct users.</summary>
-internal sealed class ExactUsage(IEnumerable<SentUsage> events)
-{
-    private readonly List<SentUsage> _events = events.ToList();
-
-    public long Events => _events.Count;
-    public long Visitors => _events.Select(e => e.Visitor).Distinct(StringComparer.Ordinal).Count();
-    public long Users => _events.Where(e => e.UserId is not null).Select(e => e.UserId).Distinct(StringComparer.Ordinal).Count();
 }

@@ -1,0 +1,10 @@
+using Metrics.Storage;
+using Metrics.Azurite;
+
+namespace Metrics.Tests.Shared;
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<SharedAzurite>
+{
+    public const string Name = "Azurite";
+}
