@@ -31,7 +31,7 @@ public static class RollupServices
         services.AddSingleton<PartialRowCache>();
         services.AddSingleton<RollupStore>();
         services.AddSingleton<DirtyHours>();
-        services.AddSingleton<FinalizedHours>();
+        services.AddSingleton<FinalisedHours>();
         services.AddSingleton<SourceFreshness>();
         services.AddSingleton<EndpointCatalog>();
         services.AddSingleton<EndpointLimiter>();

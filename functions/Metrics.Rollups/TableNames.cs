@@ -11,7 +11,7 @@ public static class TableNames
     public const string DirtyHours = "DirtyHours";
     public const string Endpoints = "Endpoints";
     public const string Sources = "Sources";
-    public const string FinalizedHours = "FinalizedHours";
+    public const string FinalisedHours = "FinalisedHours";
     public const string NightlyRuns = "NightlyRuns";
 
     public static string RawEvents(EventKind kind) => kind == EventKind.Requests ? RequestEvents : UsageEvents;

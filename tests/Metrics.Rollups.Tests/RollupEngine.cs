@@ -18,7 +18,7 @@ internal sealed class RollupEngine(ServiceProvider services) : IDisposable
     public StorageAccount Storage => services.GetRequiredService<StorageAccount>();
     public IngestWriter Writer => services.GetRequiredService<IngestWriter>();
     public DirtyHours Dirty => services.GetRequiredService<DirtyHours>();
-    public FinalizedHours Finalized => services.GetRequiredService<FinalizedHours>();
+    public FinalisedHours Finalised => services.GetRequiredService<FinalisedHours>();
     public RollupCompaction Compaction => services.GetRequiredService<RollupCompaction>();
     public RollupQueries Queries => services.GetRequiredService<RollupQueries>();
     public RollupStore Store => services.GetRequiredService<RollupStore>();

@@ -23,7 +23,7 @@ namespace Metrics.Rollups.Compaction;
 /// at any point leaves the same, exact result.
 /// </summary>
 /// <remarks>What the <c>RollupCompaction</c> timer runs; the nightly run calls <see cref="RecomputeAsync"/>.</remarks>
-public sealed class RollupCompaction(RawRows raw, RollupStore rollups, HourFolds hourFolds, DirtyHours dirtyHours, FinalizedHours finalizedHours,
+public sealed class RollupCompaction(RawRows raw, RollupStore rollups, HourFolds hourFolds, DirtyHours dirtyHours, FinalisedHours finalisedHours,
     TimeProvider time, IOptions<RetentionOptions> retention, IOptions<RollupOptions> options)
 {
     private const int ParallelHours = 4;
@@ -59,7 +59,7 @@ public sealed class RollupCompaction(RawRows raw, RollupStore rollups, HourFolds
         // Hours past raw retention belong to the nightly run, which finalises them and deletes their raw rows;
         // a finalised hour (also one rolled up early) is never recomputed from what raw rows are left of it.
         var rawCutoff = RollupCalendar.HourOf(now.AddDays(-retention.Value.RawDays));
-        var finalised = await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false);
+        var finalised = await finalisedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false);
         async Task<List<DirtyHour>> MarksAsync() => (await dirtyHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false))
             .Where(d => d.Hour >= rawCutoff && !finalised.Contains(d.Hour)).ToList();
         var marks = await MarksAsync().ConfigureAwait(false);

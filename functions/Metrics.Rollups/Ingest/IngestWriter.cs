@@ -26,7 +26,7 @@ namespace Metrics.Rollups.Ingest;
 /// A <see cref="WriteOutcome.Stored"/> means every accepted event is stored and will be counted once. A storage fault
 /// is thrown as it is: nothing is acknowledged, and the same batch sent again is stored once.
 /// </summary>
-public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours dirtyHours, SourceFreshness freshness, FinalizedHours finalizedHours,
+public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours dirtyHours, SourceFreshness freshness, FinalisedHours finalisedHours,
     EndpointLimiter endpoints, TimeProvider time, IOptions<RollupOptions> options, IOptions<RetentionOptions> retention)
 {
     private const int ParallelWrites = 8;
@@ -72,7 +72,7 @@ public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours di
         var window = AcceptanceWindow.At(now, retention.Value.RawDays);
         var batch = read(window);
         if (!LateEvents.AnyIn(batch.Accepted.Select(e => e.Timestamp), now)) return batch;
-        var boundary = await finalizedHours.BoundaryAsync(kind, cancellationToken).ConfigureAwait(false);
+        var boundary = await finalisedHours.BoundaryAsync(kind, cancellationToken).ConfigureAwait(false);
         return read(window.ExceptFinalisedBefore(boundary));
     }
 
@@ -104,7 +104,7 @@ public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours di
         // events since, it may have read their hour without them. Rows and markers are stored, so a boundary read now
         // that has not moved comes before the run reads anything, and the run will count them.
         if (!LateEvents.AnyIn(timestamps, receivedAt)) return null;
-        var boundary = await finalizedHours.BoundaryAsync(kind, cancellationToken).ConfigureAwait(false);
+        var boundary = await finalisedHours.BoundaryAsync(kind, cancellationToken).ConfigureAwait(false);
         var missed = timestamps.Count(t => t < boundary);
         return missed > 0 ? new WriteOutcome.HoursFinalisedMeanwhile(boundary, missed) : null;
     }

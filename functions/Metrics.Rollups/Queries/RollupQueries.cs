@@ -16,7 +16,7 @@ namespace Metrics.Rollups.Queries;
 /// rows read grow with the batches since the last fold, which compaction keeps to seconds. Every query answer and export
 /// reads through here; <see cref="ContextAsync"/> then says how complete and fresh its sources are.
 /// </summary>
-public sealed class RollupQueries(RollupStore store, RawRows raw, DirtyHours dirtyHours, FinalizedHours finalizedHours, SourceFreshness freshness,
+public sealed class RollupQueries(RollupStore store, RawRows raw, DirtyHours dirtyHours, FinalisedHours finalisedHours, SourceFreshness freshness,
     TimeProvider time)
 {
     /// <summary>Week or day partitions read at once, per family.</summary>
@@ -69,7 +69,7 @@ public sealed class RollupQueries(RollupStore store, RawRows raw, DirtyHours dir
         var live = marks.Where(m => m.Raw).Select(m => m.Hour).ToHashSet();
         // A finalised hour's rollups are final even if a late event marked it: its raw rows may be gone.
         // Only looked up when some hour is to be recomputed, so the usual query pays nothing for it.
-        if (live.Count > 0) live.ExceptWith(await finalizedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false));
+        if (live.Count > 0) live.ExceptWith(await finalisedHours.ListAsync(format.Kind, cancellationToken).ConfigureAwait(false));
         var plan = ReadPlan.For(window, grain, live, marks.Where(m => !m.Raw).Select(m => m.Hour).ToHashSet());
         var recomputed = await RecomputeLiveAsync(format, plan.LiveHours, cancellationToken).ConfigureAwait(false);
 

@@ -21,7 +21,7 @@ namespace Metrics.Rollups.Retention;
 /// overlap. What the <c>NightlyAggregation</c> timer runs. Every step is idempotent and ordered so that a run killed anywhere and run again ends in the
 /// same state as one clean run: an hour's raw rows go only after its final rollups are durable.
 /// </summary>
-public sealed class NightlyRun(StorageAccount account, RollupCompaction compaction, DirtyHours dirtyHours, FinalizedHours finalizedHours, RunLock runLock,
+public sealed class NightlyRun(StorageAccount account, RollupCompaction compaction, DirtyHours dirtyHours, FinalisedHours finalisedHours, RunLock runLock,
     ExportStore exports, AuditLog audit, EndpointCatalog endpoints, TimeProvider time, IOptions<RetentionOptions> retention, IOptions<AlertOptions> alerts)
 {
     public const string LockName = "NightlyAggregation";
@@ -69,10 +69,10 @@ public sealed class NightlyRun(StorageAccount account, RollupCompaction compacti
         var total = new Finalised(0, 0, 0, 0);
         foreach (var kind in EventKinds.All)
         {
-            // First close the hours to ingestion: an event stored from here on is refused, or not acknowledged (FinalizedHours).
-            await finalizedHours.AdvanceBoundaryAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
+            // First close the hours to ingestion: an event stored from here on is refused, or not acknowledged (FinalisedHours).
+            await finalisedHours.AdvanceBoundaryAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
             // Hours with data are those with hour rollups or dirty markers: found without scanning raw rows.
-            var done = await finalizedHours.ListAsync(kind, cancellationToken).ConfigureAwait(false);
+            var done = await finalisedHours.ListAsync(kind, cancellationToken).ConfigureAwait(false);
             var family = Families.Of(kind)[0];
             var rollupTable = await account.TableAsync(TableNames.Rollups(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
             var prefix = RollupPartitions.Prefix(kind, family, Grain.Hour);
@@ -86,7 +86,7 @@ public sealed class NightlyRun(StorageAccount account, RollupCompaction compacti
             // to merge), so only hours with partials left or marked for a recompute are read again.
             var recomputed = await compaction.RecomputeAsync(kind, dirty, marks.Select(m => m.Hour).Except(dirty).ToList(), cancellationToken)
                 .ConfigureAwait(false);
-            foreach (var hour in hours) await finalizedHours.MarkAsync(kind, hour, cancellationToken).ConfigureAwait(false);
+            foreach (var hour in hours) await finalisedHours.MarkAsync(kind, hour, cancellationToken).ConfigureAwait(false);
             // Markers go before raw rows: a dirty hour is recomputed live by queries, which must not see half its rows.
             await dirtyHours.ClearBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
             var deleted = await DeleteRawBeforeAsync(kind, hours.Concat(done.Where(h => h < cutoff)), cutoff, cancellationToken).ConfigureAwait(false);
@@ -127,7 +127,7 @@ public sealed class NightlyRun(StorageAccount account, RollupCompaction compacti
                 deleted += await PartitionSweeper.DeleteRangeAsync(weeks, RollupPartitions.Prefix(kind, family, Grain.Week),
                     RollupPartitions.Key(kind, family, Grain.Week, RollupCalendar.WeekOf(cutoff)), cancellationToken).ConfigureAwait(false);
             }
-            await finalizedHours.ForgetBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
+            await finalisedHours.ForgetBeforeAsync(kind, cutoff, cancellationToken).ConfigureAwait(false);
         }
         return deleted;
     }

@@ -141,14 +141,14 @@ public sealed class CrashSafetyTests(SharedAzurite azurite, ITestOutputHelper ou
 
     /// <summary>Rows the nightly run marks or deletes as it goes: a change means an attempt got somewhere.</summary>
     private static async Task<(int, int, int, int)> ProgressAsync(TestApp app) =>
-        ((await app.Storage.AllAsync(TableNames.FinalizedHours)).Count, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count,
+        ((await app.Storage.AllAsync(TableNames.FinalisedHours)).Count, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count,
             (await app.Storage.AllAsync(TableNames.UsageEvents)).Count, (await app.Storage.AllAsync(TableNames.DirtyHours)).Count);
 
     /// <summary>The innermost step of the nightly run an exception came out of, by its method name.</summary>
     private static string InnermostStep(Exception e)
     {
         foreach (var line in (e.StackTrace ?? "").Split('\n'))
-            foreach (var type in new[] { "RunLock.", "NightlyAggregation.", "RollupCompactor.", "PartitionSweeper.", "FinalizedHours.", "DirtyHours." })
+            foreach (var type in new[] { "RunLock.", "NightlyAggregation.", "RollupCompactor.", "PartitionSweeper.", "FinalisedHours.", "DirtyHours." })
             {
                 var at = line.IndexOf(type, StringComparison.Ordinal);
                 if (at < 0) continue;

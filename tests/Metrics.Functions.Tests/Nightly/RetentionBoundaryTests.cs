@@ -124,6 +124,6 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
     }
 
     private static async Task<List<string>> FinalisedAsync(TestApp app) =>
-        (await app.Storage.AllAsync(TableNames.FinalizedHours)).Where(r => r.PartitionKey != FinalizedHours.BoundaryPartition)
+        (await app.Storage.AllAsync(TableNames.FinalisedHours)).Where(r => r.PartitionKey != FinalisedHours.BoundaryPartition)
             .Select(r => $"{r.PartitionKey}|{r.RowKey}").Order(StringComparer.Ordinal).ToList();
 }

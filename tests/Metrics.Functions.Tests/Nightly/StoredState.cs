@@ -57,7 +57,7 @@ internal static class StoredState
     public static async Task<Dictionary<string, List<string>>> DataAsync(this TestApp app, bool versions = false, params string[] ignore)
     {
         var state = new Dictionary<string, List<string>>();
-        foreach (var table in new[] { TableNames.RequestEvents, TableNames.UsageEvents, TableNames.FinalizedHours, TableNames.DirtyHours }.Concat(TableNames.AllRollups))
+        foreach (var table in new[] { TableNames.RequestEvents, TableNames.UsageEvents, TableNames.FinalisedHours, TableNames.DirtyHours }.Concat(TableNames.AllRollups))
             state[table] = await app.RowsAsync(table, versions, ignore);
         return state;
     }

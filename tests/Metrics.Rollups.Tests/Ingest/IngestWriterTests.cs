@@ -33,7 +33,7 @@ public sealed class IngestWriterTests(SharedAzurite azurite)
         var receivedAt = Hour.AddDays(2);
         // The batch was read before the boundary moved (the helper's reader does not look at it); the nightly run moves it
         // before the write returns.
-        await engine.Finalized.AdvanceBoundaryAsync(EventKind.Requests, Hour.AddHours(1));
+        await engine.Finalised.AdvanceBoundaryAsync(EventKind.Requests, Hour.AddHours(1));
 
         var refused = Assert.IsType<WriteOutcome.HoursFinalisedMeanwhile>(
             await engine.WriteAsync([Events.Request(1, Hour), Events.Request(2, Hour.AddHours(1)), Events.Request(3, Hour.AddHours(1))], receivedAt));
@@ -47,7 +47,7 @@ public sealed class IngestWriterTests(SharedAzurite azurite)
     public async Task A_late_event_in_a_finalised_hour_is_refused_with_its_code_and_the_others_are_stored()
     {
         using var engine = RollupEngine.On(azurite.NewStorage(), TimeProvider.System);
-        await engine.Finalized.AdvanceBoundaryAsync(EventKind.Requests, Hour.AddHours(1));
+        await engine.Finalised.AdvanceBoundaryAsync(EventKind.Requests, Hour.AddHours(1));
         using var batch = System.Text.Json.JsonDocument.Parse($$"""
             [ { "timestamp": "{{Hour.AddMinutes(5):O}}", "endpoint": "/a", "method": "GET", "status": 200, "durationMs": 1 },
               { "timestamp": "{{Hour.AddHours(1).AddMinutes(5):O}}", "endpoint": "/a", "method": "GET", "status": 200, "durationMs": 1 } ]
@@ -66,14 +66,14 @@ public sealed class IngestWriterTests(SharedAzurite azurite)
     public async Task The_finalisation_boundary_only_moves_forward_and_is_kept_per_kind()
     {
         using var engine = RollupEngine.On(azurite.NewStorage(), TimeProvider.System);
-        var finalized = engine.Finalized;
-        Assert.Equal(DateTimeOffset.MinValue, await finalized.BoundaryAsync(EventKind.Requests));
+        var finalised = engine.Finalised;
+        Assert.Equal(DateTimeOffset.MinValue, await finalised.BoundaryAsync(EventKind.Requests));
 
-        await finalized.AdvanceBoundaryAsync(EventKind.Requests, Hour);
-        await finalized.AdvanceBoundaryAsync(EventKind.Requests, Hour.AddDays(-1));
+        await finalised.AdvanceBoundaryAsync(EventKind.Requests, Hour);
+        await finalised.AdvanceBoundaryAsync(EventKind.Requests, Hour.AddDays(-1));
 
-        Assert.Equal(Hour, await finalized.BoundaryAsync(EventKind.Requests));
-        Assert.Equal(DateTimeOffset.MinValue, await finalized.BoundaryAsync(EventKind.Usage));
+        Assert.Equal(Hour, await finalised.BoundaryAsync(EventKind.Requests));
+        Assert.Equal(DateTimeOffset.MinValue, await finalised.BoundaryAsync(EventKind.Usage));
     }
 
     [Fact]

@@ -13,9 +13,9 @@ namespace Metrics.Rollups.Retention;
 /// (<see cref="AdvanceBoundaryAsync"/>); ingestion refuses events before the boundary, and reads it again once it
 /// has stored late events, so an event is either in the rows a finalisation reads or not acknowledged.
 /// </summary>
-public sealed class FinalizedHours(StorageAccount account)
+public sealed class FinalisedHours(StorageAccount account)
 {
-    public const string Table = TableNames.FinalizedHours;
+    public const string Table = TableNames.FinalisedHours;
     public const string BoundaryPartition = "boundary";
     private const string Before = "Before";
 
