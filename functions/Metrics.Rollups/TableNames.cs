@@ -11,7 +11,8 @@ public static class TableNames
     public const string DirtyHours = "DirtyHours";
     public const string Endpoints = "Endpoints";
     public const string Sources = "Sources";
-    public const string FinalisedHours = "FinalisedHours";
+    /// <summary>Finalised hours and the finalisation boundary; the table keeps the name it was created with.</summary>
+    public const string FinalisedHours = "FinalizedHours";
     public const string NightlyRuns = "NightlyRuns";
 
     public static string RawEvents(EventKind kind) => kind == EventKind.Requests ? RequestEvents : UsageEvents;
