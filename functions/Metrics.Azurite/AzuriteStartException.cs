@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Metrics.Azurite;
 
 /// <summary>Azurite did not come up; <see cref="Output"/> holds its last lines.</summary>

@@ -1,12 +1,6 @@
 using Metrics.Core.Ingestion;
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
-using Metrics.Rollups.Compaction;
-using Metrics.Rollups.Ingest;
-using Metrics.Rollups.Queries;
-using Metrics.Rollups.Retention;
-using Metrics.Rollups.Tables;
-using Metrics.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,3 @@
-using Metrics.Storage;
-using Metrics.Azurite;
-
 namespace Metrics.Tests.Shared;
 
 [CollectionDefinition(Name)]

@@ -1,8 +1,3 @@
-using Metrics.Core.Rollups;
-using System.Globalization;
-using Metrics.Core.Queries;
-using Metrics.Core.Retention;
-
 namespace Metrics.Core.Exports;
 
 /// <summary>An export as asked for, before validation: every field as the caller sent it.</summary>

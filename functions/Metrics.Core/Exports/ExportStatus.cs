@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Metrics.Core.Exports;
 
 /// <summary>Where an export job is: queued → running → succeeded or failed.</summary>

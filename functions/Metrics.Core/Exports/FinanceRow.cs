@@ -1,7 +1,3 @@
-using Metrics.Core.Pricing;
-using Metrics.Core.Queries;
-using Metrics.Core.Rollups;
-
 namespace Metrics.Core.Exports;
 
 /// <summary>

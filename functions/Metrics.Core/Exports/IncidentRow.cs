@@ -1,4 +1,3 @@
-using Metrics.Core.Rollups;
 using Metrics.Core.Ingestion;
 
 namespace Metrics.Core.Exports;

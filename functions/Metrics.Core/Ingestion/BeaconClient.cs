@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Metrics.Core.Ingestion;
 
 /// <summary>What ingestion knows about the browser that sent a beacon batch, without storing its IP.</summary>

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Metrics.Core.Queries;
-using Metrics.Core.Rollups;
 
 namespace Metrics.Core.Pricing;
 

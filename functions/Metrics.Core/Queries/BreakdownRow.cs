@@ -1,6 +1,3 @@
-using Metrics.Core.Pricing;
-using Metrics.Core.Rollups;
-
 namespace Metrics.Core.Queries;
 
 /// <summary>One row of a breakdown. Additive columns of all rows sum exactly to <see cref="BreakdownReport.Totals"/>.</summary>

@@ -1,5 +1,3 @@
-using Metrics.Core.Rollups;
-
 namespace Metrics.Core.Queries;
 
 public sealed record EndpointPerformance(string Service, string Endpoint, string Method, long Requests, double AvgMs,

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Metrics.Core.Queries;
 
 /// <summary>The width of a time-series point.</summary>

@@ -1,6 +1,3 @@
-using Metrics.Core.Ingestion;
-using Metrics.Core.Rollups;
-
 namespace Metrics.Core.Queries;
 
 /// <summary>A named feature, button or form and how often, and by how many visitors, it was used.</summary>

@@ -1,6 +1,3 @@
-using Metrics.Core.Ingestion;
-using Metrics.Core.Rollups;
-
 namespace Metrics.Core.Queries;
 
 public sealed record PageViews(string Page, long Views, long Visitors);

@@ -1,5 +1,3 @@
-using Metrics.Core.Rollups;
-
 namespace Metrics.Core.Queries;
 
 /// <summary>One point of a time series; a bucket with no data is present with zeros.</summary>

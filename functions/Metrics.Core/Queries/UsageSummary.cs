@@ -1,6 +1,3 @@
-using Metrics.Core.Ingestion;
-using Metrics.Core.Rollups;
-
 namespace Metrics.Core.Queries;
 
 /// <param name="UniqueUsers">Distinct visitors: signed-in users, plus anonymous visitors when they are included.</param>

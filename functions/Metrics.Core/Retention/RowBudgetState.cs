@@ -1,6 +1,3 @@
-using Metrics.Core.Rollups;
-using Metrics.Core.Queries;
-
 namespace Metrics.Core.Retention;
 
 /// <summary>How the stored rows compare with the row budget the nightly run checks.</summary>

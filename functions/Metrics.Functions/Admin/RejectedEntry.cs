@@ -1,7 +1,3 @@
-using System.Text;
-using Metrics.Functions.Hosting;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Metrics.Functions.Admin;
 
 /// <summary>An entry of an uploaded list that cannot be stored, and where it was (<c>line 3</c>, <c>item 2</c>).</summary>

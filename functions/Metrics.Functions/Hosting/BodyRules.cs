@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.IO.Compression;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Metrics.Functions.Hosting;

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Metrics.Functions.Ingest;
 
 /// <summary>A site that may send beacons: its public key and the origins its pages are served from.</summary>

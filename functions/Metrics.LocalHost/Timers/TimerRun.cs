@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Metrics.LocalHost.Worker;
-using Microsoft.Azure.Functions.Worker.Grpc.Messages;
 
 namespace Metrics.LocalHost.Timers;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker.Grpc.Messages;
-
 namespace Metrics.LocalHost.Worker;
 
 /// <summary>An HTTP trigger: its route template (below the host's route prefix) and the methods it accepts.</summary>

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
-using Grpc.Core;
 using Microsoft.Azure.Functions.Worker.Grpc.Messages;
 
 namespace Metrics.LocalHost.Worker;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.Azure.Functions.Worker.Grpc.Messages;
-
 namespace Metrics.LocalHost.Worker;
 
 /// <summary>A timer trigger: its NCRONTAB schedule (six fields, UTC), as the metadata gives it.</summary>

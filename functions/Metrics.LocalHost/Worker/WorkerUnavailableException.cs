@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
-using Grpc.Core;
-using Microsoft.Azure.Functions.Worker.Grpc.Messages;
-
 namespace Metrics.LocalHost.Worker;
 
 /// <summary>The worker is gone or never connected: nothing can be invoked.</summary>

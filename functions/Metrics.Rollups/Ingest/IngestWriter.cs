@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Retention;

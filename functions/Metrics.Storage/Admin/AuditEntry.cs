@@ -1,6 +1,3 @@
-using System.Globalization;
-using Azure.Data.Tables;
-
 namespace Metrics.Storage.Admin;
 
 /// <summary>One admin or finance call: who, what, with which outcome.</summary>

@@ -1,7 +1,5 @@
 using Azure;
-using Azure.Data.Tables;
 using Metrics.Core.Exports;
-using Microsoft.Extensions.Options;
 
 namespace Metrics.Storage.Exports;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.IO.Compression;
-using System.Text;
-
 namespace Metrics.Functions.Tests.Hostile;
 
 /// <summary>One generated request: what it is (for a failure's message), and what goes on the wire.</summary>

@@ -1,14 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using Azure;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs.Specialized;
-using Metrics.Rollups.Retention;
-using Metrics.Storage.Locks;
-using Metrics.Rollups.Tables;
-using Metrics.Rollups.Compaction;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Metrics.Functions.Tests.Nightly;
 

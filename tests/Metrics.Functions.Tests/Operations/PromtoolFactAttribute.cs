@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Metrics.Functions.Tests.Operations;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net;
-using Metrics.Functions.Tests.Security;
-
 namespace Metrics.Functions.Tests.Operations;
 
 /// <summary>One sample of a scrape: a series' name, its labels and its value.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using Metrics.Functions.Tests.Ingest;
-using Metrics.Functions.Tests.Security;
 using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests.Queries;

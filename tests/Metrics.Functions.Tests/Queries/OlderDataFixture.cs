@@ -1,8 +1,4 @@
-using System.Net;
-using Metrics.Functions.Tests.Security;
-using Metrics.Functions.Tests.Ingest;
 using Metrics.Tests.Shared;
-using static Metrics.Functions.Tests.Queries.MetricsCalls;
 
 namespace Metrics.Functions.Tests.Queries;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using Metrics.Functions.Tests.Ingest;
-
 namespace Metrics.Functions.Tests.Queries;
 
 internal static class RandomExtensions

@@ -1,5 +1,3 @@
-using Metrics.Tests.Shared;
-
 namespace Metrics.Functions.Tests.Queries;
 
 /// <summary>A query's range parameters and the whole hours they must resolve to at <see cref="TrafficFixture.Now"/>.</summary>

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Metrics.Tests.Shared;
-using static Metrics.Functions.Tests.Queries.MetricsCalls;
 
 namespace Metrics.Functions.Tests.Queries;
 

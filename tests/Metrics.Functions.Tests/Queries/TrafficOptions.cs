@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using Metrics.Functions.Tests.Ingest;
-
 namespace Metrics.Functions.Tests.Queries;
 
 /// <summary>The shape of generated traffic. Every number is a knob so a test can ask for exactly the data it needs.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using Metrics.Functions.Tests.Security;
-using Metrics.Functions.Tests.Ingest;
 using Metrics.Tests.Shared;
 using static Metrics.Functions.Tests.Queries.MetricsCalls;
 
