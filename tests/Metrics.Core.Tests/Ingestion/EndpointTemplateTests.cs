@@ -44,7 +44,30 @@ public sealed class EndpointTemplateTests
         Assert.Equal(template, EndpointTemplate.Normalise(endpoint));
 
     [Theory]
+    [InlineData("/api/orders/ord_bkpiaazpxs", "/api/orders/{id}")]
+    [InlineData("/v1/customers/cus_qzxwvtrplmnk/invoices", "/v1/customers/{id}/invoices")]
+    [InlineData("/users/usr-kqpdzmwxrtle", "/users/{id}")]
+    [InlineData("/v1/payment_intents/pi_fjwkqlzbdmvxtr/confirm", "/v1/payment_intents/{id}/confirm")]
+    [InlineData("/v1/customers/cus_NffrFeUfNVHibQ", "/v1/customers/{id}")]
+    public void Ids_of_letters_only_after_a_type_prefix_become_id(string endpoint, string template) =>
+        Assert.Equal(template, EndpointTemplate.Normalise(endpoint));
+
+    [Theory]
     [InlineData("/api/orders")]
+    [InlineData("/api/user_profile")]
+    [InlineData("/v1/chat/completions")]
+    [InlineData("/v1/payment_intents")]
+    [InlineData("/api/user_preferences")]
+    [InlineData("/api/user_permissions")]
+    [InlineData("/me/my_subscriptions")]
+    [InlineData("/api/org_memberships")]
+    [InlineData("/settings/sso_configuration")]
+    [InlineData("/api/app_installations")]
+    [InlineData("/rpc/get_transactions")]
+    [InlineData("/rpc/list_notifications")]
+    [InlineData("/auth/pre-authorization")]
+    [InlineData("/me/my_bookmarks")]
+    [InlineData("/api/add_to_cart")]
     [InlineData("/api/v2/orders")]
     [InlineData("/api/v10/orders")]
     [InlineData("/health")]
