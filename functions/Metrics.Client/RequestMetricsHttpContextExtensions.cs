@@ -1,6 +1,7 @@
-using Microsoft.AspNetCore.Http;
+using Metrics.Client;
 
-namespace Metrics.Client;
+// Beside HttpContext, as Microsoft's own HttpContext extensions are: HttpContext.RequestMetrics() needs no using.
+namespace Microsoft.AspNetCore.Http;
 
 public static class RequestMetricsHttpContextExtensions
 {

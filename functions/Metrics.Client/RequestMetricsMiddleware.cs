@@ -15,6 +15,7 @@ namespace Metrics.Client;
 internal sealed class RequestMetricsMiddleware(RequestDelegate next, MetricsClient client, IOptions<RequestMetricsOptions> options, TimeProvider time)
 {
     private readonly PathString[] _excluded = options.Value.ExcludedPaths.Select(p => new PathString(p.TrimEnd('/'))).ToArray();
+    private readonly string[] _excludedPrefixes = options.Value.ExcludedPrefixes.Where(p => p.Length > 0).ToArray();
     private readonly string _userClaim = options.Value.UserIdClaim;
     private readonly string _orgClaim = options.Value.OrgIdClaim;
 
@@ -61,6 +62,8 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, MetricsClie
     {
         foreach (var excluded in _excluded)
             if (path.StartsWithSegments(excluded)) return true;
+        foreach (var prefix in _excludedPrefixes)
+            if (path.Value?.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) == true) return true;
         return false;
     }
 }

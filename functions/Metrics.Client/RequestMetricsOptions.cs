@@ -34,8 +34,14 @@ public sealed class RequestMetricsOptions
     /// <summary>How long shutdown may spend sending what is buffered.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Paths not recorded (and everything below them): probes and scrapes are not traffic.</summary>
-    public List<string> ExcludedPaths { get; set; } = ["/health", "/healthz", "/ready", "/readyz", "/alive", "/livez", "/metrics"];
+    /// <summary>Paths not recorded, nor anything below them (whole segments: <c>/health</c> covers <c>/health/live</c>, not <c>/healthcheck</c>): probes and scrapes are not traffic.</summary>
+    public List<string> ExcludedPaths { get; set; } = ["/health", "/healthz", "/ready", "/readyz", "/alive", "/livez", "/ping", "/metrics"];
+
+    /// <summary>
+    /// Paths not recorded when they start with one of these, compared as text and ignoring case (<c>/internal/</c>,
+    /// <c>/admin/system/</c>, <c>/_</c>): a service's own tooling that is not its traffic. None by default.
+    /// </summary>
+    public List<string> ExcludedPrefixes { get; set; } = [];
 
     /// <summary>The claim that holds the user id of an authenticated request.</summary>
     public string UserIdClaim { get; set; } = ClaimTypes.NameIdentifier;

@@ -1,13 +1,13 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
+using Metrics.Client;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Metrics.Client;
+// In Microsoft's namespace, as Microsoft's own AddX methods are: builder.Services.AddRequestMetrics() needs no using.
+namespace Microsoft.Extensions.DependencyInjection;
 
-public static class RequestMetricsExtensions
+public static class RequestMetricsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the metrics client, bound from configuration section <c>RequestMetrics</c> (then <paramref name="configure"/>),
@@ -29,9 +29,6 @@ public static class RequestMetricsExtensions
         services.AddHostedService<RequestMetricsFlush>();
         return services;
     }
-
-    /// <summary>Records every request that passes here (put it first, so it sees every answer, errors included).</summary>
-    public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app) => app.UseMiddleware<RequestMetricsMiddleware>();
 
     /// <summary>An application name as a service name: letters, digits, '.', '_' and '-', at most 64.</summary>
     private static string ServiceName(string applicationName)
