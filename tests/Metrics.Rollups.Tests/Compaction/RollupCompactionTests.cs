@@ -237,10 +237,10 @@ public sealed class RollupCompactionTests(SharedAzurite azurite)
     }
 
     /// <summary>Per service and model: requests, server errors, total duration, units and distinct users.</summary>
-    private static List<(string, long, long, long, long, long)> Expected(IEnumerable<RequestEvent> events) =>
+    internal static List<(string, long, long, long, long, long)> Expected(IEnumerable<RequestEvent> events) =>
         Measures(HourRollup.Of(events).Where(c => c.Key.Family == Families.Service).Select(c => (c.Key, c.Value)));
 
-    private static async Task<List<(string, long, long, long, long, long)>> AnswerAsync(RollupEngine parts, QueryWindow window, Grain grain) =>
+    internal static async Task<List<(string, long, long, long, long, long)>> AnswerAsync(RollupEngine parts, QueryWindow window, Grain grain) =>
         Measures((await parts.ReadAsync([Families.Service], window, grain))[Families.Service].Select(s => (s.Key, s.Cell)));
 
     private static List<(string, long, long, long, long, long)> Measures(IEnumerable<(RollupKey Key, RequestCell Cell)> cells) =>
@@ -252,7 +252,7 @@ public sealed class RollupCompactionTests(SharedAzurite azurite)
         }).OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
 
     /// <summary>The partial and packed rows of every request family, by table: what a fold deletes (never its coverage rows, which only move on).</summary>
-    private static async Task<List<(TableClient Table, List<TableEntity> Rows)>> PartialRowsAsync(RollupEngine parts)
+    internal static async Task<List<(TableClient Table, List<TableEntity> Rows)>> PartialRowsAsync(RollupEngine parts)
     {
         var found = new List<(TableClient, List<TableEntity>)>();
         foreach (var family in Families.RequestFamilies)
