@@ -32,6 +32,7 @@ public static class RollupServices
         services.AddSingleton<PartialRowCache>();
         services.AddSingleton<RollupStore>();
         services.AddSingleton<DirtyHours>();
+        services.AddSingleton<BatchLedger>();
         services.AddSingleton<FinalisedHours>();
         services.AddSingleton<SourceFreshness>();
         services.AddSingleton<EndpointCatalog>();

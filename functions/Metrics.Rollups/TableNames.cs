@@ -9,6 +9,7 @@ public static class TableNames
     public const string RequestEvents = "RequestEvents";
     public const string UsageEvents = "UsageEvents";
     public const string DirtyHours = "DirtyHours";
+    public const string Batches = "Batches";
     public const string Endpoints = "Endpoints";
     public const string Sources = "Sources";
     /// <summary>Finalised hours and the finalisation boundary; the table keeps the name it was created with.</summary>

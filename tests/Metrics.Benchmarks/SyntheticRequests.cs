@@ -9,11 +9,11 @@ namespace Metrics.Benchmarks;
 /// Request metrics as a service would report them: event <c>i</c> is the same whether it is sent as JSON
 /// to the ingest function or written straight to storage as the <see cref="RequestEvent"/> ingestion would
 /// accept, so both paths store rows of the same size. Timestamps spread over the two hours before
-/// <paramref name="now"/>; ids are unique per run.
+/// <paramref name="now"/> (or <paramref name="spread"/>); ids are unique per run.
 /// </summary>
-internal sealed class SyntheticRequests(string service, string runId, DateTimeOffset now)
+internal sealed class SyntheticRequests(string service, string runId, DateTimeOffset now, TimeSpan? spread = null)
 {
-    private static readonly TimeSpan Spread = TimeSpan.FromHours(2);
+    private readonly TimeSpan Spread = spread ?? TimeSpan.FromHours(2);
     private static readonly string[] Models = ["gpt-small", "gpt-large", "embed-v2"];
     private static readonly string[] Countries = ["ES", "FR", "DE", "US", "BR"];
 

@@ -16,16 +16,17 @@ namespace Metrics.Rollups.Ingest;
 /// when the batch holds late events, <see cref="LateEvents"/>), so an event no rollup would count is refused with a reason;</item>
 /// <item>request events are held to each service's endpoints for the day (<see cref="EndpointLimiter"/>);</item>
 /// <item>raw rows are inserted (<see cref="RawRows"/>); an event stored already (a batch sent again) is left as its first
-/// copy, and its hour marked to be recomputed from raw rows;</item>
+/// copy, counted by its first write once that write is complete (<see cref="BatchLedger"/>);</item>
 /// <item>what the inserted events add to their hours: one partial row per family and hour holding every key
-/// (<see cref="PartialRows"/>), then a marker saying the hour has partials; then the source's freshness;</item>
+/// (<see cref="PartialRows"/>), then a marker saying the hour has partials; then the batch is recorded complete, and the
+/// source's freshness;</item>
 /// <item>a batch with late events reads the finalisation boundary again: if the nightly run moved it past some of them
 /// meanwhile, nothing is acknowledged (<see cref="WriteOutcome.HoursFinalisedMeanwhile"/>).</item>
 /// </list>
 /// A <see cref="WriteOutcome.Stored"/> means every accepted event is stored and will be counted once. A storage fault
 /// is thrown as it is: nothing is acknowledged, and the same batch sent again is stored once.
 /// </summary>
-public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours dirtyHours, SourceFreshness freshness, FinalisedHours finalisedHours,
+public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours dirtyHours, BatchLedger ledger, SourceFreshness freshness, FinalisedHours finalisedHours,
     EndpointLimiter endpoints, TimeProvider time, IOptions<RollupOptions> options, IOptions<RetentionOptions> retention)
 {
     private const int ParallelWrites = 8;
@@ -44,7 +45,7 @@ public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours di
         var events = limited.Events;
         var batchId = NewBatchId(receivedAt);
         var rows = events.Select(e => RawEntities.From(e, options.Value.Shards, batchId, receivedAt)).ToList();
-        return await WriteAsync(CellFormats.Requests, rows, (cells, i) => HourRollup.Add(cells, events[i]), events.Select(e => e.Timestamp).ToList(),
+        return await WriteAsync(CellFormats.Requests, batchId, rows, (cells, i) => HourRollup.Add(cells, events[i]), events.Select(e => e.Timestamp).ToList(),
             receivedAt, cancellationToken).ConfigureAwait(false) ?? new WriteOutcome.Stored(batchId, events.Count, batch.Duplicates, batch.Rejected, limited.Folded);
     }
 
@@ -57,7 +58,7 @@ public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours di
         var events = batch.Accepted;
         var batchId = NewBatchId(receivedAt);
         var rows = events.Select(e => RawEntities.From(e, options.Value.Shards, batchId, receivedAt)).ToList();
-        return await WriteAsync(CellFormats.Usage, rows, (cells, i) => HourRollup.Add(cells, events[i]), events.Select(e => e.Timestamp).ToList(),
+        return await WriteAsync(CellFormats.Usage, batchId, rows, (cells, i) => HourRollup.Add(cells, events[i]), events.Select(e => e.Timestamp).ToList(),
             receivedAt, cancellationToken).ConfigureAwait(false) ?? new WriteOutcome.Stored(batchId, events.Count, batch.Duplicates, batch.Rejected, 0);
     }
 
@@ -77,26 +78,22 @@ public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours di
 
     /// <param name="add">Adds the event at an index of <paramref name="rows"/> to rollup cells.</param>
     /// <returns>Null when every row is stored and will be counted; else why the batch is not acknowledged.</returns>
-    private async Task<WriteOutcome?> WriteAsync<TCell>(CellFormat<TCell> format, List<TableEntity> rows,
+    private async Task<WriteOutcome?> WriteAsync<TCell>(CellFormat<TCell> format, string batchId, List<TableEntity> rows,
         Action<Dictionary<RollupKey, TCell>, int> add, List<DateTimeOffset> timestamps, DateTimeOffset receivedAt, CancellationToken cancellationToken)
         where TCell : new()
     {
         var kind = format.Kind;
-        var inserted = await raw.InsertNewAsync(kind, rows, cancellationToken).ConfigureAwait(false);
-
-        // An event stored before may be from a request that failed after its raw rows and before its partials, and was
-        // sent again for that reason: only its raw rows can say it, so its hour is recomputed from them.
-        if (inserted.Count < rows.Count)
-        {
-            var storedBefore = Enumerable.Range(0, rows.Count).Except(inserted).Select(i => RollupCalendar.HourOf(timestamps[i])).Distinct();
-            await dirtyHours.MarkRawAsync(kind, storedBefore, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        }
-        var partialHours = await WritePartialsAsync(format, inserted, add, timestamps, receivedAt, cancellationToken).ConfigureAwait(false);
+        var insert = await raw.InsertNewAsync(kind, rows, cancellationToken).ConfigureAwait(false);
+        if (insert.StoredBefore.Count > 0) await SettleStoredBeforeAsync(kind, insert.StoredBefore, timestamps, cancellationToken).ConfigureAwait(false);
+        var partialHours = await WritePartialsAsync(format, Guid.Parse(batchId), insert.Inserted, add, timestamps, receivedAt, cancellationToken)
+            .ConfigureAwait(false);
         await dirtyHours.MarkAsync(kind, partialHours, cancellationToken).ConfigureAwait(false);
         // A fold cuts at FoldDelay ago; a partial that took half of that to land might have been missed by one.
         var now = time.GetUtcNow();
         if (now - receivedAt > options.Value.FoldDelay / 2 && partialHours.Count > 0)
             await dirtyHours.MarkRawAsync(kind, partialHours, now, cancellationToken).ConfigureAwait(false);
+        // Only a batch that stored rows can be anyone's first write.
+        if (insert.Inserted.Count > 0) await ledger.RecordCompleteAsync(kind, batchId, receivedAt, cancellationToken).ConfigureAwait(false);
         await freshness.RecordAsync(kind, timestamps.Max(), receivedAt, cancellationToken).ConfigureAwait(false);
 
         // The batch was read against the finalisation boundary; if the nightly run moved the boundary past some of its
@@ -108,12 +105,26 @@ public sealed class IngestWriter(RawRows raw, RollupStore rollups, DirtyHours di
         return missed > 0 ? new WriteOutcome.HoursFinalisedMeanwhile(boundary, missed) : null;
     }
 
-    /// <summary>Writes each hour's partials, every family side by side; returns the hours written.</summary>
-    private async Task<List<DateTimeOffset>> WritePartialsAsync<TCell>(CellFormat<TCell> format, IEnumerable<int> events,
+    /// <summary>
+    /// Events stored before are counted by the write that stored them, once it is complete: usually it is (a client that
+    /// timed out, a batch sent twice), and nothing is left to do. A first write that stopped midway, or is still under
+    /// way, may have stored some of its partials and not others; a partial missing now may also have been folded already,
+    /// so only the hours' raw rows can say what was counted: those hours are recomputed from them.
+    /// </summary>
+    private async Task SettleStoredBeforeAsync(EventKind kind, IReadOnlyDictionary<int, FirstWrite> storedBefore, List<DateTimeOffset> timestamps,
+        CancellationToken cancellationToken)
+    {
+        var incomplete = (await ledger.IncompleteAsync(kind, storedBefore.Values, cancellationToken).ConfigureAwait(false)).ToHashSet();
+        if (incomplete.Count == 0) return;
+        var hours = storedBefore.Where(e => incomplete.Contains(e.Value)).Select(e => RollupCalendar.HourOf(timestamps[e.Key])).Distinct().ToList();
+        await dirtyHours.MarkRawAsync(kind, hours, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes each hour's partials, every family side by side, under the batch's id; returns the hours written.</summary>
+    private async Task<List<DateTimeOffset>> WritePartialsAsync<TCell>(CellFormat<TCell> format, Guid writeId, IEnumerable<int> events,
         Action<Dictionary<RollupKey, TCell>, int> add, List<DateTimeOffset> timestamps, DateTimeOffset receivedAt, CancellationToken cancellationToken)
         where TCell : new()
     {
-        var writeId = Guid.NewGuid();
         var hours = events.GroupBy(i => RollupCalendar.HourOf(timestamps[i])).ToList();
         var writes = hours.SelectMany(hour =>
         {

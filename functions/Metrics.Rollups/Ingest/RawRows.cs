@@ -18,22 +18,25 @@ public sealed class RawRows(StorageAccount account)
 
     /// <summary>
     /// Inserts the rows not stored yet, in entity-group transactions of at most 100 rows of one partition, partitions in
-    /// parallel. Returns the indices of the rows it inserted; the others were stored already (a batch sent again, or the
-    /// same event in two batches at once) and are left as they are, their first copy.
+    /// parallel. The rows stored already (a batch sent again, or the same event in two batches at once) are left as they
+    /// are, their first copy; the result says which write stored each of them.
     /// </summary>
-    internal async Task<IReadOnlyCollection<int>> InsertNewAsync(EventKind kind, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    internal async Task<RawInsert> InsertNewAsync(EventKind kind, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
         var transactions = Enumerable.Range(0, rows.Count).GroupBy(i => rows[i].PartitionKey, StringComparer.Ordinal)
             .SelectMany(partition => partition.Chunk(StorageAccount.MaxTransactionActions)).ToList();
         var inserted = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var storedBefore = new System.Collections.Concurrent.ConcurrentDictionary<int, FirstWrite>();
         await account.WithTableAsync(TableNames.RawEvents(kind), table => Parallel.ForEachAsync(transactions,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
             async (transaction, token) =>
             {
-                foreach (var i in await InsertNewAsync(table, transaction, rows, token).ConfigureAwait(false)) inserted.Add(i);
+                var (added, found) = await InsertNewAsync(table, transaction, rows, token).ConfigureAwait(false);
+                foreach (var i in added) inserted.Add(i);
+                foreach (var (i, write) in found) storedBefore[i] = write;
             }),
             cancellationToken).ConfigureAwait(false);
-        return inserted;
+        return new RawInsert(inserted, storedBefore);
     }
 
     /// <summary>The hour's request events as stored (each event's first copy), streamed as their rows are read.</summary>
@@ -76,12 +79,14 @@ public sealed class RawRows(StorageAccount account)
     }
 
     /// <summary>
-    /// Inserts the rows of one partition that are not stored yet; returns the indices of those it inserted. The usual batch
-    /// is new and takes one insert. When some row exists, the insert fails as a whole: the rows found stored are dropped
-    /// and the rest inserted again.
+    /// Inserts the rows of one partition that are not stored yet; returns the indices of those it inserted, and of those
+    /// stored already the write that stored them. The usual batch is new and takes one insert. When some row exists, the
+    /// insert fails as a whole: the rows found stored are dropped and the rest inserted again.
     /// </summary>
-    private static async Task<int[]> InsertNewAsync(TableClient table, int[] chunk, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    private static async Task<(int[] Inserted, Dictionary<int, FirstWrite> StoredBefore)> InsertNewAsync(TableClient table, int[] chunk,
+        IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
+        var storedBefore = new Dictionary<int, FirstWrite>();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -89,26 +94,30 @@ public sealed class RawRows(StorageAccount account)
                 if (chunk.Length > 0)
                     await table.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.Add, rows[i])), cancellationToken)
                         .ConfigureAwait(false);
-                return chunk;
+                return (chunk, storedBefore);
             }
             // Each round drops at least the row that failed, so this ends; a row inserted by another batch meanwhile costs a round.
             catch (RequestFailedException e) when (e.Status == 409 && attempt < StorageAccount.MaxTransactionActions)
             {
-                var stored = await StoredRowKeysAsync(table, chunk.Select(i => rows[i]).ToList(), cancellationToken).ConfigureAwait(false);
-                chunk = chunk.Where(i => !stored.Contains(rows[i].RowKey)).ToArray();
+                var stored = await StoredRowsAsync(table, chunk.Select(i => rows[i]).ToList(), cancellationToken).ConfigureAwait(false);
+                foreach (var i in chunk)
+                    if (stored.TryGetValue(rows[i].RowKey, out var write)) storedBefore[i] = write;
+                chunk = chunk.Where(i => !stored.ContainsKey(rows[i].RowKey)).ToArray();
             }
         }
     }
 
-    /// <summary>Which of the rows (one partition) are stored: one query over the span of their row keys, keys only.</summary>
-    private static async Task<HashSet<string>> StoredRowKeysAsync(TableClient table, List<TableEntity> rows, CancellationToken cancellationToken)
+    /// <summary>Which of the rows (one partition) are stored, and by which write: one query over the span of their row keys.</summary>
+    private static async Task<Dictionary<string, FirstWrite>> StoredRowsAsync(TableClient table, List<TableEntity> rows, CancellationToken cancellationToken)
     {
         var keys = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
         var (first, last) = (keys.Min(StringComparer.Ordinal)!, keys.Max(StringComparer.Ordinal)!);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {rows[0].PartitionKey} and RowKey ge {first} and RowKey le {last}");
-        var stored = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-            if (keys.Contains(row.RowKey)) stored.Add(row.RowKey);
+        var stored = new Dictionary<string, FirstWrite>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "BatchId", "ReceivedAt"], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+            if (keys.Contains(row.RowKey))
+                stored[row.RowKey] = new FirstWrite(row.GetString("BatchId") ?? "", row.GetDateTimeOffset("ReceivedAt") ?? default);
         return stored;
     }
 }

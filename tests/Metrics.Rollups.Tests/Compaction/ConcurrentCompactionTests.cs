@@ -3,6 +3,7 @@ using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
 using Metrics.Tests.Shared;
 using static Metrics.Rollups.Tests.Compaction.RollupCompactionTests;
+using static Metrics.Rollups.Tests.ServiceAnswers;
 
 namespace Metrics.Rollups.Tests.Compaction;
 
