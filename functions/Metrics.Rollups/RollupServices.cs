@@ -4,6 +4,7 @@ using Metrics.Rollups.Ingest;
 using Metrics.Rollups.Queries;
 using Metrics.Rollups.Retention;
 using Metrics.Rollups.Tables;
+using Metrics.Storage.Locks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -37,6 +38,8 @@ public static class RollupServices
         services.AddSingleton<EndpointCatalog>();
         services.AddSingleton<EndpointLimiter>();
         services.AddSingleton<HourFolds>();
+        // Compaction takes a run lock; AddMetricsStorage() registers the same one for the app.
+        services.TryAddSingleton<RunLock>();
 
         services.AddSingleton<IngestWriter>();
         services.AddSingleton<RollupQueries>();

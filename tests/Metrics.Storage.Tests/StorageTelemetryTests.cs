@@ -18,7 +18,7 @@ public sealed class StorageTelemetryTests(SharedAzurite azurite)
     public async Task A_storage_call_is_a_child_activity_of_its_caller_and_timed_by_operation()
     {
         var storage = azurite.NewStorage();
-        var exports = new ExportStore(storage, new ExportBlobs(storage), Options.Create(new ExportOptions()));
+        var exports = new ExportStore(storage, new ExportBlobs(storage), Options.Create(new ExportOptions()), TimeProvider.System);
         await exports.UnfinishedAsync(); // creates the table first
         using var recorded = new Recorded();
         using var caller = new ActivitySource("Metrics.Storage.Tests");
@@ -41,7 +41,7 @@ public sealed class StorageTelemetryTests(SharedAzurite azurite)
     public async Task Reads_inside_an_unmeasured_scope_are_neither_traced_nor_timed_but_still_counted_for_the_account()
     {
         var storage = azurite.NewStorage();
-        var exports = new ExportStore(storage, new ExportBlobs(storage), Options.Create(new ExportOptions()));
+        var exports = new ExportStore(storage, new ExportBlobs(storage), Options.Create(new ExportOptions()), TimeProvider.System);
         await exports.UnfinishedAsync();
         using var recorded = new Recorded();
         var before = storage.Calls.TotalRequests;

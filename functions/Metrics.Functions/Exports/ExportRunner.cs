@@ -6,39 +6,62 @@ using Microsoft.Extensions.Options;
 namespace Metrics.Functions.Exports;
 
 /// <summary>
-/// Runs export jobs in the background, <see cref="ExportOptions.Concurrency"/> at a time. At startup it
-/// first picks up the jobs a previous process left queued or running. Each run claims its job (ETag),
-/// writes a blob of its own, and records the outcome only if no later run has claimed the job since.
+/// Runs export jobs in the background, <see cref="ExportOptions.Concurrency"/> at a time. A run owns its job under a
+/// lease (<see cref="ExportStore"/>) that it renews while it produces the CSV; it stops, and drops its CSV, if the job
+/// was taken from it. Every instance watches the job rows (<see cref="WatchAsync"/>) for jobs queued but not started
+/// and jobs whose owner stopped renewing (it died): of the instances that find one, one claims it. So each job ends
+/// with one CSV, however many instances run, and a live owner is never taken over.
 /// </summary>
 internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, ExportBlobs blobs, ExportProduction production,
     ServiceInstruments instruments, TimeProvider time, IOptions<ExportOptions> options, ILogger<ExportRunner> logger) : BackgroundService
 {
     public const int MaxErrorLength = 2000;
 
+    /// <summary>This instance, as the job rows name their owner (for people reading them; the ETag decides).</summary>
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Workers start after the scan, so a job found running was left by another process, not taken by ours.
-        await ResumeUnfinishedAsync(stoppingToken);
         var workers = Enumerable.Range(0, options.Value.Concurrency).Select(_ => WorkAsync(stoppingToken));
-        await Task.WhenAll(workers);
+        await Task.WhenAll(workers.Append(WatchAsync(stoppingToken)));
     }
 
-    private async Task ResumeUnfinishedAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// At start and then every quarter lease: queues the jobs that may be claimed (queued ones; running ones whose lease ran
+    /// out). A job this instance already has queued or running is queued again harmlessly: its claim finds nothing to do.
+    /// </summary>
+    private async Task WatchAsync(CancellationToken stoppingToken)
     {
-        for (var delay = TimeSpan.FromSeconds(1); !stoppingToken.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks)))
+        var every = options.Value.Lease / 4;
+        var retry = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
         {
+            var wait = every;
             try
             {
-                var unfinished = await jobs.UnfinishedAsync(stoppingToken);
-                foreach (var job in unfinished.OrderBy(j => j.CreatedAt)) queue.Enqueue(job.Id, takeOver: job.Status == ExportStatus.Running);
-                if (unfinished.Count > 0) LogResumed(logger, unfinished.Count);
+                var claimable = await jobs.ClaimableAsync(stoppingToken);
+                foreach (var job in claimable) queue.Enqueue(job.Id);
+                if (claimable.Count > 0) LogFound(logger, claimable.Count);
+                retry = TimeSpan.FromSeconds(1);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
-                // Storage may still be starting (the local emulator): new jobs run meanwhile once workers start, so keep trying.
-                LogScanFailed(logger, delay, e);
-                await Task.Delay(delay, time, stoppingToken);
+                // Storage may still be starting (the local emulator): new jobs run meanwhile, so keep trying, sooner at first.
+                LogScanFailed(logger, retry, e);
+                wait = retry < every ? retry : every;
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, every.Ticks));
+            }
+            try
+            {
+                await Task.Delay(wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
@@ -47,21 +70,21 @@ internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, 
     {
         try
         {
-            await foreach (var (id, takeOver) in queue.Reader.ReadAllAsync(stoppingToken))
-                await RunAsync(id, takeOver, stoppingToken);
+            await foreach (var id in queue.Reader.ReadAllAsync(stoppingToken))
+                await RunAsync(id, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: a job cut short stays running and the next process takes it over.
+            // Shutting down: a job cut short stays running; once its lease runs out another instance resumes it.
         }
     }
 
-    private async Task RunAsync(string id, bool takeOver, CancellationToken stoppingToken)
+    private async Task RunAsync(string id, CancellationToken stoppingToken)
     {
         ClaimedExport? claim;
         try
         {
-            claim = await jobs.ClaimAsync(id, time.GetUtcNow(), takeOver, stoppingToken);
+            claim = await jobs.ClaimAsync(id, _owner, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -72,10 +95,13 @@ internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, 
 
         var job = claim.Job;
         var blobName = ExportBlobs.NameOf(job, job.Attempts);
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var done = new CancellationTokenSource();
+        var holding = HoldAsync(claim, lost, done.Token);
         ExportJob finished;
         try
         {
-            var manifest = await production.ProduceAsync(job, blobName, stoppingToken);
+            var manifest = await production.ProduceAsync(job, blobName, lost.Token);
             finished = job with
             {
                 Status = ExportStatus.Succeeded, CompletedAt = manifest.CompletedAt, Rows = manifest.Rows, Sha256 = manifest.Sha256, Blob = blobName,
@@ -83,7 +109,17 @@ internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, 
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            await done.CancelAsync();
+            await holding;
             throw;
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
+        {
+            // Its lease went to another instance (this one stalled past it): that run's CSV counts.
+            LogTakenOver(logger, job.Id);
+            await holding;
+            await DeleteQuietlyAsync(blobName);
+            return;
         }
         catch (Exception e)
         {
@@ -92,11 +128,21 @@ internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, 
             finished = job with { Status = ExportStatus.Failed, CompletedAt = time.GetUtcNow(), Error = Truncate(e.Message) };
         }
 
+        // The lease stops being renewed before the outcome is recorded, so the outcome is written with the latest ETag.
+        await done.CancelAsync();
+        if (await holding is not { } held)
+        {
+            LogTakenOver(logger, job.Id);
+            await DeleteQuietlyAsync(blobName);
+            return;
+        }
         try
         {
-            if (await jobs.FinishAsync(claim, finished, stoppingToken))
+            if (await jobs.FinishAsync(held, finished, stoppingToken))
             {
                 instruments.ExportFinished(finished.Status == ExportStatus.Succeeded);
+                // A resumed job's earlier attempts left CSVs nobody points at: the job keeps one.
+                for (var attempt = 1; attempt < job.Attempts; attempt++) await DeleteQuietlyAsync(ExportBlobs.NameOf(job, attempt));
                 return;
             }
             // Another run took the job over meanwhile; its blob and outcome count, ours is surplus.
@@ -105,8 +151,42 @@ internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, 
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The job stays running until a restart takes it over; its CSV (if any) is rewritten then.
+            // The job stays running until its lease runs out and another instance resumes it; its CSV is rewritten then.
             LogRecordFailed(logger, job.Id, e);
+        }
+    }
+
+    /// <summary>
+    /// Renews the claim's lease every third of it until <paramref name="done"/>; answers the claim as last renewed, or null
+    /// (after cancelling <paramref name="lost"/>, which stops the production) when the job was taken from this run.
+    /// </summary>
+    private async Task<ClaimedExport?> HoldAsync(ClaimedExport claim, CancellationTokenSource lost, CancellationToken done)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(options.Value.Lease / 3, time, done);
+            }
+            catch (OperationCanceledException)
+            {
+                return claim;
+            }
+            try
+            {
+                // Never cancelled midway: a renewal that went through unseen would leave this run with a stale ETag.
+                if (await jobs.RenewAsync(claim, CancellationToken.None) is not { } renewed)
+                {
+                    await lost.CancelAsync();
+                    return null;
+                }
+                claim = renewed;
+            }
+            catch (Exception e)
+            {
+                // Storage trouble: try again at the next beat; two thirds of the lease are left before anyone may take it.
+                LogRenewFailed(logger, claim.Job.Id, e);
+            }
         }
     }
 
@@ -125,8 +205,8 @@ internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, 
 
     private static string Truncate(string message) => message.Length <= MaxErrorLength ? message : message[..MaxErrorLength] + "…";
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Picked up {Count} unfinished export jobs")]
-    private static partial void LogResumed(ILogger logger, int count);
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Found {Count} export jobs to claim (queued, or their owner's lease ran out)")]
+    private static partial void LogFound(ILogger logger, int count);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Could not list unfinished export jobs; trying again in {Delay}")]
     private static partial void LogScanFailed(ILogger logger, TimeSpan delay, Exception exception);
@@ -142,6 +222,9 @@ internal sealed partial class ExportRunner(ExportQueue queue, ExportStore jobs, 
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "Could not record the outcome of export {Id}")]
     private static partial void LogRecordFailed(ILogger logger, string id, Exception exception);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Could not renew the lease of export {Id}")]
+    private static partial void LogRenewFailed(ILogger logger, string id, Exception exception);
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Could not delete export blob {Blob}")]
     private static partial void LogCleanupFailed(ILogger logger, string blob, Exception exception);

@@ -22,6 +22,11 @@ public sealed partial class TimerFunctions(RollupCompaction compaction, NightlyR
     public async Task<CompactionSummary> RollupCompactionAsync([TimerTrigger("*/10 * * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var summary = await compaction.RunAsync(cancellationToken);
+        if (summary.AlreadyRunning)
+        {
+            LogCompactionAlreadyRunning(logger);
+            return summary;
+        }
         LogCompacted(logger, summary.HoursCompacted, summary.PartialsFolded, summary.HoursMerged, summary.DaysCompacted, summary.RawRowsRead, summary.RollupRowsRead,
             summary.RowsWritten, summary.RowsDeleted, summary.HoursStillDirty);
         return summary;
@@ -58,6 +63,9 @@ public sealed partial class TimerFunctions(RollupCompaction compaction, NightlyR
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "finalised {Hours} hours, deleted {RawRows} raw rows, {RollupRows} rollup rows " +
         "and {AuditRows} audit rows; {TotalRows} rows remain ({Growth})")]
     private static partial void LogNightly(ILogger logger, int hours, long rawRows, long rollupRows, long auditRows, long totalRows, string growth);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "another RollupCompaction run holds the lock; this one changed nothing")]
+    private static partial void LogCompactionAlreadyRunning(ILogger logger);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "another NightlyAggregation run holds the lock; this one changed nothing")]
     private static partial void LogAlreadyRunning(ILogger logger);

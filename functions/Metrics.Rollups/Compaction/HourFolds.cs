@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Metrics.Core.Rollups;
 using Metrics.Rollups.Tables;
 using Metrics.Storage;
+using Metrics.Storage.Tables;
 
 namespace Metrics.Rollups.Compaction;
 
@@ -12,8 +13,15 @@ namespace Metrics.Rollups.Compaction;
 /// <see cref="FoldSchedule"/> says, adds the packed rows to the settled rows and deletes them, reading the hour's
 /// settled rows once for minutes of packs. So most runs' work follows the events since the last run, not the size of
 /// the hour. Every step writes before it deletes, and what a row already holds is not added again, so a crash or a
-/// reader at any point sees each event once. One compaction runs at a time (the timer's singleton).
+/// reader at any point sees each event once.
 /// </summary>
+/// <remarks>
+/// Compactions take a lock (<see cref="RollupCompaction"/>), but a lease can lapse under a run that stalls, so two folds
+/// of one hour must still converge. Every write a fold bases on what it read is conditional on it: a pack moves the
+/// coverage row by its ETag, a merge seals the coverage row by its ETag (so the packs it read are the ones there) and
+/// writes each settled row by its ETag (or adds it). A fold that finds its condition broken stops where it is, as a
+/// crashed one would, and leaves the hour to the next run; deletes of rows already gone count as done.
+/// </remarks>
 public sealed class HourFolds(StorageAccount account)
 {
     /// <summary>Packed parts written in one transaction with the coverage row: a transaction holds at most 4 MiB.</summary>
@@ -30,17 +38,22 @@ public sealed class HourFolds(StorageAccount account)
             $"PartitionKey eq {partitionKey} and RowKey ge {PartialRowKey.Prefix.ToString()} and RowKey lt {"\""}"), cancellationToken: cancellationToken)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var pack = await PackAsync(table, format, partitionKey, unsettled, cutoff, cancellationToken).ConfigureAwait(false);
+        // Another fold moved the hour on meanwhile: it stays marked, and the next run starts from what is there then.
+        if (pack.Yielded) return new FoldResult(pack.Folded, unsettled.Count, pack.Written, pack.Deleted, Math.Max(1, pack.Remaining + pack.Packs.Count), false);
         var since = pack.Packs.Count > 0 ? pack.Packs.Min(PartialRows.PackedSinceOf).Time : (DateTimeOffset?)null;
         if (!FoldSchedule.MergeDue(hour, cutoff.Time, since, mergeEvery, pack.Full))
             return new FoldResult(pack.Folded, unsettled.Count, pack.Written, pack.Deleted, pack.Remaining + pack.Packs.Count, false);
 
         // The coverage row stays: a partial a stopped pack left behind is then never packed again.
-        var merge = await MergeAsync(table, format, partitionKey, pack.Packs, cancellationToken).ConfigureAwait(false);
-        return new FoldResult(pack.Folded, unsettled.Count + merge.RowsRead, pack.Written + merge.Written, pack.Deleted + merge.Deleted, pack.Remaining, true);
+        var merge = await MergeAsync(table, format, partitionKey, pack.Packs, pack.Coverage, cancellationToken).ConfigureAwait(false);
+        return new FoldResult(pack.Folded, unsettled.Count + merge.RowsRead, pack.Written + merge.Written, pack.Deleted + merge.Deleted,
+            merge.Yielded ? Math.Max(1, pack.Remaining + pack.Packs.Count) : pack.Remaining, !merge.Yielded);
     }
 
     /// <param name="Full">The open pack could not take the new partials in one transaction: they started a pack of their own.</param>
-    private sealed record Packing(List<TableEntity> Packs, int Folded, int Written, int Deleted, int Remaining, bool Full);
+    /// <param name="Coverage">The coverage row as this fold last read or wrote it (with its ETag), if there is one.</param>
+    /// <param name="Yielded">Another fold moved the coverage row first: this one wrote nothing more and deleted nothing.</param>
+    private sealed record Packing(List<TableEntity> Packs, int Folded, int Written, int Deleted, int Remaining, bool Full, TableEntity? Coverage, bool Yielded);
 
     /// <summary>
     /// Adds the due partials' cells to the hour's open pack, rewritten under a new key in one transaction that also
@@ -62,7 +75,9 @@ public sealed class HourFolds(StorageAccount account)
         var (full, added) = (false, false);
 
         var sealedSince = PartialRows.SealedSinceOf(coverage);
-        async Task WriteAsync(List<TableEntity> rows, IEnumerable<TableEntity> replaced, FoldPosition to)
+        // False when another fold changed the coverage row since it was read (412), added it first (409), or deleted a
+        // pack this one replaces (404): the transaction changed nothing, and what it would have packed is that fold's.
+        async Task<bool> WriteAsync(List<TableEntity> rows, IEnumerable<TableEntity> replaced, FoldPosition to)
         {
             var next = PartialRows.Coverage(partitionKey, to, sealedSince);
             var moveCoverage = coverage is null
@@ -70,11 +85,20 @@ public sealed class HourFolds(StorageAccount account)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, coverage.ETag);
             var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r))
                 .Concat(replaced.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All))).Append(moveCoverage);
-            var response = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            Response<IReadOnlyList<Response>> response;
+            try
+            {
+                response = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException e) when (FoldConflicts.IsLost(e))
+            {
+                return false;
+            }
             next.ETag = response.Value[^1].Headers.ETag ?? ETag.All;
             coverage = next;
             packs.AddRange(rows);
             written += rows.Count + 1;
+            return true;
         }
 
         if (due.Count > 0 && packs.Where(p => PartialRows.PackedSinceOf(p) > sealedSince).GroupBy(PartialRows.PackedSinceOf).MaxBy(p => p.Key) is { } open)
@@ -88,8 +112,8 @@ public sealed class HourFolds(StorageAccount account)
             if (!full)
             {
                 var replaced = open.ToList();
+                if (!await WriteAsync(rows, replaced, cutoff).ConfigureAwait(false)) return Yield();
                 packs.RemoveAll(replaced.Contains);
-                await WriteAsync(rows, replaced, cutoff).ConfigureAwait(false);
                 (folded, added) = (dueCells.Count, true);
             }
         }
@@ -97,11 +121,15 @@ public sealed class HourFolds(StorageAccount account)
             // Oldest first, each pack covering up to the next one's first partial: a later pack never covers what an earlier holds.
             foreach (var (rows, cells, to) in Packed(format, partitionKey, due, cutoff))
             {
-                await WriteAsync(rows, [], to).ConfigureAwait(false);
+                // Packs written before the conflict cover their partials: readers skip those, and the next run deletes them.
+                if (!await WriteAsync(rows, [], to).ConfigureAwait(false)) return Yield();
                 folded += cells;
             }
         var deleted = await DeleteAsync(table, covered.Concat(due), cancellationToken).ConfigureAwait(false);
-        return new Packing(packs, folded, written, deleted, remaining, full);
+        return new Packing(packs, folded, written, deleted, remaining, full, coverage, false);
+
+        // Nothing is deleted: the due partials past what this fold packed may be covered by nothing but themselves.
+        Packing Yield() => new(packs, folded, written, 0, remaining + due.Count, full, coverage, true);
     }
 
     /// <summary>
@@ -135,12 +163,26 @@ public sealed class HourFolds(StorageAccount account)
     private static Dictionary<RollupKey, TCell> Merged<TCell>(CellFormat<TCell> format, IEnumerable<TableEntity> cellRows) where TCell : new() =>
         HourRollup.Merge(cellRows.Select(cell => KeyValuePair.Create(RollupEntities.KeyOf(cell), format.FromRow(cell))), format.Merge);
 
-    private sealed record Merging(int RowsRead, int Written, int Deleted);
+    /// <param name="Yielded">Another fold sealed the hour or wrote a settled row first: this one stopped, as if it had crashed there.</param>
+    private sealed record Merging(int RowsRead, int Written, int Deleted, bool Yielded = false);
 
     /// <summary>Adds the packs' cells to the settled rows (which then say they hold every partial before the last pack's time), then deletes the packs.</summary>
     private static async Task<Merging> MergeAsync<TCell>(TableClient table, CellFormat<TCell> format, string partitionKey, List<TableEntity> packs,
-        CancellationToken cancellationToken) where TCell : new()
+        TableEntity? coverage, CancellationToken cancellationToken) where TCell : new()
     {
+        // Sealed first, and only if the coverage row is as this fold left it: then the packs it read are the hour's packs
+        // (every rewrite of a pack moves the coverage row), and none is added to from here on. A merge stopped before
+        // deleting its packs leaves them closed, and new partials start a pack of their own.
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(partitionKey, PartialRowKey.Coverage) { [PartialRows.SealedSince] = packs.Max(PartialRows.PackedSinceOf).Ticks },
+                coverage?.ETag ?? ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return new Merging(0, 0, 0, Yielded: true);
+        }
+
         var settled = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {"0"}"),
                            cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -154,24 +196,24 @@ public sealed class HourFolds(StorageAccount account)
                 cells[part.RowKey] = cell = (RollupEntities.KeyOf(part), settled.TryGetValue(part.RowKey, out var row) ? format.FromRow(row) : new TCell());
             format.Merge(cell.Cell, format.FromRow(part));
         }
-        // Sealed first: a merge stopped before deleting its packs leaves them closed, and new partials start a pack of their own.
-        await table.UpdateEntityAsync(new TableEntity(partitionKey, PartialRowKey.Coverage) { [PartialRows.SealedSince] = packs.Max(PartialRows.PackedSinceOf).Ticks },
-            ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        // Each row by the ETag it was read with (or added, if there was none): a row another merge wrote since holds what
+        // this one would add, or more, and is never overwritten with less. The first conflict stops this merge.
         var rows = cells.Values.Select(c => RollupEntities.Settled(format.ToRow(partitionKey, c.Key, c.Cell), Grain.Hour, foldedTo));
-        foreach (var transaction in rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).Chunk(StorageAccount.MaxTransactionActions))
-            await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+        foreach (var transaction in rows.Select(r => settled.TryGetValue(r.RowKey, out var read)
+                         ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, r, read.ETag)
+                         : new TableTransactionAction(TableTransactionActionType.Add, r)).Chunk(StorageAccount.MaxTransactionActions))
+            try
+            {
+                await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException e) when (FoldConflicts.IsLost(e))
+            {
+                return new Merging(settled.Count, 0, 0, Yielded: true);
+            }
         var deleted = await DeleteAsync(table, packs, cancellationToken).ConfigureAwait(false);
         return new Merging(settled.Count, cells.Count, deleted);
     }
 
-    private static async Task<int> DeleteAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        foreach (var transaction in rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)).Chunk(StorageAccount.MaxTransactionActions))
-        {
-            await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
-            deleted += transaction.Length;
-        }
-        return deleted;
-    }
+    private static Task<int> DeleteAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken) =>
+        RowDeletes.DeleteAsync(table, rows, cancellationToken);
 }

@@ -4,6 +4,7 @@ using Metrics.Core.Rollups;
 using Metrics.Rollups.Ingest;
 using Metrics.Rollups.Retention;
 using Metrics.Rollups.Tables;
+using Metrics.Storage.Locks;
 using Microsoft.Extensions.Options;
 
 namespace Metrics.Rollups.Compaction;
@@ -22,15 +23,26 @@ namespace Metrics.Rollups.Compaction;
 /// Rows are replaced, never incremented blindly (a fold skips what a row already holds), so a crash or a second run
 /// at any point leaves the same, exact result.
 /// </summary>
-/// <remarks>What the <c>RollupCompaction</c> timer runs; the nightly run calls <see cref="RecomputeAsync"/>.</remarks>
+/// <remarks>
+/// What the <c>RollupCompaction</c> timer runs; the nightly run calls <see cref="RecomputeAsync"/>. The host runs a timer
+/// on one instance at a time, but a manual run (<c>/admin/functions/RollupCompaction</c>) takes no such lease, so a run
+/// holds a lock of its own (<see cref="LockName"/>): one that finds it held changes nothing and says so, instead of doing
+/// the same work again or tripping over the other's deletes. Should the lease lapse under a stalled run, each step still
+/// converges with a second one (<see cref="HourFolds"/>; deletes of rows already gone are done).
+/// </remarks>
 public sealed class RollupCompaction(RawRows raw, RollupStore rollups, HourFolds hourFolds, DirtyHours dirtyHours, FinalisedHours finalisedHours,
-    TimeProvider time, IOptions<RetentionOptions> retention, IOptions<RollupOptions> options)
+    RunLock runLock, TimeProvider time, IOptions<RetentionOptions> retention, IOptions<RollupOptions> options)
 {
+    public const string LockName = "RollupCompaction";
     private const int ParallelHours = 4;
 
-    public async Task<CompactionSummary> RunAsync(CancellationToken cancellationToken = default) =>
-        (await CompactAsync(CellFormats.Requests, cancellationToken).ConfigureAwait(false))
+    public async Task<CompactionSummary> RunAsync(CancellationToken cancellationToken = default)
+    {
+        await using var held = await runLock.TryAcquireAsync(LockName, cancellationToken).ConfigureAwait(false);
+        if (held is null) return CompactionSummary.AnotherRunHolds;
+        return (await CompactAsync(CellFormats.Requests, cancellationToken).ConfigureAwait(false))
             .Plus(await CompactAsync(CellFormats.Usage, cancellationToken).ConfigureAwait(false));
+    }
 
     /// <summary>
     /// Recomputes the given hours of one kind from all their raw rows, then merges their days and weeks and those of

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Rollups;
 using Metrics.Storage;
+using Metrics.Storage.Tables;
 
 namespace Metrics.Rollups.Tables;
 
@@ -55,9 +56,10 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
         var coverage = PartialRows.Coverage(partitionKey, covers, covers);
         var covering = !foldedTo.IsEnd && (coveredTo > FoldPosition.Start || stale.Any(PartialRows.Is));
         if (covering) actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, coverage));
-        actions.AddRange(stale.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r)));
         foreach (var transaction in actions.Chunk(StorageAccount.MaxTransactionActions))
             await table.SubmitTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+        // Then the rows no longer produced; one another run deleted first is done, not a failure.
+        await RowDeletes.DeleteAsync(table, stale, cancellationToken).ConfigureAwait(false);
         if (foldedTo.IsEnd && coveredTo > FoldPosition.Start)
             await table.DeleteEntityAsync(partitionKey, PartialRowKey.Coverage, ETag.All, cancellationToken).ConfigureAwait(false);
         if (grain == Grain.Week)

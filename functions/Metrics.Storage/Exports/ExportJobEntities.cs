@@ -8,6 +8,24 @@ internal static class ExportJobEntities
 {
     public const string Partition = "export";
 
+    /// <summary>The instance that runs the job, while it runs (diagnostics: the ETag decides who owns it).</summary>
+    public const string Owner = "Owner";
+
+    /// <summary>When the running job's lease runs out unless its owner renews it: past it, another instance may resume the job.</summary>
+    public const string LeaseUntil = "LeaseUntil";
+
+    /// <summary>The row of a running job held by <paramref name="owner"/> until <paramref name="leaseUntil"/>.</summary>
+    public static TableEntity Leased(ExportJob job, string owner, DateTimeOffset leaseUntil)
+    {
+        var row = From(job);
+        row[Owner] = owner;
+        row[LeaseUntil] = leaseUntil;
+        return row;
+    }
+
+    /// <summary>When the row's lease runs out; a row written before leases (or by a finished run) has none, which is long past.</summary>
+    public static DateTimeOffset LeaseUntilOf(TableEntity row) => row.GetDateTimeOffset(LeaseUntil) ?? DateTimeOffset.MinValue;
+
     public static TableEntity From(ExportJob job)
     {
         var row = new TableEntity(Partition, job.Id)

@@ -6,10 +6,13 @@ using Microsoft.Extensions.Options;
 namespace Metrics.Storage.Exports;
 
 /// <summary>
-/// Export jobs in table <c>Exports</c>. Status changes are conditional on the row's ETag, so when two
-/// instances both pick up a job left over by a crashed one, only the last claim may record a result.
+/// Export jobs in table <c>Exports</c>. A running job is owned by one instance under a lease
+/// (<see cref="ExportOptions.Lease"/>, on the row: owner and expiry), which the owner renews while it runs. Every change
+/// is conditional on the row's ETag: of two instances that claim a job at once, one gets it; a job is taken from its
+/// owner only once the lease has run out (the owner died), and then by one instance; an owner that lost its job can
+/// neither renew nor record a result.
 /// </summary>
-public sealed class ExportStore(StorageAccount account, ExportBlobs blobs, IOptions<ExportOptions> options)
+public sealed class ExportStore(StorageAccount account, ExportBlobs blobs, IOptions<ExportOptions> options, TimeProvider time)
 {
     public const string Table = "Exports";
     public const int MaxListed = 1000;
@@ -38,35 +41,44 @@ public sealed class ExportStore(StorageAccount account, ExportBlobs blobs, IOpti
     }
 
     /// <summary>Jobs not finished: queued ones never started, running ones whose process may have died.</summary>
-    public async Task<IReadOnlyList<ExportJob>> UnfinishedAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ExportJob>> UnfinishedAsync(CancellationToken cancellationToken = default) =>
+        (await UnfinishedRowsAsync(cancellationToken).ConfigureAwait(false)).Select(ExportJobEntities.ToJob).ToList();
+
+    /// <summary>Jobs an instance may claim now, oldest first: queued ones, and running ones whose lease has run out.</summary>
+    public async Task<IReadOnlyList<ExportJob>> ClaimableAsync(CancellationToken cancellationToken = default)
     {
-        var table = await account.TableAsync(Table, cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {ExportJobEntities.Partition} and (Status eq {ExportStatus.Queued} or Status eq {ExportStatus.Running})");
-        var jobs = new List<ExportJob>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            jobs.Add(ExportJobEntities.ToJob(row));
-        return jobs;
+        var now = time.GetUtcNow();
+        return (await UnfinishedRowsAsync(cancellationToken).ConfigureAwait(false)).Where(row => IsClaimable(row, now))
+            .Select(ExportJobEntities.ToJob).OrderBy(job => job.CreatedAt).ToList();
     }
 
     /// <summary>
-    /// Marks the job running for this run, or answers null when there is nothing to do: the job is gone,
-    /// finished, or claimed by another run first. A running job is taken over only when <paramref name="takeOver"/>
-    /// (at startup: its run died with the previous process).
+    /// Makes <paramref name="owner"/> the job's owner for one lease, or answers null when there is nothing to do: the job is
+    /// gone or finished, another instance holds its lease, or another claim came first.
     /// </summary>
-    public async Task<ClaimedExport?> ClaimAsync(string id, DateTimeOffset now, bool takeOver, CancellationToken cancellationToken = default)
+    public async Task<ClaimedExport?> ClaimAsync(string id, string owner, CancellationToken cancellationToken = default)
     {
         if (await GetRowAsync(id, cancellationToken).ConfigureAwait(false) is not { } row) return null;
+        var now = time.GetUtcNow();
+        if (!IsClaimable(row, now)) return null;
         var job = ExportJobEntities.ToJob(row);
-        if (job.Status != ExportStatus.Queued && !(takeOver && job.Status == ExportStatus.Running)) return null;
         var claimed = job with { Status = ExportStatus.Running, StartedAt = now, Attempts = job.Attempts + 1 };
-        var etag = await ReplaceAsync(claimed, row.ETag, cancellationToken).ConfigureAwait(false);
-        return etag is { } tag ? new ClaimedExport(claimed, tag) : null;
+        var leaseUntil = now + options.Value.Lease;
+        var etag = await ReplaceAsync(ExportJobEntities.Leased(claimed, owner, leaseUntil), row.ETag, cancellationToken).ConfigureAwait(false);
+        return etag is { } tag ? new ClaimedExport(claimed, tag, owner, leaseUntil) : null;
     }
 
-    /// <summary>Records the run's outcome; false when another run has claimed the job since, whose outcome counts instead.</summary>
+    /// <summary>Extends the owner's lease by one <see cref="ExportOptions.Lease"/> from now; null when the job was taken from it meanwhile.</summary>
+    public async Task<ClaimedExport?> RenewAsync(ClaimedExport claim, CancellationToken cancellationToken = default)
+    {
+        var leaseUntil = time.GetUtcNow() + options.Value.Lease;
+        var etag = await ReplaceAsync(ExportJobEntities.Leased(claim.Job, claim.Owner, leaseUntil), claim.ETag, cancellationToken).ConfigureAwait(false);
+        return etag is { } tag ? claim with { ETag = tag, LeaseUntil = leaseUntil } : null;
+    }
+
+    /// <summary>Records the run's outcome (and ends its lease); false when another run has claimed the job since, whose outcome counts instead.</summary>
     public async Task<bool> FinishAsync(ClaimedExport claim, ExportJob finished, CancellationToken cancellationToken = default) =>
-        await ReplaceAsync(finished, claim.ETag, cancellationToken).ConfigureAwait(false) is not null;
+        await ReplaceAsync(ExportJobEntities.From(finished), claim.ETag, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>
     /// Deletes the jobs created more than <see cref="ExportOptions.KeepDays"/> before <paramref name="now"/> and their CSVs
@@ -96,13 +108,29 @@ public sealed class ExportStore(StorageAccount account, ExportBlobs blobs, IOpti
         return found.HasValue ? found.Value : null;
     }
 
+    private async Task<List<TableEntity>> UnfinishedRowsAsync(CancellationToken cancellationToken)
+    {
+        var table = await account.TableAsync(Table, cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {ExportJobEntities.Partition} and (Status eq {ExportStatus.Queued} or Status eq {ExportStatus.Running})");
+        return await table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queued, or running under a lease that has run out: its owner stopped renewing, so it died or lost touch.</summary>
+    private static bool IsClaimable(TableEntity row, DateTimeOffset now) => row.GetString("Status") switch
+    {
+        ExportStatus.Queued => true,
+        ExportStatus.Running => ExportJobEntities.LeaseUntilOf(row) <= now,
+        _ => false,
+    };
+
     /// <returns>The new ETag, or null when the row changed since <paramref name="etag"/> was read.</returns>
-    private async Task<ETag?> ReplaceAsync(ExportJob job, ETag etag, CancellationToken cancellationToken)
+    private async Task<ETag?> ReplaceAsync(TableEntity row, ETag etag, CancellationToken cancellationToken)
     {
         var table = await account.TableAsync(Table, cancellationToken).ConfigureAwait(false);
         try
         {
-            var response = await table.UpdateEntityAsync(ExportJobEntities.From(job), etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var response = await table.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return response.Headers.ETag;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)

@@ -36,8 +36,8 @@ public static class PartitionSweeper
             if (page.Count == 0) return deleted;
             var transactions = page.GroupBy(r => r.PartitionKey).SelectMany(p => p.Chunk(StorageAccount.MaxTransactionActions));
             await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-                async (transaction, token) => await table.SubmitTransactionAsync(
-                    transaction.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, Azure.ETag.All)), token).ConfigureAwait(false)).ConfigureAwait(false);
+                // Another run sweeping the same range may have deleted some of them: that is done, not a failure.
+                async (transaction, token) => await RowDeletes.DeleteTogetherAsync(table, [.. transaction], token).ConfigureAwait(false)).ConfigureAwait(false);
             deleted += page.Count;
         }
     }

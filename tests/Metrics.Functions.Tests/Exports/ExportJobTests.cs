@@ -27,7 +27,7 @@ public sealed class ExportJobTests(SharedAzurite azurite)
         var running = ExportJob.Queued(query, now.AddSeconds(-1), "previous") with { Status = ExportStatus.Running, Attempts = 1, StartedAt = now };
         // Recorded straight in storage, as a process that died before its workers got to them would leave them.
         var storage = new StorageAccount(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = prefix });
-        var previous = new ExportStore(storage, new ExportBlobs(storage), Microsoft.Extensions.Options.Options.Create(new ExportOptions()));
+        var previous = new ExportStore(storage, new ExportBlobs(storage), Microsoft.Extensions.Options.Options.Create(new ExportOptions()), _time);
         await previous.CreateAsync(queued);
         await previous.CreateAsync(running);
 

@@ -235,7 +235,7 @@ public sealed class RollupCompactionTests(SharedAzurite azurite)
     }
 
     /// <summary>The partial and packed rows of every request family, by table: what a fold deletes (never its coverage rows, which only move on).</summary>
-    private static async Task<List<(TableClient Table, List<TableEntity> Rows)>> PartialRowsAsync(RollupEngine parts)
+    internal static async Task<List<(TableClient Table, List<TableEntity> Rows)>> PartialRowsAsync(RollupEngine parts)
     {
         var found = new List<(TableClient, List<TableEntity>)>();
         foreach (var family in Families.RequestFamilies)
