@@ -35,6 +35,7 @@ internal static class QueryBenchmark
                    --busy-hour N    events in the one hour whose compaction is timed (default 50000)
                    --day-small N    events in the small set of one day, for the 24-hour breakdown by user (default 10000)
                    --day-large N    events in the large set of one day (default 100000)
+                   --rows-only      only count the day and week rollup rows of both volumes, as they would be written, without Azurite
                    --raw-large      load the large set as the small one, through raw rows and compaction of its 720 hours,
                                     instead of writing its day rollups directly (hours on Azurite at 1,000,000 events)
         """,
@@ -57,7 +58,13 @@ internal static class QueryBenchmark
         var daySmall = args.Int("day-small", 10_000, 1_000, 10_000_000);
         var dayLarge = args.Int("day-large", 100_000, 1_000, 10_000_000);
         var rawLarge = args.Flag("raw-large");
+        var rowsOnly = args.Flag("rows-only");
         args.RejectUnknown();
+        if (rowsOnly)
+        {
+            foreach (var volume in new[] { small, large }) CountRows(volume);
+            return 0;
+        }
 
         await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
         var sets = new List<Loaded> { await LoadAsync(azurite.ConnectionString, small, throughRaw: true) };
@@ -212,6 +219,28 @@ internal static class QueryBenchmark
         var compaction = await engine.GetRequiredService<RollupCompaction>().RecomputeAsync(EventKind.Requests, ThirtyDays.Hours().ToList());
         await engine.GetRequiredService<DirtyHours>().ClearBeforeAsync(EventKind.Requests, End);
         return new Loaded(volume, storage, reader, kept, loadSeconds, watch.Elapsed.TotalSeconds, compaction.RowsWritten);
+    }
+
+    /// <summary>The day rows, and week rows of the weeks that are over, <see cref="DayRollups.WriteAsync"/> writes for the volume: counted, not written.</summary>
+    private static void CountRows(int volume)
+    {
+        var random = new Random(volume);
+        var events = Enumerable.Range(0, volume).Select(i => Traffic.Event(random, i, ThirtyDays.From.AddSeconds(random.NextDouble() * 30 * 86400))).ToList();
+        var rows = Families.RequestFamilies.ToDictionary(f => f, _ => (Days: 0L, Weeks: 0L));
+        foreach (var (grain, bucketOf) in new (Grain, Func<DateTimeOffset, DateTimeOffset>)[] { (Grain.Day, RollupCalendar.DayOf), (Grain.Week, RollupCalendar.WeekOf) })
+            foreach (var bucket in events.GroupBy(e => bucketOf(e.Timestamp)).Where(b => grain == Grain.Day || b.Key.AddDays(7) <= DateTimeOffset.UtcNow))
+            {
+                var cells = HourRollup.Of(bucket);
+                foreach (var family in Families.RequestFamilies)
+                {
+                    var keys = cells.Keys.LongCount(k => k.Family == family);
+                    rows[family] = grain == Grain.Day ? (rows[family].Days + keys, rows[family].Weeks) : (rows[family].Days, rows[family].Weeks + keys);
+                }
+            }
+        foreach (var (family, (days, weeks)) in rows)
+            Console.WriteLine($"  {volume,9:N0} events  {Families.NameOf(family),-11} day rows {days,8:N0} ({days / 30.0,7:N1} a day)   week rows {weeks,7:N0}");
+        var all = rows.Values.Sum(r => r.Days + r.Weeks);
+        Console.WriteLine($"  {volume,9:N0} events  all families: {all:N0} day and week rows, {all / (double)volume:F4} rows per event (target ≤ 0.1)");
     }
 
     /// <summary>One day of events (<see cref="OneDay"/>), written as the hour rows compaction would leave.</summary>
