@@ -31,6 +31,20 @@ internal static class DayRollups
         return written;
     }
 
+    /// <summary>Hour rows of every request family, as compaction leaves an hour that is over and folded.</summary>
+    public static async Task<int> WriteHoursAsync(StorageAccount storage, IReadOnlyCollection<RequestEvent> events)
+    {
+        var store = new RollupStore(storage, new PartialRowCache());
+        var written = 0;
+        foreach (var hour in events.GroupBy(e => RollupCalendar.HourOf(e.Timestamp)))
+        {
+            var cells = HourRollup.Of(hour);
+            foreach (var family in Families.RequestFamilies)
+                written += (await store.ReplaceAsync(CellFormats.Requests, family, Grain.Hour, hour.Key, cells.Where(c => c.Key.Family == family), FoldPosition.End)).Written;
+        }
+        return written;
+    }
+
     /// <summary>Every request family's day and week tables under two prefixes, property by property: rows compared, or the first difference.</summary>
     public static async Task<int> CompareAsync(StorageAccount compacted, StorageAccount direct)
     {

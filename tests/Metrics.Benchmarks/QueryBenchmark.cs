@@ -33,6 +33,9 @@ internal static class QueryBenchmark
                    --large N        events in the large data set (default 1000000)
                    --repeats N      timed runs of each query per volume, alternating volumes (default 9; the median is reported)
                    --busy-hour N    events in the one hour whose compaction is timed (default 50000)
+                   --day-small N    events in the small set of one day, for the 24-hour breakdown by user (default 10000)
+                   --day-large N    events in the large set of one day (default 100000)
+                   --rows-only      only count the day and week rollup rows of both volumes, as they would be written, without Azurite
                    --raw-large      load the large set as the small one, through raw rows and compaction of its 720 hours,
                                     instead of writing its day rollups directly (hours on Azurite at 1,000,000 events)
         """,
@@ -43,6 +46,8 @@ internal static class QueryBenchmark
 
     private static readonly DateTimeOffset End = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly QueryWindow ThirtyDays = new(End.AddDays(-30), End);
+    /// <summary>24 hours across a midnight, as <c>range=24h</c> asks at noon: read from hour rows, not a day's.</summary>
+    private static readonly QueryWindow OneDay = new(End.AddHours(-36), End.AddHours(-12));
 
     private static async Task<int> RunAsync(BenchmarkArguments args)
     {
@@ -50,8 +55,16 @@ internal static class QueryBenchmark
         var large = args.Int("large", 1_000_000, 1_000, 10_000_000);
         var repeats = args.Int("repeats", 9, 1, 100);
         var busyHour = args.Int("busy-hour", 50_000, 1_000, 1_000_000);
+        var daySmall = args.Int("day-small", 10_000, 1_000, 10_000_000);
+        var dayLarge = args.Int("day-large", 100_000, 1_000, 10_000_000);
         var rawLarge = args.Flag("raw-large");
+        var rowsOnly = args.Flag("rows-only");
         args.RejectUnknown();
+        if (rowsOnly)
+        {
+            foreach (var volume in new[] { small, large }) CountRows(volume);
+            return 0;
+        }
 
         await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
         var sets = new List<Loaded> { await LoadAsync(azurite.ConnectionString, small, throughRaw: true) };
@@ -90,6 +103,39 @@ internal static class QueryBenchmark
             foreach (var measured in breakdowns.Values.Append(summaries))
                 if (measured[i].Answer != sets[i].Volume)
                     throw new InvalidOperationException($"a query counted {measured[i].Answer} requests, expected {sets[i].Volume}");
+        // The user breakdown's time: reading its rows, or building the report from them (sketch merges, per row)?
+        var userFamily = BreakdownReport.FamilyOf("user", QueryFilter.None);
+        var buildMs = new List<string>();
+        foreach (var data in sets)
+        {
+            var slices = (await data.Queries.RequestsAsync(ThirtyDays, Grain.Week, [userFamily]))[userFamily];
+            var times = Enumerable.Range(0, repeats).Select(_ =>
+            {
+                var watch = Stopwatch.StartNew();
+                BreakdownReport.Build("user", slices, QueryFilter.None, PriceList.Empty, new HashSet<string>());
+                return watch.Elapsed.TotalMilliseconds;
+            }).Order().ToList();
+            buildMs.Add($"  {data.Volume,9:N0} events: {slices.Count,7:N0} rows read, report built from them in {times[repeats / 2],8:F1} ms (median)");
+        }
+        var daySets = new List<Loaded> { await LoadHoursAsync(azurite.ConnectionString, daySmall), await LoadHoursAsync(azurite.ConnectionString, dayLarge) };
+        var dayUsers = await QueryBenchmark.MeasureAsync(daySets, repeats, () => azurite.CpuTime, async data =>
+            BreakdownReport.Build("user", (await data.Queries.RequestsAsync(OneDay, Grain.Week, [userFamily]))[userFamily],
+                QueryFilter.None, PriceList.Empty, new HashSet<string>()).Totals.Requests);
+        for (var i = 0; i < daySets.Count; i++)
+            if (dayUsers[i].Answer != daySets[i].Volume)
+                throw new InvalidOperationException($"the 24-hour user breakdown counted {dayUsers[i].Answer} requests, expected {daySets[i].Volume}");
+        var familyRows = new List<string>();
+        foreach (var data in sets)
+        {
+            long all = 0;
+            foreach (var family in Families.RequestFamilies)
+            {
+                var (days, weeks) = (await CountAsync(data, family, Grain.Day), await CountAsync(data, family, Grain.Week));
+                all += days + weeks;
+                familyRows.Add($"  {data.Volume,9:N0} events  {Families.NameOf(family),-11} day rows {days,8:N0} ({days / 30.0,7:N1} a day)   week rows {weeks,7:N0}");
+            }
+            familyRows.Add($"  {data.Volume,9:N0} events  all families: {all:N0} day and week rows, {all / (double)data.Volume:F4} rows per event (target ≤ 0.1)");
+        }
         var rowSizes = new List<string>();
         foreach (var data in sets)
             foreach (var family in Families.RequestFamilies)
@@ -111,6 +157,13 @@ internal static class QueryBenchmark
         Print("performance summary", summaries);
         foreach (var (by, measured) in breakdowns) Print($"breakdown by {by}", measured);
         Print("Azurite floor, no-row query", emptyQueries);
+        Console.WriteLine($"24-hour breakdown by user (hour rows, {OneDay.From:yyyy-MM-dd HH}h to {OneDay.To:yyyy-MM-dd HH}h), events in those 24 hours " +
+            $"{daySets[0].Volume:N0} / {daySets[1].Volume:N0}");
+        Print("breakdown by user, 24 hours", dayUsers);
+        Console.WriteLine("30-day breakdown by user: rows read, and the time to build the report from rows already read");
+        buildMs.ForEach(Console.WriteLine);
+        Console.WriteLine("rollup rows by family, 30 days (day rows, and week rows of the weeks that are over)");
+        familyRows.ForEach(Console.WriteLine);
         Console.WriteLine("what the rows hold (the users sketch is read only where the answer shows users: not for the summary's endpoints)");
         rowSizes.ForEach(Console.WriteLine);
         Console.WriteLine($"max percentile relative error (p50/p95/p99, 50 random ranges, {small:N0} events): {percentileError:P3}");
@@ -166,6 +219,47 @@ internal static class QueryBenchmark
         var compaction = await engine.GetRequiredService<RollupCompaction>().RecomputeAsync(EventKind.Requests, ThirtyDays.Hours().ToList());
         await engine.GetRequiredService<DirtyHours>().ClearBeforeAsync(EventKind.Requests, End);
         return new Loaded(volume, storage, reader, kept, loadSeconds, watch.Elapsed.TotalSeconds, compaction.RowsWritten);
+    }
+
+    /// <summary>The day rows, and week rows of the weeks that are over, <see cref="DayRollups.WriteAsync"/> writes for the volume: counted, not written.</summary>
+    private static void CountRows(int volume)
+    {
+        var random = new Random(volume);
+        var events = Enumerable.Range(0, volume).Select(i => Traffic.Event(random, i, ThirtyDays.From.AddSeconds(random.NextDouble() * 30 * 86400))).ToList();
+        var rows = Families.RequestFamilies.ToDictionary(f => f, _ => (Days: 0L, Weeks: 0L));
+        foreach (var (grain, bucketOf) in new (Grain, Func<DateTimeOffset, DateTimeOffset>)[] { (Grain.Day, RollupCalendar.DayOf), (Grain.Week, RollupCalendar.WeekOf) })
+            foreach (var bucket in events.GroupBy(e => bucketOf(e.Timestamp)).Where(b => grain == Grain.Day || b.Key.AddDays(7) <= DateTimeOffset.UtcNow))
+            {
+                var cells = HourRollup.Of(bucket);
+                foreach (var family in Families.RequestFamilies)
+                {
+                    var keys = cells.Keys.LongCount(k => k.Family == family);
+                    rows[family] = grain == Grain.Day ? (rows[family].Days + keys, rows[family].Weeks) : (rows[family].Days, rows[family].Weeks + keys);
+                }
+            }
+        foreach (var (family, (days, weeks)) in rows)
+            Console.WriteLine($"  {volume,9:N0} events  {Families.NameOf(family),-11} day rows {days,8:N0} ({days / 30.0,7:N1} a day)   week rows {weeks,7:N0}");
+        var all = rows.Values.Sum(r => r.Days + r.Weeks);
+        Console.WriteLine($"  {volume,9:N0} events  all families: {all:N0} day and week rows, {all / (double)volume:F4} rows per event (target ≤ 0.1)");
+    }
+
+    /// <summary>One day of events (<see cref="OneDay"/>), written as the hour rows compaction would leave.</summary>
+    private static async Task<Loaded> LoadHoursAsync(string connectionString, int volume)
+    {
+        var storage = new StorageAccount(new StorageOptions { ConnectionString = connectionString, Prefix = "h" + volume });
+        var engine = Engine.On(storage);
+        var random = new Random(volume + 1);
+        var events = Enumerable.Range(0, volume).Select(i => Traffic.Event(random, i, OneDay.From.AddSeconds(random.NextDouble() * 86400))).ToList();
+        var watch = Stopwatch.StartNew();
+        var rows = await DayRollups.WriteHoursAsync(storage, events);
+        Console.WriteLine($"wrote the hour rollups of {volume:N0} events in one day directly in {watch.Elapsed.TotalSeconds:F1} s ({rows:N0} rows)");
+        return new Loaded(volume, storage, engine.GetRequiredService<RollupQueries>(), [], watch.Elapsed.TotalSeconds, 0, rows);
+    }
+
+    private static async Task<long> CountAsync(Loaded data, string family, Grain grain)
+    {
+        var table = await data.Storage.TableAsync(TableNames.Rollups(family, grain));
+        return await table.QueryAsync<TableEntity>(select: ["RowKey"]).LongCountAsync();
     }
 
     private static async Task<Measured[]> MeasureAsync(List<Loaded> sets, int repeats, Func<TimeSpan> azuriteCpu, Func<Loaded, Task<long>> query)

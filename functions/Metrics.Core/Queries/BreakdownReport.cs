@@ -14,14 +14,14 @@ public sealed record BreakdownReport(string By, IReadOnlyList<BreakdownRow> Rows
     public static readonly IReadOnlyList<string> Dimensions = ["service", "endpoint", "user", "country", "org", "model", "membership"];
 
     /// <summary>The rollup family a breakdown reads: by service or model, the org family when kept to an org; by endpoint,
-    /// the filter's endpoint family.</summary>
+    /// user or country, the filter's family for it (per org only under an org filter).</summary>
     public static string FamilyOf(string by, QueryFilter filter) => by switch
     {
         "service" or "model" => filter.Org is null ? Families.Service : Families.Org,
         "endpoint" => filter.EndpointFamily,
-        "country" => Families.Country,
+        "country" => filter.CountryFamily,
         "org" => Families.Org,
-        "user" or "membership" => Families.User,
+        "user" or "membership" => filter.UserFamily,
         _ => throw new ArgumentOutOfRangeException(nameof(by), by, "not a breakdown dimension"),
     };
 

@@ -17,6 +17,12 @@ public sealed record QueryFilter(string? Service = null, string? Endpoint = null
     /// <summary>The family the endpoint table is read from: per org and model only when the filter needs it.</summary>
     public string EndpointFamily => ByOrgOrModel ? Families.OrgEndpoint : Families.Endpoint;
 
+    /// <summary>The family users are broken down from: per org only when the filter needs it.</summary>
+    public string UserFamily => Org is not null ? Families.OrgUser : Families.User;
+
+    /// <summary>The family countries are broken down from: per org only when the filter needs it.</summary>
+    public string CountryFamily => Org is not null ? Families.OrgCountry : Families.Country;
+
     /// <summary>The family totals (summary, series, values) are read from.</summary>
     public string TotalsFamily => Endpoint is not null ? EndpointFamily : Org is not null ? Families.Org : Families.Service;
 

@@ -10,7 +10,7 @@ public static class ServiceValue
         ["requests", "errors", "errorRate", "avgMs", "p50Ms", "p95Ms", "p99Ms", "cpuMs", "gpuMs", "units", "spend", "syncRequests", "asyncRequests", "users", "countries"];
 
     /// <param name="serviceSlices">Slices of <see cref="Families.Service"/> for the service.</param>
-    /// <param name="countrySlices">Slices of <see cref="Families.Country"/> for the service (only read for <c>countries</c>).</param>
+    /// <param name="countrySlices">Slices of the filter's country family (<see cref="QueryFilter.CountryFamily"/>) for the service (only read for <c>countries</c>).</param>
     public static decimal Of(string metric, IReadOnlyList<RollupSlice<RequestCell>> serviceSlices,
         IReadOnlyList<RollupSlice<RequestCell>> countrySlices, PriceList prices)
     {

@@ -23,13 +23,25 @@ public static class Families
     /// does not read rows multiplied by orgs and models.
     /// </summary>
     public const string OrgEndpoint = "OE";
-    /// <summary>Requests by (service, country, org): the country breakdown, for everyone or one org.</summary>
+    /// <summary>
+    /// Requests by (service, country): the country breakdown and the countries value. Rows written from 2026-12-06 to 2026-12-07 hold
+    /// the org as a third value (<see cref="DimensionCount"/> reads it): a country's rows then add up across orgs, as they should.
+    /// </summary>
     public const string Country = "C";
+    /// <summary>Requests by (service, country, org): the country breakdown and value kept to an org. Its own tables, read only
+    /// under an org filter, so the unfiltered country rows are not multiplied by orgs.</summary>
+    public const string OrgCountry = "OC";
     /// <summary>Requests by (service, model, org): the org breakdown and the finance export by org and model.</summary>
     public const string Org = "O";
-    /// <summary>Requests by (service, user, org): user breakdown and roster membership, for everyone or one org. A user
-    /// belongs to one org, nearly always, so the org multiplies no rows; rows written before it was added hold no org.</summary>
+    /// <summary>
+    /// Requests by (service, user): the user and membership breakdowns. A user may belong to several orgs; here that costs no
+    /// rows. Rows written from 2026-12-06 to 2026-12-07 hold the org as a third value (<see cref="DimensionCount"/> reads it):
+    /// a user's rows then add up across orgs, as they should.
+    /// </summary>
     public const string User = "U";
+    /// <summary>Requests by (service, user, org): the user and membership breakdowns kept to an org (an org admin's view).
+    /// Its own tables, read only under an org filter: a row per org a user works in.</summary>
+    public const string OrgUser = "OU";
 
     /// <summary>Usage by (site, event type, anonymous?).</summary>
     public const string EventType = "T";
@@ -38,16 +50,16 @@ public static class Families
     /// <summary>Named events (the feature, button or form a beacon names) by (site, type, name, anonymous?).</summary>
     public const string Name = "N";
 
-    public static readonly string[] RequestFamilies = [Service, Endpoint, OrgEndpoint, Country, Org, User];
+    public static readonly string[] RequestFamilies = [Service, Endpoint, OrgEndpoint, Country, OrgCountry, Org, User, OrgUser];
     public static readonly string[] UsageFamilies = [EventType, Page, Name];
 
     public static string[] Of(EventKind kind) => kind == EventKind.Requests ? RequestFamilies : UsageFamilies;
 
-    /// <summary>How many dimension values a key of the family holds.</summary>
+    /// <summary>How many dimension values a stored key of the family may hold (the user and country families' older rows hold one more).</summary>
     public static int DimensionCount(string family) => family switch
     {
         Service => 2,
-        Endpoint or Org or Country or User or EventType or Page => 3,
+        Endpoint or Org or Country or OrgCountry or User or OrgUser or EventType or Page => 3,
         Name => 4,
         OrgEndpoint => 5,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
@@ -60,8 +72,10 @@ public static class Families
         Endpoint => "Endpoint",
         OrgEndpoint => "OrgEndpoint",
         Country => "Country",
+        OrgCountry => "OrgCountry",
         Org => "Org",
         User => "User",
+        OrgUser => "OrgUser",
         EventType => "EventType",
         Page => "Page",
         Name => "Name",
@@ -78,7 +92,7 @@ public static class Families
     };
 
     /// <summary>Whether the family's keys hold the org (<see cref="OrgOf"/>), so its rows can be kept to one org's.</summary>
-    public static bool HasOrg(string family) => family is Org or Country or User or OrgEndpoint;
+    public static bool HasOrg(string family) => family is Org or OrgCountry or OrgUser or OrgEndpoint;
 
     /// <summary>Whether the family's keys hold the model (<see cref="ModelOf"/>).</summary>
     public static bool HasModel(string family) => family is Service or Org or OrgEndpoint;
@@ -86,9 +100,8 @@ public static class Families
     /// <summary>The org of a key of a family that keeps it (<see cref="HasOrg"/>; "" for none).</summary>
     public static string OrgOf(RollupKey key) => key.Family switch
     {
-        Org => key.Value(2),
+        Org or OrgCountry or OrgUser => key.Value(2),
         OrgEndpoint => key.Value(3),
-        Country or User => key.Values is { Length: > 2 } values ? values[2] : "",
         _ => throw new ArgumentException($"family {key.Family} keeps no org in its keys", nameof(key)),
     };
 
@@ -97,9 +110,11 @@ public static class Families
         yield return RollupKey.Of(Service, e.Service, e.Model);
         yield return RollupKey.Of(Endpoint, e.Service, e.Endpoint, e.Method);
         yield return RollupKey.Of(OrgEndpoint, e.Service, e.Endpoint, e.Method, e.OrgId, e.Model);
-        yield return RollupKey.Of(Country, e.Service, e.Country, e.OrgId);
+        yield return RollupKey.Of(Country, e.Service, e.Country);
+        yield return RollupKey.Of(OrgCountry, e.Service, e.Country, e.OrgId);
         yield return RollupKey.Of(Org, e.Service, e.Model, e.OrgId);
-        yield return RollupKey.Of(User, e.Service, e.UserId, e.OrgId);
+        yield return RollupKey.Of(User, e.Service, e.UserId);
+        yield return RollupKey.Of(OrgUser, e.Service, e.UserId, e.OrgId);
     }
 
     internal static IEnumerable<RollupKey> KeysOf(UsageEvent e)

@@ -192,7 +192,7 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
         var metric = Query(request, "metric") ?? "requests";
         if (!ServiceValue.Metrics.Contains(metric)) return ParameterProblem("metric", metric, ServiceValue.Metrics);
-        string[] Families(QueryFilter f) => metric == "countries" ? [f.TotalsFamily, Core.Rollups.Families.Country] : [f.TotalsFamily];
+        string[] Families(QueryFilter f) => metric == "countries" ? [f.TotalsFamily, f.CountryFamily] : [f.TotalsFamily];
         var (filter, invalid) = QueryFilters.Of(request, Families);
         if (invalid is not null) return invalid;
         var service = filter!.Service;
@@ -200,7 +200,7 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
         var read = await rollups.RequestsAsync(window, metric == "spend" ? priceList.CoarsestGrain(window) : Grain.Week, Families(filter),
             cancellationToken: cancellationToken);
         var serviceSlices = read[filter.TotalsFamily].Where(s => filter.Includes(s.Key)).ToList();
-        var countrySlices = metric == "countries" ? read[Core.Rollups.Families.Country].Where(s => filter.Includes(s.Key)).ToList() : [];
+        var countrySlices = metric == "countries" ? read[filter.CountryFamily].Where(s => filter.Includes(s.Key)).ToList() : [];
         var value = ServiceValue.Of(metric, serviceSlices, countrySlices, priceList);
         var context = await rollups.ContextAsync(window, [read.Source(serviceSlices.Count > 0)], cancellationToken);
         if (metric == "spend") context = context.WithPrices(UnpricedUnits.Of(serviceSlices, priceList));
