@@ -105,7 +105,7 @@ public sealed class CompactionBoundaryTests(SharedAzurite azurite)
         var now = new DateTimeOffset(2025, 7, 10, 2, 0, 30, TimeSpan.Zero);
         var twoDaysAgo = new DateTimeOffset(2025, 7, 8, 1, 0, 0, TimeSpan.Zero);
         var time = new SharedClock(now);
-        await using var app = await TestApp.StartAsync(azurite.ConnectionString, new Dictionary<string, string?> { ["Alerts:RowBudget"] = "10" }, time);
+        await using var app = await TestApp.StartAsync(azurite.ConnectionString, new Dictionary<string, string?> { ["Alerts:RowBudget"] = "10", ["Alerts:EarlyRollUp"] = "true" }, time);
         await app.SendAsync(Traffic.Requests("r", [twoDaysAgo], 20));
         await app.CompactAsync();
         var overBudget = await app.RunNightlyAsync();
