@@ -21,9 +21,9 @@ namespace Metrics.Rollups.Retention;
 /// but not acknowledged (a batch refused after its rows were written), rare.</item>
 /// <item>Rollup rows: counted once per day, the night after the day ends (every row of the day's hour and day
 /// partitions, with their bytes), and kept in a ledger; a week's rows the night after the week ends; today counted
-/// afresh. Stored rollups are the sum of the ledger over the days retention keeps, a day missing from it (before this
-/// ledger existed) taken as the mean counted day. Under: rows that late events (up to the raw retention) add to a day
-/// after it was counted.</item>
+/// afresh. Stored rollups are the sum of the ledger over the days retention keeps; the first night after an upgrade
+/// counts every kept day once, and takes weeks before the last as the mean counted week. Under: rows that late events
+/// (up to the raw retention) add to a day after it was counted.</item>
 /// </list>
 /// </summary>
 public sealed class StorageEstimate(StorageAccount account, RawDayTables rawTables, RollupQueries queries, RollupStore store)
@@ -31,8 +31,6 @@ public sealed class StorageEstimate(StorageAccount account, RawDayTables rawTabl
     /// <summary>Bytes of a raw row when no row is there to sample (a request event as the benchmarks send it).</summary>
     public const long DefaultRawRowBytes = 700;
     private const string Ledger = "rollup-size";
-    /// <summary>Days a night may count that are missing from the ledger (after an upgrade): keeps a night's cost bounded.</summary>
-    private const int DaysCountedPerNight = 7;
 
     public async Task<StoredSize> MeasureAsync(DateTimeOffset now, DateTimeOffset rollupCutoff, CancellationToken cancellationToken = default)
     {
@@ -91,13 +89,10 @@ public sealed class StorageEstimate(StorageAccount account, RawDayTables rawTabl
         if (firstData is null) return (0, 0);
         if (firstData > first) first = firstData.Value;
 
-        var counted = 0;
-        for (var day = today.AddDays(-1); day >= first && counted < DaysCountedPerNight; day = day.AddDays(-1))
-        {
-            if (known.ContainsKey(DayKey(day))) continue;
-            known[DayKey(day)] = await CountAsync(Grain.Day, day, ledger, cancellationToken).ConfigureAwait(false);
-            counted++;
-        }
+        // Usually only yesterday is missing; the first night after an upgrade counts every kept day once.
+        for (var day = today.AddDays(-1); day >= first; day = day.AddDays(-1))
+            if (!known.ContainsKey(DayKey(day)))
+                known[DayKey(day)] = await CountAsync(Grain.Day, day, ledger, cancellationToken).ConfigureAwait(false);
         var lastWeek = RollupCalendar.WeekOf(now).AddDays(-7);
         if (lastWeek >= first && !known.ContainsKey(WeekKey(lastWeek)))
             known[WeekKey(lastWeek)] = await CountAsync(Grain.Week, lastWeek, ledger, cancellationToken).ConfigureAwait(false);

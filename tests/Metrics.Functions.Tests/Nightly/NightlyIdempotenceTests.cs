@@ -52,7 +52,7 @@ public sealed class NightlyIdempotenceTests(SharedAzurite azurite)
         Assert.Contains(skipped.LogLines, line => line.Contains("holds the lock", StringComparison.Ordinal));
         var done = answers.Single(a => a.RunStatus == "completed");
         Assert.True(done.Number("HoursFinalized") > 0, done.ToString());
-        Assert.DoesNotContain(await app.Storage.AllAsync(TableNames.RequestEvents), row => string.CompareOrdinal(row.PartitionKey, "2025040102") < 0);
+        Assert.DoesNotContain(await app.Storage.AllAsync(TableNames.RequestEvents), row => string.CompareOrdinal(row.PartitionKey, "2025040100") < 0);
         Assert.False(await app.NightlyLockIsHeldAsync(), "both runs are over: the lease must be released");
     }
 
