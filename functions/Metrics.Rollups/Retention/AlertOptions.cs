@@ -19,7 +19,7 @@ public sealed class AlertOptions
     public const double DefaultPricePerGbMonth = 0.045;
 
     /// <summary>Estimated stored GB (raw + rollups) at which the nightly run raises an alert; a warning at 80% (<see cref="Core.Retention.NightlyPlan"/>).</summary>
-    [Range(0.001, 1_000_000)]
+    [Range(0.000_001, 1_000_000)]
     public double StorageBudgetGb { get; set; } = DefaultStorageBudgetGb;
 
     /// <summary>What a GB-month costs, so the alert can say what the storage costs a month.</summary>
