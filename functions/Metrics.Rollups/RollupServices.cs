@@ -28,6 +28,7 @@ public static class RollupServices
         services.AddOptions<EndpointLimitOptions>().BindConfiguration("Ingest").ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
+        services.AddSingleton<RawDayTables>();
         services.AddSingleton<RawRows>();
         services.AddSingleton<PartialRowCache>();
         services.AddSingleton<RollupStore>();
@@ -44,6 +45,7 @@ public static class RollupServices
         services.AddSingleton<IngestWriter>();
         services.AddSingleton<RollupQueries>();
         services.AddSingleton<RollupCompaction>();
+        services.AddSingleton<StorageEstimate>();
         services.AddSingleton<NightlyRun>();
         return services;
     }

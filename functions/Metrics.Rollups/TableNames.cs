@@ -1,3 +1,4 @@
+using System.Globalization;
 using Metrics.Core.Ingestion;
 using Metrics.Core.Rollups;
 
@@ -16,7 +17,20 @@ public static class TableNames
     public const string FinalisedHours = "FinalizedHours";
     public const string NightlyRuns = "NightlyRuns";
 
+    /// <summary>
+    /// The single raw table each kind had before raw rows moved to one table per day: no longer written, still read and
+    /// swept by the nightly run until the rows it held have passed raw retention.
+    /// </summary>
     public static string RawEvents(EventKind kind) => kind == EventKind.Requests ? RequestEvents : UsageEvents;
+
+    /// <summary>
+    /// The raw table of one UTC day of event time, <c>RequestEvents20261207</c>: rows that expire together live together,
+    /// so the nightly run deletes a day by deleting its table (Azure's "high volume delete pattern").
+    /// </summary>
+    public static string RawEvents(EventKind kind, DateOnly day) => RawEvents(kind) + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>The complete batches received on one UTC day, <c>Batches20261207</c> (<c>BatchLedger</c>): they expire together.</summary>
+    public static string CompleteBatches(DateOnly day) => Batches + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     /// <summary>One table per family and grain: <c>RollupsEndpointDays</c>, <c>RollupsUserHours</c>, …</summary>
     public static string Rollups(string family, Grain grain) => $"Rollups{Families.NameOf(family)}{grain}s";

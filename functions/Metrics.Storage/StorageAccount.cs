@@ -56,6 +56,38 @@ public sealed class StorageAccount
             return table;
         });
 
+    /// <summary>The table's client without creating it: for reads that treat a missing table as empty.</summary>
+    public TableClient ExistingTable(string name) => TableService.GetTableClient(_prefix + name);
+
+    /// <summary>
+    /// The names (without the prefix) of the tables whose names start with <paramref name="namePrefix"/>: one listing,
+    /// by a range on the name, so its cost follows the number of tables, never their rows.
+    /// </summary>
+    public async Task<List<string>> TableNamesAsync(string namePrefix, CancellationToken cancellationToken = default)
+    {
+        var from = _prefix + namePrefix;
+        // '~' sorts after every character a table name may hold (letters and digits).
+        var filter = TableServiceClient.CreateQueryFilter($"TableName ge {from} and TableName lt {from + "~"}");
+        var names = new List<string>();
+        await foreach (var table in TableService.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            if (table.Name.StartsWith(from, StringComparison.Ordinal)) names.Add(table.Name[_prefix.Length..]);
+        return names;
+    }
+
+    /// <summary>Deletes the table and every row in it in one request (a missing table is success), and forgets it was created.</summary>
+    public async Task DeleteTableAsync(string name, CancellationToken cancellationToken = default)
+    {
+        _tables.TryRemove(_prefix + name, out _);
+        try
+        {
+            await TableService.DeleteTableAsync(_prefix + name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Gone already: another run deleted it.
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> on the table. If the table has vanished since it was created (deleted
     /// by hand, or an emulator restarted empty), creates it again and runs the work once more.

@@ -161,9 +161,14 @@ internal static class IngestBenchmark
         var outcome = await poster.PostAllAsync(bodies);
         var result = meter.Stop(name, settings.Events);
 
-        var table = await app.Storage.TableAsync(TableNames.RequestEvents);
-        var rows = await StoredRows.CountAsync(table) - settings.WarmupEvents;
-        await table.DeleteAsync();
+        // Raw rows are in one table per day of event time.
+        long rows = -settings.WarmupEvents;
+        foreach (var rawTable in await app.Storage.TableNamesAsync(TableNames.RequestEvents))
+        {
+            var table = await app.Storage.TableAsync(rawTable);
+            rows += await StoredRows.CountAsync(table);
+            await app.Storage.DeleteTableAsync(rawTable);
+        }
         return (result, outcome, rows);
     }
 

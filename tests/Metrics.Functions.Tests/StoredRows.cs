@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Metrics.Rollups;
 using Metrics.Storage;
 
 namespace Metrics.Functions.Tests;
@@ -6,11 +7,19 @@ namespace Metrics.Functions.Tests;
 /// <summary>Reads back what the app stored, straight from its tables.</summary>
 internal static class StoredRows
 {
+    /// <summary>
+    /// Every row of the table. For a raw table's name (<see cref="TableNames.RequestEvents"/>, <see cref="TableNames.UsageEvents"/>):
+    /// every raw row of that kind, from all its day tables and the legacy single table.
+    /// </summary>
     public static async Task<List<TableEntity>> AllAsync(this StorageAccount storage, string table)
     {
-        var client = await storage.TableAsync(table);
+        var names = table is TableNames.RequestEvents or TableNames.UsageEvents ? await storage.TableNamesAsync(table) : [table];
         var rows = new List<TableEntity>();
-        await foreach (var row in client.QueryAsync<TableEntity>()) rows.Add(row);
+        foreach (var name in names)
+        {
+            var client = await storage.TableAsync(name);
+            await foreach (var row in client.QueryAsync<TableEntity>()) rows.Add(row);
+        }
         return rows;
     }
 }

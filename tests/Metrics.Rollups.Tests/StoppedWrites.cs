@@ -15,9 +15,12 @@ internal static class StoppedWrites
     public static async Task StopAfterAsync(RollupEngine parts, string batchId, StoppedAfter step, DateTimeOffset? markedHour)
     {
         if (step == StoppedAfter.Complete) return;
-        var ledger = await parts.Storage.TableAsync(TableNames.Batches);
-        await foreach (var row in ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {batchId}")))
-            await ledger.DeleteEntityAsync(row);
+        foreach (var name in await parts.Storage.TableNamesAsync(TableNames.Batches))
+        {
+            var ledger = await parts.Storage.TableAsync(name);
+            await foreach (var row in ledger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {batchId}")))
+                await ledger.DeleteEntityAsync(row);
+        }
         if (step == StoppedAfter.Markers) return;
         if (markedHour is { } hour)
             await (await parts.Storage.TableAsync(TableNames.DirtyHours)).DeleteEntityAsync(EventKind.Requests.Name(), HourBucket.Key(hour));
@@ -30,8 +33,11 @@ internal static class StoppedWrites
                 if (PartialRows.Is(row) && row.RowKey.Contains(batchId, StringComparison.Ordinal)) await table.DeleteEntityAsync(row);
         }
         if (step != StoppedAfter.SomeRawRows) return;
-        var raw = await parts.Storage.TableAsync(TableNames.RequestEvents);
-        await foreach (var row in raw.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"BatchId eq {batchId}")))
-            if (row.RowKey[^1] % 2 == 0) await raw.DeleteEntityAsync(row);
+        foreach (var name in await parts.Storage.TableNamesAsync(TableNames.RequestEvents))
+        {
+            var raw = await parts.Storage.TableAsync(name);
+            await foreach (var row in raw.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"BatchId eq {batchId}")))
+                if (row.RowKey[^1] % 2 == 0) await raw.DeleteEntityAsync(row);
+        }
     }
 }

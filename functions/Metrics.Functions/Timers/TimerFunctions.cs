@@ -33,8 +33,8 @@ public sealed partial class TimerFunctions(RollupCompaction compaction, NightlyR
     }
 
     /// <summary>
-    /// 02:00 UTC: finalise and prune (see <see cref="NightlyRun"/>), then say how big storage is: a warning at
-    /// 80% of the row budget, an error starting with <c>ALERT:</c> at 100%. A failed run is tried again after 1, then
+    /// 02:00 UTC: finalise and prune (see <see cref="NightlyRun"/>), then say how big storage is and what it costs: a warning
+    /// at 80% of the storage budget, an error starting with <c>ALERT:</c> at 100%. A failed run is tried again after 1, then
     /// up to 15 minutes (each run is safe to repeat: it takes a lease and skips what is done), so a storage blip at
     /// 02:00 does not cost a night; the failure is logged in one line each time (TimerFailure).
     /// </summary>
@@ -48,10 +48,13 @@ public sealed partial class TimerFunctions(RollupCompaction compaction, NightlyR
         else
         {
             var growth = summary.GrowthSinceLastRun?.ToString("+#;-#;0", CultureInfo.InvariantCulture) ?? "first run";
-            LogNightly(logger, summary.HoursFinalized, summary.RawRowsDeleted, summary.RollupRowsDeleted, summary.AuditRowsDeleted, summary.TotalRows, growth);
+            LogNightly(logger, summary.HoursFinalized, summary.RawRowsDeleted, summary.RawTablesDeleted, summary.RollupRowsDeleted, summary.AuditRowsDeleted,
+                summary.TotalRows, growth, summary.StoredGb, summary.MonthlyCost);
         }
-        if (summary.Alert == NightlySummary.OverBudget) LogOverBudget(logger, summary.TotalRows, summary.RowBudget);
-        else if (summary.Alert == NightlySummary.Warning) LogNearBudget(logger, summary.TotalRows, summary.RowBudget);
+        var (gb, budget, cost) = (Gb(summary.StoredGb), Gb(summary.StorageBudgetGb), Dollars(summary.MonthlyCost));
+        if (summary.Alert == NightlySummary.OverBudget)
+            LogOverBudget(logger, gb, summary.TotalRows, cost, budget, summary.RolledUpEarly ? RolledUpEarly : NotRolledUp);
+        else if (summary.Alert == NightlySummary.Warning) LogNearBudget(logger, gb, summary.TotalRows, cost, budget);
         return summary;
     }
 
@@ -60,9 +63,17 @@ public sealed partial class TimerFunctions(RollupCompaction compaction, NightlyR
     private static partial void LogCompacted(ILogger logger, int hours, long partials, int merged, int days, long rawRows, long rollupRows, int written,
         int deleted, int stillDirty);
 
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "finalised {Hours} hours, deleted {RawRows} raw rows, {RollupRows} rollup rows " +
-        "and {AuditRows} audit rows; {TotalRows} rows remain ({Growth})")]
-    private static partial void LogNightly(ILogger logger, int hours, long rawRows, long rollupRows, long auditRows, long totalRows, string growth);
+    private const string RolledUpEarly = "rolled up raw data older than one day early (Alerts:EarlyRollUp)";
+    private const string NotRolledUp = "to bring it down, shorten Retention:RollupDays or Retention:RawDays, or turn on Alerts:EarlyRollUp; " +
+        "or raise Alerts:StorageBudgetGb if the cost is expected (docs/runbook.md, \"Storage budget\")";
+
+    private static string Gb(double gb) => gb.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Dollars(double dollars) => dollars.ToString("0.00", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "finalised {Hours} hours, deleted {RawRows} raw rows ({RawTables} day tables), " +
+        "{RollupRows} rollup rows and {AuditRows} audit rows; about {TotalRows} rows remain ({Growth}), {StoredGb} GB costing ${MonthlyCost} a month")]
+    private static partial void LogNightly(ILogger logger, int hours, long rawRows, int rawTables, long rollupRows, long auditRows, long totalRows, string growth,
+        double storedGb, double monthlyCost);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "another RollupCompaction run holds the lock; this one changed nothing")]
     private static partial void LogCompactionAlreadyRunning(ILogger logger);
@@ -72,10 +83,12 @@ public sealed partial class TimerFunctions(RollupCompaction compaction, NightlyR
 
     // The contract names the prefixes (docs/api.md, "Timers"): alert rules and people search the logs for them.
 #pragma warning disable SYSLIB1012
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "WARNING: {Rows} rows are over 80% of the budget of {Budget}")]
-    private static partial void LogNearBudget(ILogger logger, long rows, long budget);
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "WARNING: storage is about {Gb} GB ({Rows} rows), ${Cost} a month, over 80% of " +
+        "the budget of {Budget} GB")]
+    private static partial void LogNearBudget(ILogger logger, string gb, long rows, string cost, string budget);
 #pragma warning restore SYSLIB1012
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "ALERT: {Rows} rows reached the budget of {Budget}; rolled up raw data older than one day early")]
-    private static partial void LogOverBudget(ILogger logger, long rows, long budget);
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "ALERT: storage is about {Gb} GB ({Rows} rows), ${Cost} a month, at or over the budget " +
+        "of {Budget} GB; {Action}")]
+    private static partial void LogOverBudget(ILogger logger, string gb, long rows, string cost, string budget, string action);
 }

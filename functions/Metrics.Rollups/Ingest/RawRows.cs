@@ -8,10 +8,10 @@ using Metrics.Storage;
 namespace Metrics.Rollups.Ingest;
 
 /// <summary>
-/// The raw tables (<c>RequestEvents</c>, <c>UsageEvents</c>): rows inserted once each, and an hour's rows read back as
-/// one PartitionKey range scan over all its shards.
+/// The raw rows, in one table per day of event time (<see cref="RawDayTables"/>): rows inserted once each, and an hour's
+/// rows read back as one PartitionKey range scan over all its shards.
 /// </summary>
-public sealed class RawRows(StorageAccount account)
+public sealed class RawRows(StorageAccount account, RawDayTables tables)
 {
     /// <summary>Transactions in flight at once for one write.</summary>
     private const int ParallelTransactions = 8;
@@ -23,19 +23,22 @@ public sealed class RawRows(StorageAccount account)
     /// </summary>
     internal async Task<RawInsert> InsertNewAsync(EventKind kind, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
+        // A partition is one hour of one day, so each transaction goes to exactly one day's table.
         var transactions = Enumerable.Range(0, rows.Count).GroupBy(i => rows[i].PartitionKey, StringComparer.Ordinal)
             .SelectMany(partition => partition.Chunk(StorageAccount.MaxTransactionActions)).ToList();
         var inserted = new System.Collections.Concurrent.ConcurrentBag<int>();
         var storedBefore = new System.Collections.Concurrent.ConcurrentDictionary<int, FirstWrite>();
-        await account.WithTableAsync(TableNames.RawEvents(kind), table => Parallel.ForEachAsync(transactions,
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
-            async (transaction, token) =>
-            {
-                var (added, found) = await InsertNewAsync(table, transaction, rows, token).ConfigureAwait(false);
-                foreach (var i in added) inserted.Add(i);
-                foreach (var (i, write) in found) storedBefore[i] = write;
-            }),
-            cancellationToken).ConfigureAwait(false);
+        // Usually one day; its table is created on its first write and then cached (StorageAccount.TableAsync).
+        foreach (var day in transactions.GroupBy(t => RawDayTables.DayOf(rows[t[0]].PartitionKey)))
+            await account.WithTableAsync(TableNames.RawEvents(kind, day.Key), table => Parallel.ForEachAsync(day,
+                new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
+                async (transaction, token) =>
+                {
+                    var (added, found) = await InsertNewAsync(table, transaction, rows, token).ConfigureAwait(false);
+                    foreach (var i in added) inserted.Add(i);
+                    foreach (var (i, write) in found) storedBefore[i] = write;
+                }),
+                cancellationToken).ConfigureAwait(false);
         return new RawInsert(inserted, storedBefore);
     }
 
@@ -73,8 +76,7 @@ public sealed class RawRows(StorageAccount account)
     private async IAsyncEnumerable<TableEntity> ReadHourAsync(EventKind kind, DateTimeOffset hour,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var table = await account.TableAsync(TableNames.RawEvents(kind), cancellationToken).ConfigureAwait(false);
-        await foreach (var row in table.QueryAsync<TableEntity>(HourFilter(hour), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in tables.ReadAsync(kind, hour, HourFilter(hour), cancellationToken).ConfigureAwait(false))
             yield return row;
     }
 

@@ -83,7 +83,7 @@ public sealed class FinalisedHourTests(SharedAzurite azurite)
     private Task<TestApp> StartAsync(bool overBudget)
     {
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = SharedAzurite.UniquePrefix() };
-        if (overBudget) settings["Alerts:RowBudget"] = "1";
+        if (overBudget) (settings["Alerts:RowBudget"], settings["Alerts:EarlyRollUp"]) = ("1", "true");
         return TestApp.StartAsync(azurite.ConnectionString, settings, new SharedClock(Now));
     }
 

@@ -16,7 +16,7 @@ namespace Metrics.Functions.Tests.Nightly;
 public sealed class RetentionBoundaryTests(SharedAzurite azurite)
 {
     [Fact]
-    public async Task Hour_ending_seven_days_ago_loses_its_raw_rows_and_the_next_hour_keeps_them_until_it_too_is_seven_days_old()
+    public async Task Hour_ending_seven_days_ago_is_finalised_and_its_raw_rows_go_with_their_day_table_once_the_whole_day_is_seven_days_old()
     {
         var outside = new DateTimeOffset(2025, 5, 3, 1, 0, 0, TimeSpan.Zero);
         var inside = outside.AddHours(1);
@@ -31,33 +31,34 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
         await app.CompactAsync();
         var to = inside.AddMinutes(10);
         var answer = await app.AnswersAsync(outside, to);
+        Assert.Equal([TableNames.RequestEvents + "20250503"], await app.Storage.TableNamesAsync(TableNames.RequestEvents));
 
         time.SetUtcNow(inside.AddDays(7));
         var atSevenDays = await app.RunTimerAsync();
 
+        // The hour before the cutoff is final; its rows wait for their day, whose hours after the cutoff are not.
         Assert.Equal("completed", atSevenDays.RunStatus);
         Assert.Equal(2, atSevenDays.Number("HoursFinalized"));
-        Assert.Equal(34, atSevenDays.Number("RawRowsDeleted"));
-        Assert.All(await app.PartitionsAsync(TableNames.RequestEvents), pk => Assert.StartsWith("2025050302-", pk, StringComparison.Ordinal));
-        Assert.Equal(30, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count);
-        Assert.All(await app.PartitionsAsync(TableNames.UsageEvents), pk => Assert.StartsWith("2025050302-", pk, StringComparison.Ordinal));
-        Assert.Equal(4, (await app.Storage.AllAsync(TableNames.UsageEvents)).Count);
+        Assert.Equal(0, atSevenDays.Number("RawRowsDeleted"));
+        Assert.Equal(60, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count);
         Assert.Equal([$"{EventKind.Requests.Name()}|2025050301", $"{EventKind.Usage.Name()}|2025050301"], await FinalisedAsync(app));
         Assert.Equal(answer, await app.AnswersAsync(outside, to));
 
-        time.SetUtcNow(inside.AddDays(7).AddHours(1).AddTicks(-1));
+        var dayOld = new DateTimeOffset(2025, 5, 11, 0, 0, 0, TimeSpan.Zero);
+        time.SetUtcNow(dayOld.AddTicks(-1));
         var justBefore = await app.RunTimerAsync();
 
-        Assert.Equal(0, justBefore.Number("HoursFinalized"));
-        Assert.Equal(30, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count);
+        Assert.Equal(2, justBefore.Number("HoursFinalized"));
+        Assert.Equal(0, justBefore.Number("RawTablesDeleted"));
+        Assert.Equal(60, (await app.Storage.AllAsync(TableNames.RequestEvents)).Count);
 
         time.Advance(TimeSpan.FromTicks(1));
-        var atEightDays = await app.RunTimerAsync();
+        var wholeDay = await app.RunTimerAsync();
 
-        Assert.Equal(2, atEightDays.Number("HoursFinalized"));
-        Assert.Equal(34, atEightDays.Number("RawRowsDeleted"));
-        Assert.Empty(await app.Storage.AllAsync(TableNames.RequestEvents));
-        Assert.Empty(await app.Storage.AllAsync(TableNames.UsageEvents));
+        Assert.Equal(2, wholeDay.Number("RawTablesDeleted"));
+        Assert.Equal(68, wholeDay.Number("RawRowsDeleted"));
+        Assert.Empty(await app.Storage.TableNamesAsync(TableNames.RequestEvents));
+        Assert.Empty(await app.Storage.TableNamesAsync(TableNames.UsageEvents));
         Assert.Equal(answer, await app.AnswersAsync(outside, to));
         var totals = JsonDocument.Parse(answer[1]).RootElement.GetProperty("totals");
         Assert.Equal(60, totals.GetProperty("requests").GetInt64());
@@ -110,7 +111,9 @@ public sealed class RetentionBoundaryTests(SharedAzurite azurite)
             Assert.Contains(Hour(cutoff), afterNinety);
             Assert.Contains(Day(cutoff), afterNinety);
         }
-        Assert.Equal(before.Count(r => r.PartitionKey.EndsWith("h2025013123", StringComparison.Ordinal) || r.PartitionKey.EndsWith("d20250131", StringComparison.Ordinal)),
+        // Strict retention: the week of Monday 2025-01-27 starts before the first kept day (2025-02-01), so its rows go too.
+        Assert.Equal(before.Count(r => r.PartitionKey.EndsWith("h2025013123", StringComparison.Ordinal) || r.PartitionKey.EndsWith("d20250131", StringComparison.Ordinal)
+                || r.PartitionKey.EndsWith("w20250127", StringComparison.Ordinal)),
             justBefore.Number("RollupRowsDeleted"));
         Assert.Equal(before.Count(r => r.PartitionKey.EndsWith("h2025020101", StringComparison.Ordinal)), atNinetyDays.Number("RollupRowsDeleted"));
         Assert.Equal([$"{EventKind.Requests.Name()}|2025020102", $"{EventKind.Usage.Name()}|2025020102"], await FinalisedAsync(app));

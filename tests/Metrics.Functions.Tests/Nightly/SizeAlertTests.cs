@@ -1,14 +1,16 @@
 using System.Net;
 using Metrics.Core.Ingestion;
 using Metrics.Rollups;
+using Metrics.Rollups.Retention;
 using Metrics.Storage;
 using Metrics.Tests.Shared;
 
 namespace Metrics.Functions.Tests.Nightly;
 
 /// <summary>
-/// The nightly run counts rows against <c>Alerts:RowBudget</c>. The budget is read at start-up, so each
-/// budget is a fresh app on the same storage (same table prefix), as after a configuration change.
+/// The nightly run estimates stored GB and rows and judges them against <c>Alerts:StorageBudgetGb</c> and the legacy
+/// <c>Alerts:RowBudget</c>. The budget is read at start-up, so each budget is a fresh app on the same storage (same table
+/// prefix), as after a configuration change.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class SizeAlertTests(SharedAzurite azurite)
@@ -18,10 +20,12 @@ public sealed class SizeAlertTests(SharedAzurite azurite)
 
     private readonly string _prefix = SharedAzurite.UniquePrefix();
 
-    private Task<TestApp> StartAsync(SharedClock time, long? budget = null)
+    private Task<TestApp> StartAsync(SharedClock time, long? budget = null, bool earlyRollUp = false, double? budgetGb = null)
     {
         var settings = new Dictionary<string, string?> { ["Storage:Prefix"] = _prefix };
         if (budget is not null) settings["Alerts:RowBudget"] = budget.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (budgetGb is not null) settings["Alerts:StorageBudgetGb"] = budgetGb.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        if (earlyRollUp) settings["Alerts:EarlyRollUp"] = "true";
         return TestApp.StartAsync(azurite.ConnectionString, settings, time);
     }
 
@@ -30,15 +34,21 @@ public sealed class SizeAlertTests(SharedAzurite azurite)
     {
         var time = new SharedClock(Now);
         await using var app = await StartAsync(time);
-        await app.SendAsync(Traffic.Requests("r", Traffic.Hours(Now.AddDays(-3), Now.AddHours(-1), every: 3), 8, seed: 21));
-        await app.SendAsync(Traffic.Usage("u", Traffic.Hours(Now.AddDays(-3), Now.AddHours(-1), every: 6), 2, seed: 22));
+        var requests = Traffic.Requests("r", Traffic.Hours(Now.AddDays(-3), Now.AddHours(-1), every: 3), 8, seed: 21);
+        var usage = Traffic.Usage("u", Traffic.Hours(Now.AddDays(-3), Now.AddHours(-1), every: 6), 2, seed: 22);
+        await app.SendAsync(requests);
+        await app.SendAsync(usage);
         await app.CompactAsync();
         var first = await app.RunTimerAsync();
         Assert.Equal("completed", first.RunStatus);
         Assert.Null(first.Text("Alert"));
-        Assert.Equal(1_000_000, first.Number("RowBudget"));
+        Assert.Equal(AlertOptions.DefaultStorageBudgetGb, first.Summary.GetProperty("StorageBudgetGb").GetDouble());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, first.Summary.GetProperty("RowBudget").ValueKind);
+        // Every event is a raw row here (all within raw retention), and the estimate counts them from the rollups.
+        Assert.Equal(requests.Count + usage.Count, first.Number("RawRows"));
+        Assert.True(first.Number("RollupRows") > 0 && first.Summary.GetProperty("StoredGb").GetDouble() > 0, first.ToString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, first.Summary.GetProperty("GrowthSinceLastRun").ValueKind);
-        Assert.Contains(first.LogLines, line => line.EndsWith("(first run)", StringComparison.Ordinal));
+        Assert.Contains(first.LogLines, line => line.Contains("(first run)", StringComparison.Ordinal));
         Assert.DoesNotContain(first.LogLines, line => line.Contains("WARNING", StringComparison.Ordinal) || line.Contains("ALERT", StringComparison.Ordinal));
         return (time, first);
     }
@@ -85,7 +95,7 @@ public sealed class SizeAlertTests(SharedAzurite azurite)
         TimerAnswer run;
         List<string> before, after;
         // New raw rows, not compacted yet: exactly at the budget.
-        await using (var app = await StartAsync(time, budget: first.Number("TotalRows") + more.Count))
+        await using (var app = await StartAsync(time, budget: first.Number("TotalRows") + more.Count, earlyRollUp: true))
         {
             await app.SendAsync(more);
             before = await app.AnswersAsync(Now.AddDays(-3), Now.AddHours(-1));
@@ -93,10 +103,12 @@ public sealed class SizeAlertTests(SharedAzurite azurite)
             run = await app.RunTimerAsync();
 
             after = await app.AnswersAsync(Now.AddDays(-3), Now.AddHours(-1));
+            // Whole days before the early cutoff's day go with their tables; the hours of its day before it are final and wait.
+            var firstKept = HourBucket.Key(Metrics.Core.Rollups.RollupCalendar.DayOf(OneDayAgo));
             Assert.All(await app.PartitionsAsync(TableNames.RequestEvents),
-                pk => Assert.True(string.CompareOrdinal(pk, HourBucket.Key(OneDayAgo)) > 0, $"{pk} is older than a day"));
+                pk => Assert.True(string.CompareOrdinal(pk, firstKept) > 0, $"{pk} is older than the day before"));
             Assert.All(await app.PartitionsAsync(TableNames.UsageEvents),
-                pk => Assert.True(string.CompareOrdinal(pk, HourBucket.Key(OneDayAgo)) > 0, $"{pk} is older than a day"));
+                pk => Assert.True(string.CompareOrdinal(pk, firstKept) > 0, $"{pk} is older than the day before"));
             Assert.NotEmpty(await app.Storage.AllAsync(TableNames.RequestEvents));
         }
 
@@ -108,5 +120,25 @@ public sealed class SizeAlertTests(SharedAzurite azurite)
         Assert.Contains(run.LogLines, line => line.StartsWith("ALERT: ", StringComparison.Ordinal));
         Assert.Equal(run.Number("TotalRows") - first.Number("TotalRows"), run.Number("GrowthSinceLastRun"));
         Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Storage_over_its_GB_budget_raises_an_alert_saying_what_it_costs_a_month_and_what_to_do_and_rolls_nothing_up_by_default()
+    {
+        var (time, first) = await LoadAsync();
+        var gb = first.Summary.GetProperty("StoredGb").GetDouble();
+        await using var app = await StartAsync(time, budgetGb: gb / 2);
+        var rawBefore = await app.RowsAsync(TableNames.RequestEvents);
+
+        var run = await app.RunTimerAsync();
+
+        Assert.Equal("alert", run.Text("Alert"));
+        Assert.False(run.Summary.GetProperty("RolledUpEarly").GetBoolean());
+        Assert.Equal(gb * AlertOptions.DefaultPricePerGbMonth, run.Summary.GetProperty("MonthlyCost").GetDouble(), 4);
+        var alert = Assert.Single(run.LogLines, line => line.StartsWith("ALERT: ", StringComparison.Ordinal));
+        Assert.Contains(" a month", alert, StringComparison.Ordinal);
+        Assert.Contains("Retention:RollupDays", alert, StringComparison.Ordinal);
+        Assert.Contains("Alerts:StorageBudgetGb", alert, StringComparison.Ordinal);
+        Assert.Equal(rawBefore, await app.RowsAsync(TableNames.RequestEvents));
     }
 }

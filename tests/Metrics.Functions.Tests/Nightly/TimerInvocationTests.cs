@@ -33,7 +33,8 @@ public sealed class TimerInvocationTests(SharedAzurite azurite)
         Assert.Contains(answer.LogLines, line => line.StartsWith("finalised ", StringComparison.Ordinal));
         Assert.Equal("completed", answer.RunStatus);
         Assert.True(answer.Number("HoursFinalized") > 0, answer.ToString());
-        foreach (var field in new[] { "RawRowsRead", "RollupRowsWritten", "RawRowsDeleted", "RollupRowsDeleted", "RawRows", "RollupRows", "TotalRows", "RowBudget" })
+        foreach (var field in new[] { "RawRowsRead", "RollupRowsWritten", "RawRowsDeleted", "RollupRowsDeleted", "RawRows", "RollupRows", "TotalRows",
+                     "RawTablesDeleted", "StoredGb", "StorageBudgetGb", "MonthlyCost" })
             Assert.Equal(JsonValueKind.Number, answer.Summary.GetProperty(field).ValueKind);
         Assert.Equal(JsonValueKind.Number, answer.Summary.GetProperty("DurationSeconds").ValueKind);
     }

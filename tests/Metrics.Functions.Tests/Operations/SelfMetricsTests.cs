@@ -115,7 +115,7 @@ public sealed class SelfMetricsTests(SharedAzurite azurite)
         Assert.True(scrape.Sum("metrics_storage_rows", "table=raw") >= 3);
         Assert.Equal(scrape.Sum("metrics_storage_rows", "table=raw") + scrape.Sum("metrics_storage_rows", "table=rollup"),
             scrape.Sum("metrics_storage_rows", "table=total"));
-        Assert.True(scrape.Sum("metrics_storage_row_budget") > 0);
+        Assert.True(scrape.Sum("metrics_storage_budget_gb") > 0);
         Assert.Empty(scrape.Series("metrics_http_requests_total", "function=NightlyAggregation"));
     }
 

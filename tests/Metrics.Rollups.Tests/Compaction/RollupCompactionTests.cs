@@ -215,7 +215,7 @@ public sealed class RollupCompactionTests(SharedAzurite azurite)
         var parts = RollupEngine.On(azurite.NewStorage(), clock);
         await parts.StoreAsync([Events.Request(1, Hour, "old-service")], clock.GetUtcNow());
         await parts.Compaction.RunAsync();
-        var table = await parts.Storage.TableAsync(TableNames.RequestEvents);
+        var table = await parts.Storage.TableAsync(TableNames.RawEvents(EventKind.Requests, RawDayTables.DayOf(Hour)));
         await table.DeleteEntityAsync(HourBucket.PartitionKey(Hour.AddSeconds(1), "old-service:e-1", RollupOptions.DefaultShards), "old-service:e-1");
         await parts.StoreAsync([Events.Request(2, Hour, "new-service")], clock.GetUtcNow());
 

@@ -18,7 +18,7 @@ public sealed class IngestWriterTests(SharedAzurite azurite)
 
         await engine.StoreAsync(events, Hour);
 
-        var table = await storage.TableAsync(TableNames.RequestEvents);
+        var table = await storage.TableAsync(TableNames.RawEvents(EventKind.Requests, RawDayTables.DayOf(Hour)));
         var rows = await table.QueryAsync<TableEntity>().ToListAsync();
         Assert.Equal(450, rows.Count);
         Assert.Equal(["2026112410-00", "2026112410-01"], rows.Select(r => r.PartitionKey).Distinct().Order());

@@ -30,9 +30,11 @@ public sealed class OperationalState
         meter.CreateObservableGauge("metrics_source_freshness_lag", FreshnessLag, "s",
             "Seconds since the newest event of each source (requests, usage): how far behind the data a query reads is.");
         meter.CreateObservableGauge("metrics_export_jobs", ExportJobs, "{job}", "Export jobs not finished, by status (queued, running).");
-        meter.CreateObservableGauge("metrics_storage_rows", Rows, "{row}", "Rows by table group (raw, rollup, total), as the last nightly run counted them.");
-        meter.CreateObservableGauge("metrics_storage_row_budget", () => _nightly is { } n ? [new Measurement<long>(n.RowBudget)] : Array.Empty<Measurement<long>>(),
-            "{row}", "The row budget the nightly run alerts against (Alerts:RowBudget).");
+        meter.CreateObservableGauge("metrics_storage_rows", Rows, "{row}", "Rows by table group (raw, rollup, total), as the last nightly run estimated them.");
+        meter.CreateObservableGauge("metrics_storage_gb", () => _nightly is { } n ? [new Measurement<double>(n.StoredGb)] : Array.Empty<Measurement<double>>(),
+            "GBy", "Stored GB (raw + rollups) as the last nightly run estimated it.");
+        meter.CreateObservableGauge("metrics_storage_budget_gb", () => _nightly is { } n ? [new Measurement<double>(n.StorageBudgetGb)] : Array.Empty<Measurement<double>>(),
+            "GBy", "The storage budget the nightly run alerts against (Alerts:StorageBudgetGb).");
         meter.CreateObservableGauge("metrics_process_memory", Memory, "By", "This worker process's memory, by type (working_set, gc_heap).");
     }
 
