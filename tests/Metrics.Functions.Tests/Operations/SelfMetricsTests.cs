@@ -93,6 +93,8 @@ public sealed class SelfMetricsTests(SharedAzurite azurite)
         Assert.False(string.IsNullOrEmpty(info.Labels["commit"]));
         Assert.True(scrape.Sum("metrics_process_memory_bytes", "type=working_set") > 0);
         Assert.True(scrape.Sum("metrics_process_memory_bytes", "type=gc_heap") > 0);
+        Assert.True(scrape.Sum("metrics_process_memory_bytes", "type=vms") >= scrape.Sum("metrics_process_memory_bytes", "type=rss"));
+        Assert.True(scrape.Sum("metrics_process_memory_bytes", "type=rss") > 0);
         Assert.Equal(0, scrape.Sum("metrics_export_jobs", "status=queued"));
         Assert.Single(scrape.Series("metrics_export_jobs", "status=running"));
         Assert.Equal(1, scrape.Sum("metrics_storage_up"));
@@ -115,7 +117,7 @@ public sealed class SelfMetricsTests(SharedAzurite azurite)
         Assert.True(scrape.Sum("metrics_storage_rows", "table=raw") >= 3);
         Assert.Equal(scrape.Sum("metrics_storage_rows", "table=raw") + scrape.Sum("metrics_storage_rows", "table=rollup"),
             scrape.Sum("metrics_storage_rows", "table=total"));
-        Assert.True(scrape.Sum("metrics_storage_budget_gb") > 0);
+        Assert.True(scrape.Sum("metrics_storage_budget_bytes") > 0);
         Assert.Empty(scrape.Series("metrics_http_requests_total", "function=NightlyAggregation"));
     }
 

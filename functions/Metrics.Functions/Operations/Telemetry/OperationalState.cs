@@ -31,11 +31,12 @@ public sealed class OperationalState
             "Seconds since the newest event of each source (requests, usage): how far behind the data a query reads is.");
         meter.CreateObservableGauge("metrics_export_jobs", ExportJobs, "{job}", "Export jobs not finished, by status (queued, running).");
         meter.CreateObservableGauge("metrics_storage_rows", Rows, "{row}", "Rows by table group (raw, rollup, total), as the last nightly run estimated them.");
-        meter.CreateObservableGauge("metrics_storage_gb", () => _nightly is { } n ? [new Measurement<double>(n.StoredGb)] : Array.Empty<Measurement<double>>(),
-            "GBy", "Stored GB (raw + rollups) as the last nightly run estimated it.");
-        meter.CreateObservableGauge("metrics_storage_budget_gb", () => _nightly is { } n ? [new Measurement<double>(n.StorageBudgetGb)] : Array.Empty<Measurement<double>>(),
-            "GBy", "The storage budget the nightly run alerts against (Alerts:StorageBudgetGb).");
-        meter.CreateObservableGauge("metrics_process_memory", Memory, "By", "This worker process's memory, by type (working_set, gc_heap).");
+        // In bytes, Prometheus' base unit (promtool refuses gigabytes); the budget is configured and logged in GB.
+        meter.CreateObservableGauge("metrics_storage", () => _nightly is { } n ? [new Measurement<double>(n.StoredGb * StoredSize.BytesPerGb)] : Array.Empty<Measurement<double>>(),
+            "By", "Stored bytes (raw + rollups) as the last nightly run estimated them.");
+        meter.CreateObservableGauge("metrics_storage_budget", () => _nightly is { } n ? [new Measurement<double>(n.StorageBudgetGb * StoredSize.BytesPerGb)] : Array.Empty<Measurement<double>>(),
+            "By", "The storage budget the nightly run alerts against (Alerts:StorageBudgetGb), in bytes.");
+        meter.CreateObservableGauge("metrics_process_memory", Memory, "By", "This worker process's memory, by type (working_set, gc_heap, rss, vms).");
     }
 
     /// <summary>
@@ -90,6 +91,9 @@ public sealed class OperationalState
         [
             new(process.WorkingSet64, new KeyValuePair<string, object?>("type", "working_set")),
             new(GC.GetTotalMemory(forceFullCollection: false), new KeyValuePair<string, object?>("type", "gc_heap")),
+            // The names the self-metrics plan uses: resident and virtual size (on Linux, rss is the working set).
+            new(process.WorkingSet64, new KeyValuePair<string, object?>("type", "rss")),
+            new(process.VirtualMemorySize64, new KeyValuePair<string, object?>("type", "vms")),
         ];
     }
 
