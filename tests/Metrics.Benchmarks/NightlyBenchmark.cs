@@ -147,7 +147,10 @@ internal static class NightlyBenchmark
             json.GetProperty("detail").GetString() ?? "");
     }
 
-    /// <summary>The same events for every prefix: chunk <c>c</c> always comes from the same seed.</summary>
+    /// <summary>
+    /// The same events for every prefix: chunk <c>c</c> always comes from the same seed. A chunk is one batch of one hour of
+    /// the 24, as a service sends what it saw in the last seconds; a batch spread over 24 hours would write 24 hours' partials.
+    /// </summary>
     private static async Task LoadAsync(string connectionString, string prefix, int events, DateTimeOffset end)
     {
         var storage = Storage(connectionString, prefix);
@@ -158,7 +161,7 @@ internal static class NightlyBenchmark
         {
             var random = new Random(chunk);
             var batch = Enumerable.Range(chunk * 1000, Math.Min(1000, events - chunk * 1000))
-                .Select(i => Traffic.Event(random, i, end.AddHours(-24).AddSeconds(random.NextDouble() * 86_400), Service)).ToList();
+                .Select(i => Traffic.Event(random, i, end.AddHours(chunk % 24 - 24).AddSeconds(random.NextDouble() * 3_600), Service)).ToList();
             await writer.StoreAsync(batch, end, token);
         });
     }
