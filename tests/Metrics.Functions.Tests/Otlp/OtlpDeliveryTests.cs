@@ -8,38 +8,35 @@ using Metrics.Tests.Shared;
 namespace Metrics.Functions.Tests.Otlp;
 
 /// <summary>
-/// A service instrumented with OpenTelemetry's own ASP.NET Core instrumentation and OTLP exporter (HTTP/protobuf), sending
-/// to the real app through the local host and Azurite: every request it served appears once, with its route template,
+/// Services instrumented with OpenTelemetry, sending to the real app through the local host and Azurite with its official
+/// exporters: .NET (ASP.NET Core's instrumentation, OTLP/HTTP protobuf) and Node (the HTTP instrumentation, OTLP/HTTP JSON): every request it served appears once, with its route template,
 /// status and user, also when storage is down for a while and the exporter retries.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class OtlpDeliveryTests(SharedAzurite azurite)
 {
-    [Fact]
-    public async Task Every_request_a_service_served_appears_once_with_its_route_template_status_and_user()
+    public static TheoryData<string> Exporters => ["dotnet", "node"];
+
+    [Theory, MemberData(nameof(Exporters))]
+    public async Task Every_request_a_service_served_appears_once_with_its_route_template_status_and_user(string exporter)
     {
         await using var app = await TestApp.StartAsync(azurite.ConnectionString);
-        var service = await OtlpSampleService.StartAsync(app.Host.Address, TestApp.IngestKey);
+        var service = await StartAsync(exporter, app);
         await using (service)
         {
             await SendTrafficAsync(service);
         } // Stopping the service exports what it buffered.
 
-        await AssertCountedOnceAsync(app, service.Served);
+        await AssertCountedOnceAsync(app, service);
     }
 
-    [Fact]
-    public async Task Spans_exported_while_storage_is_down_are_stored_once_after_the_exporters_own_retries()
+    [Theory, MemberData(nameof(Exporters))]
+    public async Task Spans_exported_while_storage_is_down_are_stored_once_after_the_exporters_own_retries(string exporter)
     {
         var folder = Directory.CreateTempSubdirectory("azurite-otlp-").FullName;
         await using var outage = await AzuriteLauncher.StartOnFreePortsAsync(folder);
         await using var app = await TestApp.StartAsync(outage.ConnectionString);
-        // The exporter's own retry of 429/503 (honouring Retry-After), given time to outlast the outage.
-        var service = await OtlpSampleService.StartAsync(app.Host.Address, TestApp.IngestKey, new Dictionary<string, string?>
-        {
-            ["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory",
-            ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "60000",
-        });
+        var service = await StartAsync(exporter, app);
         var refused = 0;
         try
         {
@@ -57,11 +54,23 @@ public sealed class OtlpDeliveryTests(SharedAzurite azurite)
         }
 
         Assert.Equal(1, refused);
-        await AssertCountedOnceAsync(app, service.Served);
+        await AssertCountedOnceAsync(app, service);
     }
 
+    /// <summary>
+    /// The .NET service (HTTP/protobuf) with the exporter's own retry of 429/503 on (it honours Retry-After) and time to
+    /// outlast an outage; or the Node service (HTTP/JSON), whose exporter retries by default.
+    /// </summary>
+    private static async Task<ISampleService> StartAsync(string exporter, TestApp app) => exporter == "node"
+        ? await NodeSampleService.StartAsync(app.Host.Address, TestApp.IngestKey)
+        : await OtlpSampleService.StartAsync(app.Host.Address, TestApp.IngestKey, new Dictionary<string, string?>
+        {
+            ["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory",
+            ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "60000",
+        });
+
     /// <summary>30 reads of 3 orders by two users, 5 failures, 4 chats, 3 health probes (not traced) and 2 unmatched paths.</summary>
-    private static async Task SendTrafficAsync(OtlpSampleService service)
+    private static async Task SendTrafficAsync(ISampleService service)
     {
         for (var i = 0; i < 30; i++)
             Assert.Equal(HttpStatusCode.OK, (await service.SendAsync(HttpMethod.Get, $"/orders/A-{i % 3}", user: i % 2 == 0 ? "ana" : "bo", org: "acme")).StatusCode);
@@ -73,13 +82,14 @@ public sealed class OtlpDeliveryTests(SharedAzurite azurite)
         for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.NotFound, (await service.SendAsync(HttpMethod.Get, $"/nowhere/{i}")).StatusCode);
     }
 
-    private static async Task AssertCountedOnceAsync(TestApp app, System.Collections.Concurrent.ConcurrentBag<string> served)
+    private static async Task AssertCountedOnceAsync(TestApp app, ISampleService service)
     {
+        var served = service.Served;
         Assert.Equal(41, served.Count);
         var stored = (await app.Storage.AllAsync(TableNames.RequestEvents)).Select(row => row.RowKey);
-        Assert.Equal(served.Select(id => $"{OtlpSampleService.Service}:{id}").Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        Assert.Equal(served.Select(id => $"{service.Name}:{id}").Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
 
-        var performance = await app.Client.GetMetricsAsync("/api/metrics/performance?range=24h&service=" + OtlpSampleService.Service);
+        var performance = await app.Client.GetMetricsAsync("/api/metrics/performance?range=24h&service=" + service.Name);
         Assert.Equal(41, performance.GetProperty("summary").GetProperty("requests").GetInt32());
         var endpoints = performance.GetProperty("endpoints").EnumerateArray().ToDictionary(
             e => $"{e.GetProperty("method").GetString()} {e.GetProperty("endpoint").GetString()}",

@@ -21,7 +21,7 @@ namespace Metrics.Functions.Tests.Otlp;
 /// the server span as <c>user.id</c> and <c>org.id</c>; the chat route names its model and units as span attributes.
 /// It records the ids of every server span it made, to compare with what the app stored.
 /// </summary>
-internal sealed class OtlpSampleService : IAsyncDisposable
+internal sealed class OtlpSampleService : ISampleService
 {
     public const string Service = "otlp-sample-api";
 
@@ -36,8 +36,9 @@ internal sealed class OtlpSampleService : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>The event id the app derives from each server span this service made (<c>otlp-{traceId}-{spanId}</c>).</summary>
-    public ConcurrentBag<string> Served { get; }
+    public string Name => Service;
+
+    public IReadOnlyCollection<string> Served { get; }
 
     public static async Task<OtlpSampleService> StartAsync(Uri metrics, string ingestionKey, IDictionary<string, string?>? more = null)
     {
