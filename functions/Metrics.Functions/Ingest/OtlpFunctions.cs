@@ -27,7 +27,7 @@ public sealed class OtlpFunctions(IngestKeys keys, IngestWriter writer, IngestIn
     [Function("OtlpTraces")]
     [EndpointSummary("Store the server spans of an OTLP/HTTP trace export as request metrics"), Tags("Ingestion"), IngestKeyRequired]
     [RequestBody(typeof(string), Protobuf, Json), ProblemResponses(400, 401, 413, 415, 503)]
-    [ResponseContent(StatusCodes.Status200OK, Protobuf), ResponseContent(StatusCodes.Status200OK, Json)]
+    [ResponseContent(StatusCodes.Status200OK, Json, typeof(OtlpJsonAnswer)), ResponseContent(StatusCodes.Status200OK, Protobuf)]
     public async Task<Results<FileContentHttpResult, ProblemHttpResult>> TracesAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/otlp/v1/traces")] HttpRequest request, CancellationToken cancellationToken)
     {
