@@ -18,8 +18,12 @@ internal sealed class BatchPoster : IDisposable
     private readonly Uri _endpoint;
     private readonly string _key;
     private readonly int _clients;
+    private readonly string _contentType;
+    private readonly HttpStatusCode _success;
 
-    public BatchPoster(Uri server, string key, int clients)
+    /// <param name="route">The ingest route (<see cref="Route"/>), or another taking the same key (OTLP's traces).</param>
+    public BatchPoster(Uri server, string key, int clients, string route = Route, string contentType = "application/json",
+        HttpStatusCode success = HttpStatusCode.Accepted)
     {
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -28,7 +32,9 @@ internal sealed class BatchPoster : IDisposable
             UseProxy = false,
         })
         { Timeout = TimeSpan.FromMinutes(2) };
-        _endpoint = new Uri(server, Route);
+        _endpoint = new Uri(server, route);
+        _contentType = contentType;
+        _success = success;
         _key = key;
         _clients = clients;
     }
@@ -48,7 +54,7 @@ internal sealed class BatchPoster : IDisposable
                 using var response = await PostAsync(bodies[i], cancellationToken);
                 latencies[i] = Stopwatch.GetElapsedTime(started);
                 statuses[i] = response.StatusCode;
-                if (response.StatusCode != HttpStatusCode.Accepted)
+                if (response.StatusCode != _success)
                     Interlocked.CompareExchange(ref firstFailure,
                         $"batch {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}", null);
             }
@@ -62,7 +68,7 @@ internal sealed class BatchPoster : IDisposable
     private async Task<HttpResponseMessage> PostAsync(byte[] body, CancellationToken cancellationToken)
     {
         var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentType = new MediaTypeHeaderValue(_contentType);
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
         request.Headers.TryAddWithoutValidation(KeyHeader, _key);
         return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);

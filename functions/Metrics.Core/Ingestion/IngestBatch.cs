@@ -9,14 +9,17 @@ namespace Metrics.Core.Ingestion;
 public sealed record IngestBatch<T>(IReadOnlyList<T> Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected)
     where T : class, IIngestedEvent
 {
-    public static IngestBatch<T> Read(JsonElement events, Func<JsonElement, EventRead<T>> read)
+    public static IngestBatch<T> Read(JsonElement events, Func<JsonElement, EventRead<T>> read) => Read(events.EnumerateArray(), read);
+
+    /// <summary>Events of any form (JSON elements, OTLP spans), each read by <paramref name="read"/>, in order.</summary>
+    public static IngestBatch<T> Read<TItem>(IEnumerable<TItem> events, Func<TItem, EventRead<T>> read)
     {
-        var accepted = new List<T>(events.GetArrayLength());
+        var accepted = new List<T>();
         var rejected = new List<Rejection>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var duplicates = 0;
         var index = 0;
-        foreach (var element in events.EnumerateArray())
+        foreach (var element in events)
         {
             var result = read(element);
             if (result.Event is { } accept)

@@ -5,7 +5,8 @@ namespace Metrics.Core.Ingestion;
 /// <summary>Reads and validates one request metric of a service's batch.</summary>
 public sealed class RequestEventReader(string service, AcceptanceWindow window)
 {
-    private static readonly HashSet<string> Methods = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>The methods a request event may have (OTLP spans are held to the same set).</summary>
+    internal static readonly HashSet<string> Methods = new HashSet<string>(StringComparer.Ordinal)
         { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT" };
 
     public EventRead<RequestEvent> Read(JsonElement element)

@@ -8,7 +8,7 @@ namespace Metrics.Functions.Hosting;
 /// <summary>
 /// A request body as functions take it from anyone: the declared type checked, at most the byte cap read (before and
 /// after undoing <c>Content-Encoding</c>: gzip, deflate or br), a UTF-8 byte order mark dropped, and the bytes checked to
-/// be UTF-8. Every refusal is a 4xx problem that says what to send instead, and all of it comes before any parsing.
+/// be UTF-8 (unless the rules are for a binary format). Every refusal is a 4xx problem that says what to send instead, and all of it comes before any parsing.
 /// The bytes are pooled: dispose the body when done with them.
 /// </summary>
 internal sealed class RequestBody : IDisposable
@@ -72,6 +72,7 @@ internal sealed class RequestBody : IDisposable
                 $"The body could not be decoded as {request.Headers.ContentEncoding}: {e.Message} Send it encoded as declared, or plain without the header."));
         }
 
+        if (!rules.Text) return (new RequestBody(buffer, 0, length), null);
         var start = buffer.AsSpan(0, length).StartsWith(ByteOrderMark) ? ByteOrderMark.Length : 0;
         if (FirstInvalidUtf8(buffer.AsSpan(start, length - start)) is { } offset)
         {

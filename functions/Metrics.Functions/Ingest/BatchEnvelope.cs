@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Metrics.Core.Ingestion;
 using Metrics.Functions.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Metrics.Functions.Ingest;
 
 /// <summary>The outside of a batch: who sends it (<c>service</c> or <c>site</c>) and its <c>events</c> array.</summary>
-internal static partial class BatchEnvelope
+internal static class BatchEnvelope
 {
     public static (string Source, JsonElement Events, ProblemHttpResult? Problem) Read(JsonElement root, string sourceName)
     {
@@ -16,8 +15,8 @@ internal static partial class BatchEnvelope
         // Each event is checked on its own (a bad one is rejected, the rest kept); the envelope's own fields here.
         if (JsonHazards.Find(root, skip: "events") is { } hazard) return Invalid($"The batch cannot be read: {hazard}.");
         var source = root.TryGetProperty(sourceName, out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : null;
-        if (source is null || !SourceName().IsMatch(source))
-            return Invalid($"'{sourceName}' is required: 1 to 64 letters, digits, '.', '_' or '-'.");
+        if (!SourceNames.IsValid(source))
+            return Invalid($"'{sourceName}' is required: {SourceNames.Rule}.");
         if (!root.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array)
             return Invalid("'events' is required and must be an array.");
         var count = events.GetArrayLength();
@@ -31,7 +30,4 @@ internal static partial class BatchEnvelope
 
     private static (string, JsonElement, ProblemHttpResult?) Invalid(string detail) =>
         ("", default, Problems.Of(StatusCodes.Status400BadRequest, "invalid-batch", "The batch is not valid", detail));
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    private static partial Regex SourceName();
 }

@@ -105,14 +105,18 @@ public sealed class IngestFunctions(IngestKeys keys, BeaconSites sites, BeaconRa
             WriteOutcome.NothingValid nothing => (null, Problems.Of(StatusCodes.Status400BadRequest, "no-valid-event", "No event in the batch is valid",
                 $"All {nothing.Rejected.Count} events were rejected; the first because {nothing.Rejected[0].Reason}. See 'rejected' for each.",
                 new Dictionary<string, object?> { ["rejected"] = nothing.Rejected })),
-            WriteOutcome.HoursFinalisedMeanwhile finalised => (null, Problems.RetryLater(response, FailureProblems.RetryAfterSeconds, "hours-being-finalised",
-                "Hours of this batch were finalised while it was stored",
-                $"{finalised.Events} events fall before {finalised.Boundary:O}: the nightly run began finalising those hours while this batch " +
-                $"was being stored, and may not count them. Nothing of this batch is acknowledged. Send it again after {FailureProblems.RetryAfterSeconds} " +
-                "seconds: those events will be rejected with a reason, and event ids make the retry safe for the others.")),
+            WriteOutcome.HoursFinalisedMeanwhile finalised => (null, FinalisedMeanwhile(response, finalised)),
             _ => throw new InvalidOperationException($"Unknown write outcome {outcome.GetType().Name}."),
         };
     }
+
+    /// <summary>A batch not acknowledged because the nightly run finalised some of its hours while it was stored: a 503, to send it again.</summary>
+    internal static ProblemHttpResult FinalisedMeanwhile(HttpResponse response, WriteOutcome.HoursFinalisedMeanwhile finalised) =>
+        Problems.RetryLater(response, FailureProblems.RetryAfterSeconds, "hours-being-finalised",
+            "Hours of this batch were finalised while it was stored",
+            $"{finalised.Events} events fall before {finalised.Boundary:O}: the nightly run began finalising those hours while this batch " +
+            $"was being stored, and may not count them. Nothing of this batch is acknowledged. Send it again after {FailureProblems.RetryAfterSeconds} " +
+            "seconds: those events will be rejected with a reason, and event ids make the retry safe for the others.");
 
     /// <summary>The CORS preflight of a JSON beacon: answered for any origin some site allows.</summary>
     private Results<Accepted<IngestReceipt>, NoContent, ProblemHttpResult> Preflight(HttpRequest request)

@@ -21,7 +21,7 @@ public sealed class IngestInstruments
     {
         var meter = meters.Create(ServiceInstruments.Name);
         _events = meter.CreateCounter<long>("metrics_ingest_events", "{event}",
-            "Events sent to ingestion, by kind (requests, usage), outcome (accepted, duplicate, rejected, bot) and rejection reason.");
+            "Events sent to ingestion, by kind (requests, usage), outcome (accepted, duplicate, rejected, bot, ignored) and rejection reason.");
         _overflow = meter.CreateCounter<long>("metrics_ingest_endpoint_overflow", "{event}",
             "Accepted request events counted under {other}: their service was past its distinct endpoints for the day.");
     }
@@ -44,6 +44,9 @@ public sealed class IngestInstruments
     }
 
     public void CountBots(int events) => Add(EventKind.Usage, "bot", "", events);
+
+    /// <summary>Spans of an OTLP export that are not requests a service served (kinds other than SERVER).</summary>
+    public void CountIgnoredSpans(int spans) => Add(EventKind.Requests, "ignored", "", spans);
 
     private void CountRejected(EventKind kind, IReadOnlyList<Rejection> rejected)
     {

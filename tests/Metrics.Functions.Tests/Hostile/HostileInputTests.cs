@@ -21,6 +21,9 @@ public sealed class HostileInputTests(SharedAzurite azurite, ITestOutputHelper o
     /// <summary>Inputs per run of the suite: tens of thousands, in about a minute here.</summary>
     private const int Inputs = 20_000;
 
+    /// <summary>Hostile OTLP exports per run, beside the other routes' inputs.</summary>
+    private const int OtlpInputs = 4_000;
+
     /// <summary>Seeds that once got a 5xx or an undocumented answer, run first on every run (106, 183: a broken br body was a 500).</summary>
     private static readonly int[] Regressions = [106, 183];
 
@@ -52,6 +55,26 @@ public sealed class HostileInputTests(SharedAzurite azurite, ITestOutputHelper o
         Assert.True(failures.IsEmpty, $"{failures.Count} answers broke the contract; the first:\n{string.Join('\n', failures.Take(10))}");
         Assert.Equal(HttpStatusCode.OK, (await _app.Client.GetAsync("/api/health")).StatusCode);
         Assert.Equal(Inputs + Regressions.Length, statuses.Values.Sum());
+    }
+
+    /// <summary>The OTLP route on its own: hostile exports, protobuf and JSON, are answered 200 (partial success) or a documented 4xx.</summary>
+    [Fact]
+    public async Task Generated_hostile_OTLP_exports_get_no_5xx_and_every_refusal_is_a_documented_problem()
+    {
+        var statuses = new ConcurrentDictionary<int, int>();
+        var failures = new ConcurrentQueue<string>();
+        await Parallel.ForEachAsync(Enumerable.Range(1, OtlpInputs), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (seed, cancellationToken) =>
+        {
+            var request = HostileRequests.MakeOtlp(seed);
+            using var response = await SendAsync(request, cancellationToken);
+            statuses.AddOrUpdate((int)response.StatusCode, 1, (_, count) => count + 1);
+            if (await FaultOfAsync(response) is { } fault) failures.Enqueue($"{request}: {(int)response.StatusCode} {fault}");
+        });
+
+        output.WriteLine($"{OtlpInputs:N0} hostile OTLP exports; statuses: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} × {s.Value:N0}")));
+        Assert.True(failures.IsEmpty, $"{failures.Count} answers broke the contract; the first:\n{string.Join('\n', failures.Take(10))}");
+        Assert.True(statuses.GetValueOrDefault(200) > 0, "no export was taken: the valid exports are not valid");
+        Assert.Equal(HttpStatusCode.OK, (await _app.Client.GetAsync("/api/health")).StatusCode);
     }
 
     /// <summary>

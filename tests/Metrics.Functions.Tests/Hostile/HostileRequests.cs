@@ -61,6 +61,47 @@ internal static class HostileRequests
         };
     }
 
+    /// <summary>
+    /// A hostile OTLP trace export: a valid one (JSON, or protobuf as ASP.NET Core's instrumentation makes it: a server span and a
+    /// client span) mutated as other bodies are, sometimes under the other encoding's content type. JSON is also mutated value by value.
+    /// </summary>
+    public static HostileRequest MakeOtlp(int seed)
+    {
+        var random = new Random(seed);
+        var json = random.Next(2) == 0;
+        var contentType = random.Next(6) == 0 ? (json ? "application/x-protobuf" : "application/json") : json ? "application/json" : "application/x-protobuf";
+        return json
+            ? Body(seed, random, "otlp json", HttpMethod.Post, "/api/otlp/v1/traces", Otlp.OtlpBodies.Export("fuzz-otlp-api", Otlp.OtlpBodies.ServerSpan(1),
+                Otlp.OtlpBodies.ServerSpan(2, kind: 3)), contentType, TestApp.IngestKey, admin: false)
+            : Body(seed, random, "otlp protobuf", HttpMethod.Post, "/api/otlp/v1/traces", "", contentType, TestApp.IngestKey, admin: false, binary: OtlpProtobuf());
+    }
+
+    /// <summary>
+    /// An ExportTraceServiceRequest of service fuzz-otlp-api with a SERVER span of GET /orders/{id} (status 200, user u-1) and a
+    /// CLIENT span, encoded once by hand from the public field numbers; its start and end are moved to a minute ago, so what
+    /// survives a mutation is stored.
+    /// </summary>
+    private static byte[] OtlpProtobuf()
+    {
+        var body = Convert.FromBase64String(
+            "Cu8CCiEKHwoMc2VydmljZS5uYW1lEg8KDWZ1enotb3RscC1hcGkSyQIKFgoUTWljcm9zb2Z0LkFzcE5ldENvcmUSzAEKEFuO//eYA4ED0mm2M4E/xgwSCO7hm37DwbF0KhBH" +
+            "RVQgL29yZGVycy97aWR9MAI5AACaAHys7BhBILxYAXys7BhKHAoTaHR0cC5yZXF1ZXN0Lm1ldGhvZBIFCgNHRVRKHAoKaHR0cC5yb3V0ZRIOCgwvb3JkZXJzL3tpZH1KGAoI" +
+            "dXJsLnBhdGgSDAoKL29yZGVycy80MkogChlodHRwLnJlc3BvbnNlLnN0YXR1c19jb2RlEgMYyAFKEAoHdXNlci5pZBIFCgN1LTESYAoQW47/95gDgQPSabYzgT/GDBIIAPBn" +
+            "qgupArcqEEdFVCAvb3JkZXJzL3tpZH0wAzkAAJoAfKzsGEEgvFgBfKzsGEocChNodHRwLnJlcXVlc3QubWV0aG9kEgUKA0dFVA==");
+        const ulong encodedStart = 1_796_000_000_000_000_000;
+        var start = (ulong)(DateTimeOffset.UtcNow.AddMinutes(-1) - DateTimeOffset.UnixEpoch).Ticks * 100;
+        Replace(body, encodedStart, start);
+        Replace(body, encodedStart + 12_500_000, start + 12_500_000);
+        return body;
+    }
+
+    private static void Replace(byte[] body, ulong from, ulong to)
+    {
+        var pattern = BitConverter.GetBytes(from);
+        for (var at = body.AsSpan().IndexOf(pattern); at >= 0; at = body.AsSpan().IndexOf(pattern))
+            BitConverter.GetBytes(to).CopyTo(body, at);
+    }
+
     /// <summary>A valid batch of three request events, timestamped a minute ago, so that what survives a mutation is stored.</summary>
     public static string ValidRequests(int events = 3, string service = "fuzz-api", string idPrefix = "fz") =>
         $$"""{"service":"{{service}}","events":[{{string.Join(",", Enumerable.Range(0, events).Select(i => RequestEvent($"{idPrefix}-{i}")))}}]}""";
@@ -73,10 +114,12 @@ internal static class HostileRequests
 
     private static string Recent() => DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture);
 
-    private static HostileRequest Body(int seed, Random random, string name, HttpMethod method, string path, string valid, string contentType, string? key, bool admin)
+    /// <param name="binary">A body that is not JSON, mutated byte by byte only (<paramref name="valid"/> is then unused).</param>
+    private static HostileRequest Body(int seed, Random random, string name, HttpMethod method, string path, string valid, string contentType, string? key, bool admin,
+        byte[]? binary = null)
     {
         var described = new List<string> { name };
-        var body = random.Next(3) == 0 ? ValueMutation(random, valid, described) : Encoding.UTF8.GetBytes(valid);
+        var body = binary ?? (random.Next(3) == 0 ? ValueMutation(random, valid, described) : Encoding.UTF8.GetBytes(valid));
         for (var mutations = random.Next(random.Next(4) == 0 ? 0 : 1, 4); mutations > 0; mutations--) body = ByteMutation(random, body, described);
         if (random.Next(10) == 0)
         {
