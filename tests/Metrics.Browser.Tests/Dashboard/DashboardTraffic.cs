@@ -84,7 +84,9 @@ internal sealed class DashboardTraffic(TestApp app)
     /// </summary>
     public const int BaselineHours = 8, PerHour = 20, SpikeErrors = 10;
 
-    public static readonly DateTimeOffset SpikeHour = new DateTimeOffset(DateTimeOffset.UtcNow.Ticks - DateTimeOffset.UtcNow.Ticks % TimeSpan.TicksPerHour, TimeSpan.Zero).AddHours(-2);
+    public static readonly DateTimeOffset SpikeHour = HourOf(DateTimeOffset.UtcNow).AddHours(-2);
+
+    private static DateTimeOffset HourOf(DateTimeOffset at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerHour, TimeSpan.Zero);
 
     public Task SendSpikeAsync() => IngestAsync("/api/ingest/requests", "checkout-api", Enumerable.Range(0, (BaselineHours + 1) * PerHour).Select(i =>
     {
