@@ -89,7 +89,8 @@ window.MetricsCharts = (() => {
       height: element.clientWidth < 480 ? 200 : 240,
       cursor: { points: { size: 6 } },
       legend: { live: true },
-      scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      // One point (a range of one hour) gets an hour of room either side, not uPlot's span of years.
+      scales: { x: { time: true, range: (u, min, max) => (min === max ? [min - 3600, max + 3600] : [min, max]) }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { ...axis },
         { ...axis, size: 64, values: (u, splits) => splits.map((v) => spec.format(v)) },

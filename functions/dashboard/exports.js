@@ -48,7 +48,7 @@ window.MetricsExports = (() => {
       head.append(th);
     }
     const body = table.createTBody();
-    if (exports.length === 0) cell(body.insertRow(), "No exports yet.");
+    if (exports.length === 0) { cell(body.insertRow(), "No exports yet."); body.rows[0].cells[0].colSpan = 5; }
     for (const e of exports) {
       const row = body.insertRow();
       row.dataset.id = e.id;
