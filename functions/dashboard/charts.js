@@ -53,7 +53,8 @@ window.MetricsCharts = (() => {
       plot.setCursor({ left: plot.valToPos(plot.data[0][index], "x"), top: plot.valToPos(plot.data[1][index] ?? 0, "y") });
       readout.textContent = pointLines(plot, index, spec.format).join("; ");
     };
-    element.addEventListener("focus", () => moveTo(index ?? drawn.get(element.id).plot.data[0].length - 1));
+    // Only a keyboard's focus moves the cursor: a mouse's (its click focuses the chart too) leaves it on the point clicked.
+    element.addEventListener("focus", () => { if (element.matches(":focus-visible")) moveTo(index ?? drawn.get(element.id).plot.data[0].length - 1); });
     element.addEventListener("blur", () => drawn.get(element.id)?.plot.setCursor({ left: -10, top: -10 }));
     element.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && index != null) { drawn.get(element.id).spec.onPick?.(index); return; }

@@ -23,7 +23,7 @@ public sealed class DashboardReliabilityTests(SharedAzurite azurite, Chromium ch
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task The_spike_hour_is_marked_and_listed_and_choosing_it_keeps_the_page_to_that_hour()
+    public async Task The_spike_hour_is_marked_and_listed_and_choosing_it_by_click_key_or_list_keeps_the_page_to_that_hour()
     {
         var (page, problems) = await OpenAsync(chromium, _app, query: "?service=checkout-api");
         var drawn = await DrawnAsync(page);
@@ -55,7 +55,26 @@ public sealed class DashboardReliabilityTests(SharedAzurite azurite, Chromium ch
         Assert.Equal("50%", await CardAsync(page, "Error rate"));
         await Assertions.Expect(page.Locator("#ranges button[data-range='custom']")).ToHaveAttributeAsync("aria-pressed", "true");
 
-        // Back to the day, then the listed spike does the same.
+        // Back to the day: a click on the marked hour of the latency chart (found by its tooltip, as a person would) does the same.
+        await page.GoBackAsync();
+        drawn = await DrawnAsync(page, drawn);
+        await ComparedAsync(page, drawn);
+        var box = (await page.Locator("#chart-tail .u-over").BoundingBoxAsync())!;
+        var at = box.X;
+        var seen = new List<string>();
+        for (; at < box.X + box.Width; at += box.Width / 96)
+        {
+            await page.Mouse.MoveAsync(at, box.Y + box.Height / 2);
+            seen.Add(await page.Locator("#chart-tail .tip").TextContentAsync() ?? "");
+            if (seen[^1].Contains("Spike: ", StringComparison.Ordinal)) break;
+        }
+        Assert.True(at < box.X + box.Width, string.Join(" | ", seen));
+        // The click also focuses the chart; the hour chosen is the one under the mouse, not the keyboard's.
+        await page.Mouse.ClickAsync(at, box.Y + box.Height / 2);
+        drawn = await DrawnAsync(page, drawn);
+        Assert.Contains(hourQuery, page.Url, StringComparison.Ordinal);
+
+        // Back again: the listed spike does the same.
         await page.GoBackAsync();
         drawn = await DrawnAsync(page, drawn);
         await page.ClickAsync("#spikes button");
