@@ -280,7 +280,6 @@
     clearTimeout(refreshTimer);
     if (view.refresh) refreshTimer = setTimeout(show, view.refresh * 1000);
     showControls();
-    librariesLoaded.then(() => MetricsExports.load());
     const asked = questions(view);
     const { current, filters, interval, metric, usageShown } = asked;
     const signedIn = view.includeAnonymous ? {} : { includeAnonymous: "false" }; // the usage questions without anonymous visitors
@@ -348,6 +347,8 @@
       say(text, true);
     } finally {
       if (run === shown) $("report").setAttribute("aria-busy", "false");
+      // After this view's answers, not competing with them; also when they were refused (finance may export, not query).
+      if (run === shown) librariesLoaded.then(() => MetricsExports.load());
     }
   }
 
