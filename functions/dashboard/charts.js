@@ -10,7 +10,7 @@ window.MetricsCharts = (() => {
   /** A point's bucket start time and every shown series' value there, as the legend would say them. */
   function pointLines(u, i, format) {
     const lines = [stamp.format(new Date(u.data[0][i] * 1000))];
-    u.series.forEach((s, k) => { if (k > 0 && s.show) lines.push(`${s.label}: ${format(u.data[k][i])}`); });
+    u.series.forEach((s, k) => { if (k > 0 && s.show && u.data[k][i] != null) lines.push(`${s.label}: ${format(u.data[k][i])}`); });
     return lines;
   }
 
@@ -53,9 +53,11 @@ window.MetricsCharts = (() => {
       plot.setCursor({ left: plot.valToPos(plot.data[0][index], "x"), top: plot.valToPos(plot.data[1][index] ?? 0, "y") });
       readout.textContent = pointLines(plot, index, spec.format).join("; ");
     };
-    element.addEventListener("focus", () => moveTo(index ?? drawn.get(element.id).plot.data[0].length - 1));
+    // Only a keyboard's focus moves the cursor: a mouse's (its click focuses the chart too) leaves it on the point clicked.
+    element.addEventListener("focus", () => { if (element.matches(":focus-visible")) moveTo(index ?? drawn.get(element.id).plot.data[0].length - 1); });
     element.addEventListener("blur", () => drawn.get(element.id)?.plot.setCursor({ left: -10, top: -10 }));
     element.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && index != null) { drawn.get(element.id).spec.onPick?.(index); return; }
       const step = { ArrowRight: 1, ArrowLeft: -1, ArrowUp: 1, ArrowDown: -1 }[event.key];
       const last = drawn.get(element.id).plot.data[0].length - 1;
       const to = step != null ? (index ?? last) + step : event.key === "Home" ? 0 : event.key === "End" ? last : null;
@@ -66,11 +68,17 @@ window.MetricsCharts = (() => {
     return { reset: () => { index = null; } };
   }
 
+  /** A click on the plot chooses the point under the cursor. */
+  const picker = (onPick) => ({
+    hooks: { init: (u) => { u.over.style.cursor = "pointer"; u.over.addEventListener("click", () => { if (u.cursor.idx != null) onPick(u.cursor.idx); }); } },
+  });
+
   const keyboards = new Map(); // element id -> its keyboard: added once, kept across redraws
 
   /**
-   * spec: { name, times: [ms], unit, format(value), series: [ { label, color, values, faint?, fill? } ] }.
-   * Gaps arrive as zeros from the API and are drawn as zeros, never joined over.
+   * spec: { name, times: [ms], unit, format(value), series: [ { label, color, values, faint?, fill?, marks? } ], onPick?(index) }.
+   * Gaps arrive as zeros from the API and are drawn as zeros, never joined over. A marks series is drawn as dots, no line,
+   * where its value is not null. With onPick, a click on a point (or Enter on the keyboard's point) chooses it.
    */
   function draw(id, spec) {
     const element = document.getElementById(id);
@@ -82,7 +90,8 @@ window.MetricsCharts = (() => {
       height: element.clientWidth < 480 ? 200 : 240,
       cursor: { points: { size: 6 } },
       legend: { live: true },
-      scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      // One point (a range of one hour) gets an hour of room either side, not uPlot's span of years.
+      scales: { x: { time: true, range: (u, min, max) => (min === max ? [min - 3600, max + 3600] : [min, max]) }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { ...axis },
         { ...axis, size: 64, values: (u, splits) => splits.map((v) => spec.format(v)) },
@@ -93,12 +102,12 @@ window.MetricsCharts = (() => {
           stroke: css(s.color) || s.color,
           width: s.faint ? 1 : 2,
           dash: s.faint ? [4, 4] : undefined,
-          alpha: s.faint ? 0.7 : 1,
           fill: s.fill ? `${css(s.color)}22` : undefined,
-          points: { show: false },
+          // Drawn opaque: the previous period's dashed line keeps its colour's 3:1 contrast (functions/dashboard/README.md).
+          ...(s.marks ? { paths: () => null, points: { show: true, size: 11, width: 2, fill: css(s.color) } } : { points: { show: false } }),
           value: (u, v) => (v == null ? "–" : spec.format(v)),
         }))],
-      plugins: [tooltip(spec.format)],
+      plugins: [tooltip(spec.format), ...(spec.onPick ? [picker(spec.onPick)] : [])],
     };
     const data = [spec.times.map((t) => t / 1000), ...spec.series.map((s) => s.values)];
     const plot = new uPlot(options, data, element);
@@ -108,7 +117,7 @@ window.MetricsCharts = (() => {
       readout.setAttribute("aria-live", "polite");
       element.after(readout);
       element.setAttribute("role", "group");
-      element.setAttribute("aria-label", `${spec.name} chart: the arrow keys read it point by point`);
+      element.setAttribute("aria-label", `${spec.name} chart: the arrow keys read it point by point${spec.onPick ? ", Enter chooses one" : ""}`);
       keyboards.set(id, keyboard(element, readout));
     }
     // New data (another view) starts again from the latest point; the same data redrawn keeps the point.

@@ -8,13 +8,7 @@
   const maxDays = 90;
   const $ = (id) => document.getElementById(id);
 
-  const count = new Intl.NumberFormat("en");
-  const decimal = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
-  const money = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const percent = new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 2 });
-  const change = new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 0, signDisplay: "exceptZero" });
-  const localTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-  const duration = (ms) => (ms >= 1000 ? `${decimal.format(ms / 1000)} s` : `${decimal.format(ms)} ms`);
+  const { count, money, percent, localTime, clock, duration } = window.MetricsFormat;
 
   // ---- the view: range and filters, read from and written to the URL ----
 
@@ -24,7 +18,10 @@
     if (view.service) q.set("service", view.service);
     if (view.endpoint) q.set("endpoint", view.endpoint);
     if (view.org) q.set("org", view.org);
+    if (view.model) q.set("model", view.model);
     if (view.by !== "service") q.set("by", view.by);
+    if (!view.includeAnonymous) q.set("includeAnonymous", "false");
+    if (view.refresh) q.set("refresh", String(view.refresh));
     const url = `${location.pathname}?${q}`;
     if (url !== `${location.pathname}${location.search}`) history.pushState(null, "", url);
   }
@@ -107,54 +104,7 @@
     $("coverage").textContent = notes.length ? `${notes.join("; ")}.` : "";
   }
 
-  /** A card: the value, and its change from the previous period of the same length. */
-  function card(name, value, now, before, worseWhenUp, label = name) {
-    const term = document.createElement("dt");
-    term.textContent = label;
-    const detail = document.createElement("dd");
-    detail.textContent = value;
-    const delta = document.createElement("span");
-    delta.className = "change";
-    if (before != null) {
-      if (before === 0) delta.textContent = now === 0 ? "no change" : "none before";
-      else {
-        const ratio = (now - before) / before;
-        delta.textContent = `${change.format(ratio)} vs previous`;
-        if (worseWhenUp != null && Math.abs(ratio) >= 0.005) delta.classList.add((ratio > 0) === worseWhenUp ? "worse" : "better");
-      }
-    } else delta.textContent = before === undefined ? "comparing…" : "no previous period";
-    detail.append(delta);
-    const box = document.createElement("div");
-    box.className = "card";
-    box.dataset.measure = name;
-    box.append(term, detail);
-    return box;
-  }
-
-  /** A previous-period value: undefined while it is being asked for, null when there is none. */
-  const priorOf = (before, field) => (before === undefined ? undefined : before?.summary?.[field] ?? null);
-
-  function showCards(summary, before) {
-    const b = (field) => priorOf(before, field);
-    $("summary").replaceChildren(
-      card("Requests", count.format(summary.requests), summary.requests, b("requests"), null),
-      card("Error rate", percent.format(summary.errorRate), summary.errorRate, b("errorRate"), true, "Error rate (4xx + 5xx)"),
-      card("Server errors", percent.format(summary.serverErrorRate), summary.serverErrorRate, b("serverErrorRate"), true, "Server errors (5xx)"),
-      card("p50", duration(summary.p50Ms), summary.p50Ms, b("p50Ms"), true),
-      card("p95", duration(summary.p95Ms), summary.p95Ms, b("p95Ms"), true),
-      card("p99", duration(summary.p99Ms), summary.p99Ms, b("p99Ms"), true),
-      card("Active users", count.format(summary.activeUsers), summary.activeUsers, b("activeUsers"), false));
-  }
-
-  function showUsageCards(summary, before) {
-    const b = (field) => priorOf(before, field);
-    $("usage").replaceChildren(
-      card("Events", count.format(summary.events), summary.events, b("events"), false),
-      card("Visitors", count.format(summary.uniqueUsers), summary.uniqueUsers, b("uniqueUsers"), false),
-      card("Signed-in users", count.format(summary.activeUsers), summary.activeUsers, b("activeUsers"), false));
-  }
-
-  /** usageShown: false while the page is kept to one org (browser beacons carry no org, so there is no usage to draw). */
+  /** usageShown: false while the page is kept to one org or model (browser beacons carry neither, so there is no usage to draw). */
   function showCharts(series, before, usageShown) {
     const times = series.points.map((p) => Date.parse(p.at));
     const prior = (field) => series.points.map((_, i) => before?.points[i]?.[field] ?? null);
@@ -181,7 +131,7 @@
       { label: "Visitors", color: "--c4", values: series.points.map((p) => p.users) },
     ];
     if (has) usage.push({ label: "Events, previous period", color: "--faint", faint: true, values: prior("events") });
-    if (usageShown) MetricsCharts.draw("chart-usage", { name: "Usage", times, format: (v) => count.format(v), series: usage });
+    if (usageShown && view.includeAnonymous) MetricsCharts.draw("chart-usage", { name: "Usage", times, format: (v) => count.format(v), series: usage });
     $("interval-note").textContent = `per ${series.interval}, local time`;
   }
 
@@ -194,7 +144,7 @@
       num("Avg", (e) => e.avgMs, duration), num("p50", (e) => e.p50Ms, duration), num("p95", (e) => e.p95Ms, duration),
       num("p99", (e) => e.p99Ms, duration),
       num("Error rate", (e) => e.errorRate, (v) => percent.format(v)), num("5xx rate", (e) => e.serverErrorRate, (v) => percent.format(v)),
-    ], endpoints, { label: "endpoints", empty: "No requests in this range.", defaultSort: 1,
+    ], endpoints, { label: "endpoints", empty: "No requests in this range.", defaultSort: 2, // slowest first, as the API answers
       onPick: (e) => filter({ service: e.service, endpoint: e.endpoint }) });
   }
 
@@ -203,6 +153,7 @@
     const pick = by === "service" ? (r) => filter({ service: r.key })
       : by === "endpoint" ? (r) => { const [service, , ...path] = r.key.split(" "); filter({ service, endpoint: path.join(" ") }); }
       : by === "org" ? (r) => filter({ org: r.key })
+      : by === "model" ? (r) => filter({ model: r.key })
       : null;
     MetricsTables.render("breakdown", [
       { title: by, value: (r) => r.key, text: (r) => r.key, numeric: false },
@@ -212,7 +163,7 @@
       num("Units", (r) => r.units, (v) => count.format(v)), num("Spend", (r) => r.spend, (v) => money.format(v)),
       num("Users", (r) => r.users, (v) => count.format(v)), num("Share", (r) => r.share, (v) => percent.format(v)),
     ], answer.rows, { label: by, empty: "No requests in this range.", defaultSort: 1,
-      // Requests without an org are the row (none): there is no org to filter by.
+      // Requests without an org or model are the row (none): there is nothing to filter by.
       onPick: pick, canPick: (r) => r.key !== "(none)" });
     // What the answer says a person must know before trusting the rows: unpriced units, requests without the dimension.
     const notes = view.endpoint ? ["(service filter only: breakdowns are not kept per endpoint)"] : [];
@@ -241,13 +192,16 @@
     ], usage.names, { label: "features", empty: "No named clicks, forms or features in this range.", defaultSort: 2 });
   }
 
-  /** The usage section, or why it is not shown: usage events carry no org. */
+  /** The usage section, or why it is not shown: usage events carry no org and no model. */
   function showUsageSection(usage) {
     $("usage-report").hidden = !usage;
-    $("usage-note").textContent = usage ? "(browser beacons, all services)"
-      : `(not shown for the org ${view.org}: browser beacons carry no org; clear the org filter to see usage)`;
+    const kept = view.org ? `the org ${view.org}: browser beacons carry no org; clear the org filter` : `the model ${view.model}: browser beacons carry no model; clear the model filter`;
+    // The time series counts every visitor: without anonymous ones only the cards and tables can be shown.
+    $("usage-note").textContent = !usage ? `(not shown for ${kept} to see usage)` : view.includeAnonymous ? "(browser beacons, all services)"
+      : "(browser beacons, all services; signed-in users only, so the chart over time, which counts every visitor, is not shown)";
+    $("chart-usage").closest("section").hidden = !view.includeAnonymous;
     if (!usage) return;
-    showUsageCards(usage.summary, undefined);
+    MetricsCards.showUsage($("usage"), usage.summary, undefined);
     showUsage(usage);
   }
 
@@ -265,9 +219,12 @@
     if (view.range === "custom") { $("from").value = local(view.from); $("to").value = local(view.to); }
     $("service").value = view.service;
     $("endpoint").value = view.endpoint;
+    $("model").value = view.model;
     $("by").value = view.by;
+    $("include-anonymous").checked = view.includeAnonymous;
+    $("auto-refresh").value = String(view.refresh);
     const chips = [];
-    for (const name of ["service", "endpoint", "org"]) {
+    for (const name of ["service", "endpoint", "org", "model"]) {
       if (!view[name]) continue;
       const item = document.createElement("li");
       item.textContent = `${name}: ${view[name]}`;
@@ -294,14 +251,38 @@
 
   // The charting library and the table code are deferred scripts after this one: it draws once they have run
   // (DOMContentLoaded follows every deferred script).
-  const librariesLoaded = window.MetricsCharts && window.MetricsTables ? Promise.resolve()
+  const librariesLoaded = window.MetricsCharts && window.MetricsTables && window.MetricsExports ? Promise.resolve()
     : new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+
+  let refreshTimer; // the next automatic refresh, counted from the start of this one
+
+  /** Keeps the page to one hour (a reliability chart's or spike's), no later than now: the API refuses a future end. */
+  const pickHour = (at) => update({ range: "custom", from: new Date(at).toISOString(), to: new Date(Math.min(at + hour, Date.now())).toISOString() });
+
+  /** An incident export's service and window: the page's, ending now at the latest. */
+  function incident() {
+    const span = windowOf(view);
+    return { service: view.service, from: new Date(span.from).toISOString(), to: new Date(Math.min(span.to, Date.now())).toISOString() };
+  }
+
+  /** The reliability section, or why it is missing: it is not a reason to fail the page. */
+  const reliabilityOf = (current, filters) => query("/api/metrics/reliability", { ...current, service: filters.service, org: filters.org, model: filters.model })
+    .catch((error) => ({ error }));
+
+  function showReliability(answer) {
+    if (answer.error) { MetricsReliability.unavailable(`could not be read: ${explain(answer.error).text}`); return; }
+    MetricsReliability.show(answer, pickHour);
+    if (view.endpoint) $("reliability-note").textContent += " (all endpoints of the service: reliability is not kept per endpoint)";
+  }
 
   async function show() {
     const run = ++shown;
+    clearTimeout(refreshTimer);
+    if (view.refresh) refreshTimer = setTimeout(show, view.refresh * 1000);
     showControls();
     const asked = questions(view);
-    const { filters, interval, metric, usageShown } = asked;
+    const { current, filters, interval, metric, usageShown } = asked;
+    const signedIn = view.includeAnonymous ? {} : { includeAnonymous: "false" }; // the usage questions without anonymous visitors
     const span = windowOf(view);
     const before = { from: new Date(span.from - (span.to - span.from)).toISOString(), to: new Date(span.from).toISOString() };
     $("report").setAttribute("aria-busy", "true");
@@ -309,46 +290,52 @@
     try {
       // This period first: every section is drawn from its overview. The previous period's answers only add the
       // changes and the faint lines, so they are asked for afterwards rather than competing with it.
-      const [overview] = await Promise.all([query(...asked.overview), librariesLoaded]);
+      const [overview, signedInUsage] = await Promise.all([query(...asked.overview),
+        usageShown && !view.includeAnonymous ? query("/api/metrics/usage", { ...current, ...signedIn }) : null, librariesLoaded]);
       if (run !== shown) return;
       // The overview's parts, each with the range, sources and freshness, as the four queries answer them.
       const context = { range: overview.range, sources: overview.sources, freshness: overview.freshness };
       const [performance, series, breakdown] = [overview.performance, overview.series, overview.breakdown].map((part) => ({ ...context, ...part }));
-      const usage = overview.usage && { ...context, ...overview.usage };
+      const usage = signedInUsage ?? (overview.usage && { ...context, ...overview.usage });
       $("prompt").hidden = true;
       const range = `${localTime.format(new Date(performance.range.from))} – ${localTime.format(new Date(performance.range.to))}`;
       if (performance.summary.requests === 0 && (usage?.summary.events ?? 0) === 0) {
         prompt("No data in this range", [
           `Nothing was received from ${localTime.format(new Date(performance.range.from))} to ${localTime.format(new Date(performance.range.to))}` +
-            `${view.service || view.endpoint || view.org ? " for these filters" : ""}.`,
+            `${view.service || view.endpoint || view.org || view.model ? " for these filters" : ""}.`,
           "Services send request metrics to POST /api/ingest/requests (with an ingestion key, or through Metrics.Client's middleware); " +
             "web pages send usage beacons with the tracker script /api/tracker.js. Try a longer range, or clear the filters.",
         ]);
         say(range);
         $("coverage").textContent = "";
+        $("refreshed").textContent = `Updated ${clock.format(new Date())}`;
         return;
       }
       $("report").hidden = false;
-      showCards(performance.summary, undefined);
+      MetricsCards.showRequests($("summary"), performance.summary, undefined);
       showUsageSection(usage);
       showCharts(series, null, usageShown);
       showEndpoints(performance.endpoints);
       showBreakdown(breakdown);
       remember("known-services", performance.endpoints.map((e) => e.service));
       remember("known-endpoints", performance.endpoints.map((e) => e.endpoint));
+      if (breakdown.by === "model") remember("known-models", breakdown.rows.map((r) => r.key).filter((key) => key !== "(none)"));
       showCoverage([overview]);
+      $("refreshed").textContent = `Updated ${clock.format(new Date())}`;
       say(`${range}; comparing with the previous period…`);
       document.documentElement.dataset.drawn = String(run);
       window.performance.mark("dashboard-drawn");
 
-      const [priorPerformance, priorSeries, priorUsage] = await Promise.all([
+      const [priorPerformance, priorSeries, priorUsage, reliability] = await Promise.all([
         previous(query("/api/metrics/performance", { ...before, ...filters })),
         previous(query("/api/metrics/timeseries", { ...before, ...filters, metric, interval })),
-        usageShown ? previous(query("/api/metrics/usage", before)) : null,
+        usageShown ? previous(query("/api/metrics/usage", { ...before, ...signedIn })) : null,
+        reliabilityOf(current, filters),
       ]);
       if (run !== shown) return;
-      showCards(performance.summary, priorPerformance);
-      if (usage) showUsageCards(usage.summary, priorUsage);
+      MetricsCards.showRequests($("summary"), performance.summary, priorPerformance);
+      if (usage) MetricsCards.showUsage($("usage"), usage.summary, priorUsage);
+      showReliability(reliability);
       showCharts(series, priorSeries, usageShown);
       say(priorPerformance ? `${range}; changes compare with the previous period of the same length.` : `${range} (no previous period within retention).`);
       document.documentElement.dataset.compared = String(run);
@@ -360,6 +347,8 @@
       say(text, true);
     } finally {
       if (run === shown) $("report").setAttribute("aria-busy", "false");
+      // After this view's answers, not competing with them; also when they were refused (finance may export, not query).
+      if (run === shown) librariesLoaded.then(() => MetricsExports.load());
     }
   }
 
@@ -388,9 +377,13 @@
   });
   $("filters").addEventListener("submit", (event) => {
     event.preventDefault();
-    filter({ service: $("service").value.trim(), endpoint: $("endpoint").value.trim() });
+    filter({ service: $("service").value.trim(), endpoint: $("endpoint").value.trim(), model: $("model").value.trim() });
   });
   $("by").addEventListener("change", () => update({ by: $("by").value }));
+  $("include-anonymous").addEventListener("change", () => update({ includeAnonymous: $("include-anonymous").checked }));
+  $("auto-refresh").addEventListener("change", () => update({ refresh: Number($("auto-refresh").value) }));
+  $("refresh").addEventListener("click", () => show());
+  librariesLoaded.then(() => MetricsExports.start({ key: () => $("key").value.trim(), incident }));
   window.addEventListener("popstate", () => { view = readView(); show(); });
   show();
 })();

@@ -97,6 +97,10 @@ public sealed class OperationsFunctions(StorageAccount storage, OperationalState
         ["dashboard.js"] = "text/javascript; charset=utf-8",
         ["charts.js"] = "text/javascript; charset=utf-8",
         ["tables.js"] = "text/javascript; charset=utf-8",
+        ["formats.js"] = "text/javascript; charset=utf-8",
+        ["cards.js"] = "text/javascript; charset=utf-8",
+        ["reliability.js"] = "text/javascript; charset=utf-8",
+        ["exports.js"] = "text/javascript; charset=utf-8",
         ["uplot.js"] = "text/javascript; charset=utf-8",
         ["uplot.css"] = "text/css; charset=utf-8",
     };

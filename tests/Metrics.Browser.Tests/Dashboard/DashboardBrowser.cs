@@ -15,7 +15,7 @@ internal static class DashboardBrowser
     /// tab's sessionStorage), and the console errors it logs: a script or style the policy blocked would show up there.
     /// </summary>
     public static async Task<(IPage Page, List<string> Problems)> OpenAsync(Chromium chromium, TestApp app, string? key = TestApp.AdminKey,
-        string query = "", int width = 1400, int height = 900, ColorScheme scheme = ColorScheme.Light)
+        string query = "", int width = 1400, int height = 900, ColorScheme scheme = ColorScheme.Light, bool fakeClock = false)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -26,6 +26,8 @@ internal static class DashboardBrowser
         var problems = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") problems.Add(message.Text); };
         page.PageError += (_, error) => problems.Add(error);
+        // The page's timers (auto-refresh) then run when the test moves its clock on, never by waiting.
+        if (fakeClock) await page.Clock.InstallAsync();
         await page.GotoAsync(new Uri(app.Client.BaseAddress!, "/api/dashboard" + query).ToString());
         return (page, problems);
     }
@@ -37,8 +39,12 @@ internal static class DashboardBrowser
         return int.Parse(await page.EvaluateAsync<string>("() => document.documentElement.dataset.drawn"), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The text of the card <paramref name="measure"/>'s value, its change left out.</summary>
+    public static Task<string> CardAsync(IPage page, string measure) =>
+        page.EvaluateAsync<string>("(m) => document.querySelector(`[data-measure='${m}'] dd`).firstChild.textContent", measure);
+
     /// <summary>Waits until the previous period's changes and faint lines are drawn too (the charts are drawn again then).</summary>
-    public static Task ComparedAsync(IPage page) => page.WaitForFunctionAsync("() => document.documentElement.dataset.compared");
+    public static Task ComparedAsync(IPage page, int run = 1) => page.WaitForFunctionAsync($"() => Number(document.documentElement.dataset.compared || 0) >= {run}");
 
     public static async Task<double> ChartTotalAsync(IPage page, string chart) => double.Parse(
         await page.GetAttributeAsync($"#{chart}", "data-total") ?? "NaN", System.Globalization.CultureInfo.InvariantCulture);

@@ -51,4 +51,38 @@ public sealed class DashboardLookTests(SharedAzurite azurite, Chromium chromium)
             Assert.Empty(problems);
         }
     }
+
+    /// <summary>WCAG 2.1's contrast ratio of each colour of the page's CSS against the background, computed in the page.</summary>
+    private const string ContrastScript = """
+        (names) => {
+          const style = getComputedStyle(document.documentElement);
+          const linear = (c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+          const luminance = (hex) => { const [r, g, b] = [1, 3, 5].map((i) => linear(parseInt(hex.slice(i, i + 2), 16) / 255)); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+          const ratio = (a, b) => { const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x); return (hi + 0.05) / (lo + 0.05); };
+          const bg = style.getPropertyValue("--bg").trim();
+          return names.map((name) => { const colour = style.getPropertyValue(name).trim(); return `${name} ${colour} ${bg} ${ratio(colour, bg).toFixed(2)}`; });
+        }
+        """;
+
+    [Fact]
+    public async Task Every_chart_line_and_the_previous_periods_reach_3_to_1_against_the_background_in_both_schemes()
+    {
+        // The lines the charts draw (--faint: the previous period's, dashed, drawn opaque) and the spike marks (--bad).
+        string[] lines = ["--c1", "--c2", "--c3", "--c4", "--c5", "--faint", "--bad"];
+        var table = new List<string> { "| scheme | colour | value | background | ratio |", "|---|---|---|---|---|" };
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            var (page, _) = await OpenAsync(chromium, _app, key: null, scheme: scheme);
+            foreach (var measured in await page.EvaluateAsync<string[]>(ContrastScript, lines))
+            {
+                var parts = measured.Split(' ');
+                var ratio = double.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture);
+                table.Add($"| {scheme.ToString().ToLowerInvariant()} | `{parts[0]}` | `{parts[1]}` | `{parts[2]}` | {parts[3]}:1 |");
+                Assert.True(ratio >= 3, $"{scheme}: {measured} is under 3:1");
+            }
+        }
+        // The table the dashboard's README holds, written where a person can compare it.
+        Directory.CreateDirectory(ScreenshotFolder);
+        await File.WriteAllLinesAsync(Path.Combine(ScreenshotFolder, "chart-contrast.md"), table);
+    }
 }

@@ -54,6 +54,48 @@ internal sealed class DashboardTraffic(TestApp app)
         return request;
     }));
 
+    /// <summary>llm-api's requests by model, a minute ago (inside this month): gpt-small's 6 of 100 units at 100 ms, gpt-large's 4 of 250 units at 400 ms.</summary>
+    public const int Small = 6, Large = 4, SmallUnits = 100, LargeUnits = 250;
+
+    public Task SendModelsAsync() => IngestAsync("/api/ingest/requests", "llm-api", Enumerable.Range(0, Small + Large).Select(i =>
+    {
+        var small = i < Small;
+        var request = Request($"m-{i}", "llm-api", DateTimeOffset.UtcNow.AddMinutes(-1).AddSeconds(-i), "/complete", 200, small ? 100 : 400, $"llm-user-{i % 2}", "SE");
+        (request["method"], request["model"], request["units"]) = ("POST", small ? "gpt-small" : "gpt-large", small ? SmallUnits : LargeUnits);
+        return request;
+    }));
+
+    /// <summary>Two beacons of the signed-in user member-1, besides <see cref="SendAsync"/>'s six anonymous ones (one anonymous visitor).</summary>
+    public const int SignedInEvents = 2;
+
+    public Task SendSignedInBeaconsAsync() => IngestAsync("/api/ingest/usage", null, Enumerable.Range(0, SignedInEvents).Select(i => new JsonObject
+    {
+        ["id"] = $"member-beacon-{i}",
+        ["type"] = "page_view",
+        ["timestamp"] = Recent.AddSeconds(30 + i).ToString("O", CultureInfo.InvariantCulture),
+        ["page"] = "/account",
+        ["userId"] = "member-1",
+        ["sessionId"] = "member-session",
+    }));
+
+    /// <summary>
+    /// checkout-api: <see cref="BaselineHours"/> quiet hours of <see cref="PerHour"/> requests (all 200, 20 ms), then the
+    /// hour <see cref="SpikeHour"/> with half of them answered 500 at 400 ms: the one hour the reliability query calls a spike.
+    /// </summary>
+    public const int BaselineHours = 8, PerHour = 20, SpikeErrors = 10;
+
+    public static readonly DateTimeOffset SpikeHour = HourOf(DateTimeOffset.UtcNow).AddHours(-2);
+
+    private static DateTimeOffset HourOf(DateTimeOffset at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerHour, TimeSpan.Zero);
+
+    public Task SendSpikeAsync() => IngestAsync("/api/ingest/requests", "checkout-api", Enumerable.Range(0, (BaselineHours + 1) * PerHour).Select(i =>
+    {
+        var hoursBefore = BaselineHours - i / PerHour; // 0 is the spike
+        var spike = hoursBefore == 0;
+        return Request($"c-{i}", "checkout-api", SpikeHour.AddHours(-hoursBefore).AddSeconds(i % PerHour * 60), "/checkout",
+            spike && i % PerHour < SpikeErrors ? 500 : 200, spike ? 400 : 20, $"buyer-{i % 3}", "NL");
+    }));
+
     public static JsonObject Request(string id, string service, DateTimeOffset at, string endpoint, int status, double durationMs, string user, string country) => new()
     {
         ["id"] = id,

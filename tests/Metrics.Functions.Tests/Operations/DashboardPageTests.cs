@@ -29,6 +29,10 @@ public sealed class DashboardPageTests(SharedAzurite azurite)
     [InlineData("uplot.js", "text/javascript", "uPlot")]
     [InlineData("uplot.css", "text/css", ".uplot")]
     [InlineData("dashboard.js", "text/javascript", "MetricsCharts.draw")]
+    [InlineData("formats.js", "text/javascript", "window.MetricsFormat")]
+    [InlineData("cards.js", "text/javascript", "window.MetricsCards")]
+    [InlineData("reliability.js", "text/javascript", "window.MetricsReliability")]
+    [InlineData("exports.js", "text/javascript", "/api/exports")]
     public async Task The_charting_library_and_the_pages_scripts_are_served_by_the_app_itself(string file, string type, string holds)
     {
         await using var app = await TestApp.StartAsync(azurite.ConnectionString);
