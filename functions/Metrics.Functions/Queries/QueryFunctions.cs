@@ -211,16 +211,21 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
     [EndpointSummary("Hourly error rate and tail latency, with spikes"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("service", "Only this service.")]
     [QueryParameter("org", "Only this organisation's requests."), QueryParameter("model", "Only requests using this model.")]
+    [QueryParameter("percentiles", "The percentiles each hour shows, comma-separated numbers from 0 to 100 (e.g. 50,95,99.9); default 95,99.")]
     public async Task<Results<Ok<ReliabilityResponse>, ProblemHttpResult>> ReliabilityAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/reliability")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
+        var (percentiles, why) = ReliabilityPercentiles.Parse(Query(request, "percentiles"));
+        if (percentiles is null)
+            return Problems.Of(StatusCodes.Status400BadRequest, "invalid-parameter", "'percentiles' is not valid",
+                $"'percentiles' lists the percentiles to show, comma-separated (e.g. percentiles=50,95,99.9): {why}.");
         var (filter, invalid) = QueryFilters.Of(request, f => [f.TotalsFamily]);
         if (invalid is not null) return invalid;
         var service = filter!.Service;
         var withBaseline = Reliability.WithBaseline(window, time.GetUtcNow(), retention.Value.RollupDays);
         var read = await rollups.RequestsAsync(withBaseline, Grain.Hour, [filter.TotalsFamily], cancellationToken: cancellationToken);
-        var hours = Reliability.Build(window, read[filter.TotalsFamily], filter);
+        var hours = Reliability.Build(window, read[filter.TotalsFamily], filter, percentiles);
         var context = await rollups.ContextAsync(window, [read.Source(hours.Any(h => h.Requests > 0))], cancellationToken);
         return TypedResults.Ok(new ReliabilityResponse(context.Range, context.Sources, context.Freshness, service, hours));
     }
