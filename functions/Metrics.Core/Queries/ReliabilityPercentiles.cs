@@ -22,8 +22,9 @@ public sealed record ReliabilityPercentiles(IReadOnlyList<double> Values)
         foreach (var item in text.Split(','))
         {
             var trimmed = item.Trim();
-            // Plain digits only: no sign, exponent, thousands separator, NaN or infinity, so '1e2' is not quietly 100.
-            if (!double.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value > 100)
+            // Plain digits only: no sign, exponent or thousands separator, so '1e2' is not quietly 100; the range check refuses NaN and infinity,
+            // which the parser accepts whatever the styles.
+            if (!double.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value is not (>= 0 and <= 100))
                 return (null, $"each percentile must be a number from 0 to 100 such as 50, 95 or 99.9; got '{Shorten(trimmed)}'");
             if (!values.Contains(value)) values.Add(value);
         }

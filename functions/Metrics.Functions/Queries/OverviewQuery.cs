@@ -29,7 +29,9 @@ public sealed class OverviewQuery(RollupQueries rollups, BreakdownQuery breakdow
         var totalSlices = totals.Result[filter.TotalsFamily];
         var typeSlices = eventTypes?.Result[Families.EventType] ?? [];
         var usage = withUsage ? UsageReport.Build(typeSlices, pages!.Result[Families.Page], pages.Result[Families.Name], null, includeAnonymous: true) : null;
+        // One number for both sources only for the whole view: usage is not kept per service or endpoint, nor has an org or model.
+        var activeUsers = withUsage && filter == QueryFilter.None ? ActiveUsers.Of(totalSlices, typeSlices) : null;
         return new Overview(PerformanceReport.Build(endpoints.Result[filter.EndpointFamily], totalSlices, filter), totals.Result,
-            totalSlices.Count > 0, TimeSeries.Build(window, interval, totalSlices, typeSlices, filter), usage, eventTypes?.Result, breakdown.Result);
+            totalSlices.Count > 0, TimeSeries.Build(window, interval, totalSlices, typeSlices, filter), usage, eventTypes?.Result, breakdown.Result, activeUsers);
     }
 }

@@ -50,7 +50,7 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
     }
 
     [Function("MetricsUsage")]
-    [EndpointSummary("Usage events, visitors, event types, pages and named features, buttons and forms"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
+    [EndpointSummary("Usage events, visitors, event types, pages, named features, buttons and forms, and countries"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("eventType", "Only events of this type.", typeof(UsageEventTypes), nameof(UsageEventTypes.All))]
     [QueryParameter("includeAnonymous", "Count anonymous visitors among unique users; default true.", typeof(QueryFunctions), nameof(Booleans))]
     [RequiresRole(CallerRoles.Admin)]
@@ -63,10 +63,12 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
         var anonymous = true;
         if (Query(request, "includeAnonymous") is { } includeAnonymous && !bool.TryParse(includeAnonymous, out anonymous))
             return ParameterProblem("includeAnonymous", includeAnonymous, Booleans);
-        var read = await rollups.UsageAsync(window, Grain.Week, [Families.EventType, Families.Page, Families.Name], cancellationToken: cancellationToken);
-        var report = UsageReport.Build(read[Families.EventType], read[Families.Page], read[Families.Name], eventType, anonymous);
-        var context = await rollups.ContextAsync(window, [read.Source(read[Families.EventType].Count > 0)], cancellationToken);
-        return TypedResults.Ok(new UsageResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.EventTypes, report.Pages, report.Names));
+        var read = await rollups.UsageAsync(window, Grain.Week, [Families.EventType, Families.Page, Families.Name, Families.UsageCountry],
+            cancellationToken: cancellationToken);
+        var report = UsageReport.Build(read[Families.EventType], read[Families.Page], read[Families.Name], eventType, anonymous, read[Families.UsageCountry]);
+        var context = await rollups.ContextAsync(window, [read.Source(read[Families.EventType].Count > 0, report.CountryNote())], cancellationToken);
+        return TypedResults.Ok(new UsageResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.EventTypes, report.Pages, report.Names,
+            report.Countries));
     }
 
     [Function("MetricsUsageCount")]
@@ -178,7 +180,7 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
         return TypedResults.Ok(new OverviewResponse(context.Range, context.Sources, context.Freshness,
             new OverviewPerformance(performance.Summary, performance.Endpoints),
             new OverviewSeries(usage is null ? "performance" : "both", interval == Interval.Hour ? "hour" : "day", filter.Service, filter.Endpoint, overview.Points),
-            usage, new OverviewBreakdown(by, breakdown.Rows, breakdown.Totals)));
+            usage, new OverviewBreakdown(by, breakdown.Rows, breakdown.Totals), overview.ActiveUsers));
     }
 
     [Function("MetricsValue")]
