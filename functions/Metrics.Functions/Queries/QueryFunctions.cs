@@ -42,8 +42,8 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
         // Endpoints from the filter's endpoint family without its users sketches; the summary and its distinct users from its
         // totals family. The same totals either way (every family holds every event), far fewer bytes.
         // Countries from the filter's country family, without its users sketches, where countries are kept by what the filter keeps to.
-        string[] countries = PerformanceReport.CountsCountries(filter!) ? [filter.CountryFamily] : [];
-        var read = await rollups.RequestsAsync(window, Grain.Week, [filter.EndpointFamily, filter.TotalsFamily, .. countries],
+        string[] countries = PerformanceReport.CountsCountries(filter!) ? [filter!.CountryFamily] : [];
+        var read = await rollups.RequestsAsync(window, Grain.Week, [filter!.EndpointFamily, filter.TotalsFamily, .. countries],
             distinctCountsOf: [filter.TotalsFamily], cancellationToken);
         var report = PerformanceReport.Build(read[filter.EndpointFamily], read[filter.TotalsFamily], filter,
             countries.Length > 0 ? read[filter.CountryFamily] : null);
