@@ -32,6 +32,15 @@ public static class TableNames
     /// <summary>The complete batches received on one UTC day, <c>Batches20261207</c> (<c>BatchLedger</c>): they expire together.</summary>
     public static string CompleteBatches(DateOnly day) => Batches + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
+    /// <summary>The day tables among <paramref name="names"/> (<paramref name="prefix"/> then <c>yyyyMMdd</c>), with their days.</summary>
+    public static IEnumerable<(string Name, DateOnly Day)> DayTables(IEnumerable<string> names, string prefix)
+    {
+        foreach (var name in names)
+            if (name.Length == prefix.Length + 8 && name.StartsWith(prefix, StringComparison.Ordinal)
+                && DateOnly.TryParseExact(name.AsSpan(prefix.Length), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                yield return (name, day);
+    }
+
     /// <summary>One table per family and grain: <c>RollupsEndpointDays</c>, <c>RollupsUserHours</c>, …</summary>
     public static string Rollups(string family, Grain grain) => $"Rollups{Families.NameOf(family)}{grain}s";
 

@@ -45,7 +45,7 @@ internal static class DayRollups
         return written;
     }
 
-    /// <summary>Every request family's day and week tables under two prefixes, property by property: rows compared, or the first difference.</summary>
+    /// <summary>Every request family's day and week cells under two prefixes, property by property: cells compared, or the first difference.</summary>
     public static async Task<int> CompareAsync(StorageAccount compacted, StorageAccount direct)
     {
         var compared = 0;
@@ -54,7 +54,7 @@ internal static class DayRollups
             var expected = await RowsAsync(compacted, table);
             var actual = await RowsAsync(direct, table);
             if (!expected.Keys.Order().SequenceEqual(actual.Keys.Order()))
-                throw new InvalidOperationException($"{table}: {expected.Count} rows from compaction, {actual.Count} written directly, keys differ");
+                throw new InvalidOperationException($"{table}: {expected.Count} cells from compaction, {actual.Count} written directly, keys differ");
             foreach (var (key, row) in expected)
             {
                 var difference = row.Keys.Union(actual[key].Keys).FirstOrDefault(p => !SameValue(p, row.GetValueOrDefault(p), actual[key].GetValueOrDefault(p)));
@@ -68,10 +68,12 @@ internal static class DayRollups
     private static async Task<Dictionary<string, Dictionary<string, object>>> RowsAsync(StorageAccount storage, string tableName)
     {
         var table = await storage.TableAsync(tableName);
-        var rows = new Dictionary<string, Dictionary<string, object>>();
-        await foreach (var row in table.QueryAsync<TableEntity>())
-            rows[$"{row.PartitionKey}/{row.RowKey}"] = row.Where(p => p.Key is not ("odata.etag" or "Timestamp")).ToDictionary(p => p.Key, p => p.Value);
-        return rows;
+        var cells = new Dictionary<string, Dictionary<string, object>>();
+        // The cells the packs of each partition hold: packs written at other times differ in their generation, not in their cells.
+        foreach (var partition in (await table.QueryAsync<TableEntity>().ToListAsync()).GroupBy(row => row.PartitionKey))
+            foreach (var cell in SettledPacks.Cells(partition.ToList()))
+                cells[$"{cell.PartitionKey}/{cell.RowKey}"] = cell.Where(p => p.Key is not ("odata.etag" or "Timestamp")).ToDictionary(p => p.Key, p => p.Value);
+        return cells;
     }
 
     /// <summary>

@@ -13,7 +13,9 @@ using Metrics.Rollups;
 using Metrics.Rollups.Compaction;
 using Metrics.Rollups.Ingest;
 using Metrics.Rollups.Queries;
+using Metrics.Rollups.Tables;
 using Metrics.Storage;
+using Metrics.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Metrics.Benchmarks;
@@ -132,7 +134,7 @@ internal static class QueryBenchmark
             {
                 var (days, weeks) = (await CountAsync(data, family, Grain.Day), await CountAsync(data, family, Grain.Week));
                 all += days + weeks;
-                familyRows.Add($"  {data.Volume,9:N0} events  {Families.NameOf(family),-11} day rows {days,8:N0} ({days / 30.0,7:N1} a day)   week rows {weeks,7:N0}");
+                familyRows.Add($"  {data.Volume,9:N0} events  {Families.NameOf(family),-11} day rows stored {days,8:N0}   week rows stored {weeks,7:N0}");
             }
             familyRows.Add($"  {data.Volume,9:N0} events  all families: {all:N0} day and week rows, {all / (double)data.Volume:F4} rows per event (target ≤ 0.1)");
         }
@@ -141,8 +143,8 @@ internal static class QueryBenchmark
             foreach (var family in Families.RequestFamilies)
             {
                 var (rows, durations, users) = await SketchBytesAsync(data, family);
-                rowSizes.Add($"  {Families.NameOf(family),-8} day rows, {data.Volume,9:N0} events: {rows,6:N0} rows, " +
-                    $"sketch bytes per row: durations {durations,7:F0}, users {users,7:F0}");
+                rowSizes.Add($"  {Families.NameOf(family),-8} day cells, {data.Volume,9:N0} events: {rows,6:N0} cells, " +
+                    $"sketch bytes per cell: durations {durations,7:F0}, users {users,7:F0}");
             }
         var percentileError = await PercentileErrorAsync(sets[0], 50);
         var busy = await BusyHourAsync(azurite.ConnectionString, busyHour);
@@ -221,26 +223,56 @@ internal static class QueryBenchmark
         return new Loaded(volume, storage, reader, kept, loadSeconds, watch.Elapsed.TotalSeconds, compaction.RowsWritten);
     }
 
-    /// <summary>The day rows, and week rows of the weeks that are over, <see cref="DayRollups.WriteAsync"/> writes for the volume: counted, not written.</summary>
+    /// <summary>
+    /// The day and week cells (a key's) of the weeks that are over, and the packs that hold them, that <see cref="DayRollups.WriteAsync"/>
+    /// writes for the volume: counted, not written (a week's complete mark is one row more).
+    /// </summary>
     private static void CountRows(int volume)
     {
         var random = new Random(volume);
         var events = Enumerable.Range(0, volume).Select(i => Traffic.Event(random, i, ThirtyDays.From.AddSeconds(random.NextDouble() * 30 * 86400))).ToList();
-        var rows = Families.RequestFamilies.ToDictionary(f => f, _ => (Days: 0L, Weeks: 0L));
+        var counts = Families.RequestFamilies.ToDictionary(f => f, _ => new RowCounts());
         foreach (var (grain, bucketOf) in new (Grain, Func<DateTimeOffset, DateTimeOffset>)[] { (Grain.Day, RollupCalendar.DayOf), (Grain.Week, RollupCalendar.WeekOf) })
             foreach (var bucket in events.GroupBy(e => bucketOf(e.Timestamp)).Where(b => grain == Grain.Day || b.Key.AddDays(7) <= DateTimeOffset.UtcNow))
             {
                 var cells = HourRollup.Of(bucket);
                 foreach (var family in Families.RequestFamilies)
                 {
-                    var keys = cells.Keys.LongCount(k => k.Family == family);
-                    rows[family] = grain == Grain.Day ? (rows[family].Days + keys, rows[family].Weeks) : (rows[family].Days, rows[family].Weeks + keys);
+                    var partitionKey = RollupPartitions.Key(EventKind.Requests, family, grain, bucket.Key);
+                    var keyed = cells.Where(c => c.Key.Family == family).Select(c => RollupEntities.From(partitionKey, c.Key, c.Value)).ToList();
+                    var packs = SettledPacks.Pack(partitionKey, 1, keyed);
+                    counts[family].Add(grain, keyed.Count, packs.Count + (grain == Grain.Week ? 1 : 0));
+                    counts[family].AddBytes(keyed.Sum(EntityBytes.Of), packs.Sum(EntityBytes.Of));
                 }
             }
-        foreach (var (family, (days, weeks)) in rows)
-            Console.WriteLine($"  {volume,9:N0} events  {Families.NameOf(family),-11} day rows {days,8:N0} ({days / 30.0,7:N1} a day)   week rows {weeks,7:N0}");
-        var all = rows.Values.Sum(r => r.Days + r.Weeks);
-        Console.WriteLine($"  {volume,9:N0} events  all families: {all:N0} day and week rows, {all / (double)volume:F4} rows per event (target ≤ 0.1)");
+        foreach (var (family, count) in counts)
+            Console.WriteLine($"  {volume,9:N0} events  {Families.NameOf(family),-11} {count}");
+        var all = counts.Values.Sum(c => c.Rows);
+        Console.WriteLine($"  {volume,9:N0} events  all families: {all:N0} day and week rows stored ({counts.Values.Sum(c => c.Cells):N0} cells), " +
+            $"{all / (double)volume:F4} rows per event (target ≤ 0.1); {counts.Values.Sum(c => c.PackedBytes) / (double)volume:F1} bytes per event " +
+            $"as packs, {counts.Values.Sum(c => c.KeyedBytes) / (double)volume:F1} as a row per key");
+    }
+
+    /// <summary>A family's day and week cells, and the rows that store them.</summary>
+    private sealed class RowCounts
+    {
+        private long dayCells, weekCells, dayRows, weekRows;
+        public long Cells => dayCells + weekCells;
+        public long Rows => dayRows + weekRows;
+        public long KeyedBytes { get; private set; }
+        public long PackedBytes { get; private set; }
+
+        public void AddBytes(long keyed, long packed) => (KeyedBytes, PackedBytes) = (KeyedBytes + keyed, PackedBytes + packed);
+
+        public void Add(Grain grain, long cells, long rows)
+        {
+            if (grain == Grain.Day) (dayCells, dayRows) = (dayCells + cells, dayRows + rows);
+            else (weekCells, weekRows) = (weekCells + cells, weekRows + rows);
+        }
+
+        public override string ToString() =>
+            $"day cells {dayCells,8:N0} ({dayCells / 30.0,7:N1} a day) in {dayRows,5:N0} rows   week cells {weekCells,7:N0} in {weekRows,4:N0} rows   " +
+            $"{PackedBytes / 1e6,7:F2} MB as packs, {KeyedBytes / 1e6,7:F2} MB as a row per key";
     }
 
     /// <summary>One day of events (<see cref="OneDay"/>), written as the hour rows compaction would leave.</summary>
@@ -287,19 +319,19 @@ internal static class QueryBenchmark
         return [.. sets.Select((_, s) => new Measured(requests[s], times[s].Order().ElementAt(repeats / 2), cpu[s].Order().ElementAt(repeats / 2), answers[s]))];
     }
 
-    /// <summary>A family's day rows in the 30 days, and the mean bytes of their two sketches: what grows with events.</summary>
-    private static async Task<(int Rows, double Durations, double Users)> SketchBytesAsync(Loaded data, string family)
+    /// <summary>A family's day cells in the 30 days, and the mean bytes of their two sketches: what grows with events.</summary>
+    private static async Task<(int Cells, double Durations, double Users)> SketchBytesAsync(Loaded data, string family)
     {
-        var table = await data.Storage.TableAsync(TableNames.Rollups(family, Grain.Day));
+        var store = new RollupStore(data.Storage, new PartialRowCache());
         long durations = 0, users = 0;
-        var rows = 0;
-        await foreach (var row in table.QueryAsync<TableEntity>(select: ["Durations", "Users"]))
+        var cells = 0;
+        await foreach (var row in store.ReadAsync(CellFormats.Requests, family, Grain.Day, ThirtyDays.From, ThirtyDays.To.AddDays(-1)))
         {
-            durations += row.GetBinary("Durations")?.Length ?? 0;
-            users += row.GetBinary("Users")?.Length ?? 0;
-            rows++;
+            durations += row.Cell.Durations.ToBytes().Length;
+            users += row.Cell.Users.ToBytes().Length;
+            cells++;
         }
-        return (rows, durations / (double)Math.Max(rows, 1), users / (double)Math.Max(rows, 1));
+        return (cells, durations / (double)Math.Max(cells, 1), users / (double)Math.Max(cells, 1));
     }
 
     /// <summary>Worst relative error of p50/p95/p99 over random whole-hour ranges, against the exact lower quantile.</summary>

@@ -43,13 +43,12 @@ public sealed class BatchLedger(StorageAccount account)
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         var deleted = 0;
-        foreach (var name in await account.TableNamesAsync(TableNames.Batches, cancellationToken).ConfigureAwait(false))
-            if (DateOnly.TryParseExact(name.AsSpan(TableNames.Batches.Length), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                && day < DayOf(before))
-            {
-                await account.DeleteTableAsync(name, cancellationToken).ConfigureAwait(false);
-                deleted++;
-            }
+        var names = await account.TableNamesAsync(TableNames.Batches, cancellationToken).ConfigureAwait(false);
+        foreach (var (name, _) in TableNames.DayTables(names, TableNames.Batches).Where(table => table.Day < DayOf(before)))
+        {
+            await account.DeleteTableAsync(name, cancellationToken).ConfigureAwait(false);
+            deleted++;
+        }
         return deleted;
     }
 

@@ -51,12 +51,8 @@ public sealed class RawDayTables(StorageAccount account)
     public async Task<List<DateOnly>> DaysAsync(EventKind kind, CancellationToken cancellationToken = default)
     {
         var legacy = TableNames.RawEvents(kind);
-        var days = new List<DateOnly>();
-        foreach (var name in await account.TableNamesAsync(legacy, cancellationToken).ConfigureAwait(false))
-            if (name.Length == legacy.Length + 8 && DateOnly.TryParseExact(name.AsSpan(legacy.Length), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-                days.Add(day);
-        days.Sort();
-        return days;
+        var names = await account.TableNamesAsync(legacy, cancellationToken).ConfigureAwait(false);
+        return [.. TableNames.DayTables(names, legacy).Select(table => table.Day).Order()];
     }
 
     /// <summary>

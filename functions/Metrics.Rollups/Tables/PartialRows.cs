@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Azure.Data.Tables;
 
 namespace Metrics.Rollups.Tables;
@@ -24,7 +23,7 @@ namespace Metrics.Rollups.Tables;
 public static class PartialRows
 {
     /// <summary>Column names of the packed cells: <c>P0</c>, <c>P1</c>, …</summary>
-    public static readonly IReadOnlyList<string> Columns = Enumerable.Range(0, MaxColumns).Select(i => $"P{i}").ToArray();
+    public static readonly IReadOnlyList<string> Columns = PackedColumns.Names(ColumnPrefix, MaxColumns);
 
     /// <summary>The coverage row's column: every partial received before it is in a packed or settled row.</summary>
     public const string CoveredTo = "CoveredTo";
@@ -35,14 +34,13 @@ public static class PartialRows
     /// </summary>
     public const string SealedSince = "SealedSince";
 
-    /// <summary>A binary property holds at most 64 KiB.</summary>
-    private const int ColumnBytes = 64 * 1024;
+    private const string ColumnPrefix = "P";
 
     /// <summary>Fourteen full columns stay under an entity's 1 MiB with its keys.</summary>
     private const int MaxColumns = 14;
 
     /// <summary>Cells are packed into a row until their uncompressed bytes pass this: it fits even if nothing compresses.</summary>
-    private const int MaxCellBytes = MaxColumns * ColumnBytes - 4 * 1024;
+    private const int MaxCellBytes = MaxColumns * PackedColumns.ColumnBytes - 4 * 1024;
 
     /// <summary>Whether the row is one of an hour's rows other than its settled ones: a partial, packed or coverage row.</summary>
     public static bool Is(TableEntity row) => PartialRowKey.IsPartialOrPacked(row.RowKey);
@@ -123,36 +121,15 @@ public static class PartialRows
     }
 
     /// <summary>The cells of a partial row, each as its settled row (its RowKey the settled row's), without a FoldedTo.</summary>
-    public static List<TableEntity> Unpack(TableEntity partial)
-    {
-        using var packed = new MemoryStream();
-        foreach (var column in Columns)
-            if (partial.GetBinary(column) is { } bytes) packed.Write(bytes);
-            else break;
-        packed.Position = 0;
-        using var inflated = new ZLibStream(packed, CompressionMode.Decompress);
-        using var reader = new BinaryReader(inflated);
-        var count = reader.ReadInt32();
-        var cells = new List<TableEntity>(count);
-        for (var i = 0; i < count; i++) cells.Add(CellCodec.Read(reader, partial.PartitionKey));
-        return cells;
-    }
+    public static List<TableEntity> Unpack(TableEntity partial) => PackedColumns.Read(partial, ColumnPrefix, partial.PartitionKey);
 
     /// <summary>The compressed bytes of a partial or packed row's cells.</summary>
-    public static long PackedBytesOf(TableEntity row) => Columns.Sum(column => (long?)row.GetBinary(column)?.Length ?? 0);
+    public static long PackedBytesOf(TableEntity row) => PackedColumns.BytesOf(row, ColumnPrefix);
 
     private static TableEntity Row(string partitionKey, string rowKey, int count, MemoryStream cells)
     {
-        using var packed = new MemoryStream();
-        using (var deflated = new BinaryWriter(new ZLibStream(packed, CompressionLevel.Fastest, leaveOpen: true)))
-        {
-            deflated.Write(count);
-            deflated.Write(cells.GetBuffer(), 0, (int)cells.Length);
-        }
         var row = new TableEntity(partitionKey, rowKey);
-        var bytes = packed.GetBuffer().AsMemory(0, (int)packed.Length);
-        for (var i = 0; i * ColumnBytes < bytes.Length; i++)
-            row[Columns[i]] = bytes.Slice(i * ColumnBytes, Math.Min(ColumnBytes, bytes.Length - i * ColumnBytes)).ToArray();
+        PackedColumns.Put(row, ColumnPrefix, count, cells);
         return row;
     }
 }

@@ -23,18 +23,25 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
 
     /// <summary>
     /// Makes the family's partition for the hour, day or week at <paramref name="start"/> hold exactly <paramref name="cells"/>:
-    /// upserts them and deletes rows that are no longer produced (a week's then gets its <see cref="WeekComplete"/> row).
+    /// an hour's a row per key, upserted, then without the rows no longer produced; a day's or week's as packs
+    /// (<see cref="SettledPacks"/>), then without the rows before them (a week's then gets its <see cref="WeekComplete"/> row).
     /// Returns rows written and deleted.
     /// </summary>
     /// <param name="foldedTo">For an hour recomputed from raw rows received before this position: its partials from
     /// before it are in <paramref name="cells"/> and deleted; later ones stay to be added by readers. <see cref="FoldPosition.End"/>
     /// for rows that hold everything (a finalised hour, days and weeks).</param>
-    internal async Task<(int Written, int Deleted)> ReplaceAsync<TCell>(CellFormat<TCell> format, string family, Grain grain, DateTimeOffset start,
-        IEnumerable<KeyValuePair<RollupKey, TCell>> cells, FoldPosition foldedTo, CancellationToken cancellationToken = default) where TCell : new()
+    internal Task<(int Written, int Deleted)> ReplaceAsync<TCell>(CellFormat<TCell> format, string family, Grain grain, DateTimeOffset start,
+        IEnumerable<KeyValuePair<RollupKey, TCell>> cells, FoldPosition foldedTo, CancellationToken cancellationToken = default) where TCell : new() =>
+        grain == Grain.Hour
+            ? ReplaceHourAsync(format, family, start, cells, foldedTo, cancellationToken)
+            : ReplacePackedAsync(format, family, grain, start, cells, cancellationToken);
+
+    private async Task<(int Written, int Deleted)> ReplaceHourAsync<TCell>(CellFormat<TCell> format, string family, DateTimeOffset start,
+        IEnumerable<KeyValuePair<RollupKey, TCell>> cells, FoldPosition foldedTo, CancellationToken cancellationToken) where TCell : new()
     {
-        var table = await account.TableAsync(TableNames.Rollups(family, grain), cancellationToken).ConfigureAwait(false);
-        var partitionKey = RollupPartitions.Key(format.Kind, family, grain, start);
-        var rows = cells.Select(c => RollupEntities.Settled(format.ToRow(partitionKey, c.Key, c.Value), grain, foldedTo)).ToList();
+        var table = await account.TableAsync(TableNames.Rollups(family, Grain.Hour), cancellationToken).ConfigureAwait(false);
+        var partitionKey = RollupPartitions.Key(format.Kind, family, Grain.Hour, start);
+        var rows = cells.Select(c => RollupEntities.Settled(format.ToRow(partitionKey, c.Key, c.Value), Grain.Hour, foldedTo)).ToList();
         var keep = rows.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
         var stale = new List<TableEntity>();
         var coveredTo = FoldPosition.Start;
@@ -42,12 +49,10 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
                            select: ["PartitionKey", "RowKey", PartialRows.CoveredTo], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (PartialRows.IsCoverage(existing)) coveredTo = PartialRows.CoveredToOf(existing);
-            else if (!PartialRows.Is(existing) ? !keep.Contains(existing.RowKey) && existing.RowKey != WeekComplete : PartialRows.ReceivedOf(existing) < foldedTo)
+            else if (!PartialRows.Is(existing) ? !keep.Contains(existing.RowKey) : PartialRows.ReceivedOf(existing) < foldedTo)
                 stale.Add(existing);
         }
 
-        // A week is marked complete only once all its rows are in place: unmark it before changing any.
-        if (grain == Grain.Week) await table.DeleteEntityAsync(partitionKey, WeekComplete, cancellationToken: cancellationToken).ConfigureAwait(false);
         var actions = rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList();
         // Partials the rows now hold are covered before they go, so a run stopped midway never packs one again. A
         // finalised hour (folded to the end of time) needs no coverage: its rows hold every partial there will be.
@@ -62,9 +67,31 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
         await RowDeletes.DeleteAsync(table, stale, cancellationToken).ConfigureAwait(false);
         if (foldedTo.IsEnd && coveredTo > FoldPosition.Start)
             await table.DeleteEntityAsync(partitionKey, PartialRowKey.Coverage, ETag.All, cancellationToken).ConfigureAwait(false);
+        return (rows.Count, stale.Count);
+    }
+
+    /// <summary>A day's or week's partition as a new generation of packs (<see cref="SettledPacks"/>), then without the rows before it.</summary>
+    private async Task<(int Written, int Deleted)> ReplacePackedAsync<TCell>(CellFormat<TCell> format, string family, Grain grain, DateTimeOffset start,
+        IEnumerable<KeyValuePair<RollupKey, TCell>> cells, CancellationToken cancellationToken) where TCell : new()
+    {
+        var table = await account.TableAsync(TableNames.Rollups(family, grain), cancellationToken).ConfigureAwait(false);
+        var partitionKey = RollupPartitions.Key(format.Kind, family, grain, start);
+        var existing = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), select: ["PartitionKey", "RowKey"],
+            cancellationToken: cancellationToken).Where(row => row.RowKey != WeekComplete).ToListAsync(cancellationToken).ConfigureAwait(false);
+        // In RowKey order, as rows per key were read: sums then add up in the same order as before packs.
+        var settled = cells.Select(c => format.ToRow(partitionKey, c.Key, c.Value)).OrderBy(row => row.RowKey, StringComparer.Ordinal);
+        var packs = SettledPacks.Pack(partitionKey, SettledPacks.NextGeneration(existing), settled);
+
+        // A week is marked complete only once all its rows are in place: unmark it before changing any.
+        if (grain == Grain.Week) await table.DeleteEntityAsync(partitionKey, WeekComplete, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // One at a time: a pack may be near an entity's 1 MiB, and a transaction holds 4 MiB. Readers take a generation once whole.
+        foreach (var pack in packs)
+            await table.UpsertEntityAsync(pack, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        // Then the rows before it; one another run deleted first is done, not a failure.
+        await RowDeletes.DeleteAsync(table, existing, cancellationToken).ConfigureAwait(false);
         if (grain == Grain.Week)
             await table.UpsertEntityAsync(new TableEntity(partitionKey, WeekComplete), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        return (rows.Count, stale.Count);
+        return (packs.Count, existing.Count);
     }
 
     /// <summary>
@@ -89,15 +116,9 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
     internal async Task<List<RollupRow<TCell>>?> ReadWeekAsync<TCell>(CellFormat<TCell> format, string family, DateTimeOffset week, bool distinctCounts,
         CancellationToken cancellationToken = default) where TCell : new()
     {
-        var rows = new List<RollupRow<TCell>>();
-        var complete = false;
-        await foreach (var row in EntitiesAsync(format.Kind, family, Grain.Week, week, week, RollupEntities.Columns(family, distinctCounts), cancellationToken)
-                           .ConfigureAwait(false))
-        {
-            if (row.RowKey == WeekComplete) complete = true;
-            else rows.Add(RowOf(format, row));
-        }
-        return complete ? rows : null;
+        var rows = await EntitiesAsync(format.Kind, family, Grain.Week, week, week, PackedColumnsOf(family, distinctCounts), cancellationToken)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return rows.Any(row => row.RowKey == WeekComplete) ? SettledPacks.Cells(rows).Select(cell => RowOf(format, cell)).ToList() : null;
     }
 
     /// <summary>Every row of the family's hours, days or weeks from <paramref name="first"/> to <paramref name="last"/> inclusive.</summary>
@@ -109,9 +130,9 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
     {
         if (grain != Grain.Hour)
         {
-            await foreach (var row in EntitiesAsync(format.Kind, family, grain, first, last, RollupEntities.Columns(family, distinctCounts), cancellationToken)
-                               .ConfigureAwait(false))
-                if (row.RowKey != WeekComplete) yield return RowOf(format, row);
+            var settled = await EntitiesAsync(format.Kind, family, grain, first, last, PackedColumnsOf(family, distinctCounts), cancellationToken)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var cell in CellsByPartition(settled)) yield return RowOf(format, cell);
             yield break;
         }
         var (rows, cellsOf) = await HoursAsync(format.Kind, family, first, last, distinctCounts, cancellationToken).ConfigureAwait(false);
@@ -154,14 +175,14 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
     internal async Task<(List<RollupRow<TCell>> Rows, DateTimeOffset? NotWhole)> ReadDaysFirstPageAsync<TCell>(CellFormat<TCell> format, string family,
         DateTimeOffset first, DateTimeOffset last, bool distinctCounts, CancellationToken cancellationToken = default) where TCell : new()
     {
-        var rows = await QueryAsync(format.Kind, family, Grain.Day, first, last, RollupEntities.Columns(family, distinctCounts), cancellationToken)
+        var rows = await QueryAsync(format.Kind, family, Grain.Day, first, last, PackedColumnsOf(family, distinctCounts), cancellationToken)
             .ConfigureAwait(false);
         await foreach (var page in rows.AsPages().ConfigureAwait(false))
         {
-            if (page.ContinuationToken is null) return (page.Values.Select(row => RowOf(format, row)).ToList(), null);
+            if (page.ContinuationToken is null) return (CellsByPartition(page.Values).Select(cell => RowOf(format, cell)).ToList(), null);
             // Rows come in partition order: every partition before the page's last is whole; the last may go on.
             var notWhole = page.Values.Count > 0 ? page.Values[^1].PartitionKey : null;
-            var whole = page.Values.TakeWhile(row => row.PartitionKey != notWhole).Select(row => RowOf(format, row)).ToList();
+            var whole = CellsByPartition(page.Values.TakeWhile(row => row.PartitionKey != notWhole).ToList()).Select(cell => RowOf(format, cell)).ToList();
             return (whole, notWhole is null ? first : RollupPartitions.StartOf(notWhole));
         }
         return ([], null);
@@ -186,6 +207,14 @@ public sealed class RollupStore(StorageAccount account, PartialRowCache partialR
             : TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey le {to}");
         return table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken);
     }
+
+    /// <summary>The columns of a day's or week's rows: its packs', and those of rows per key written before packs.</summary>
+    private static IReadOnlyList<string> PackedColumnsOf(string family, bool distinctCounts) =>
+        [.. RollupEntities.Columns(family, distinctCounts), .. SettledPacks.Columns(distinctCounts)];
+
+    /// <summary>The cells of day or week rows, in partition order as a scan returns them, partition by partition.</summary>
+    private static IEnumerable<TableEntity> CellsByPartition(IReadOnlyList<TableEntity> rows) =>
+        rows.GroupBy(row => row.PartitionKey, StringComparer.Ordinal).SelectMany(partition => SettledPacks.Cells(partition.ToList()));
 
     private static RollupRow<TCell> RowOf<TCell>(CellFormat<TCell> format, TableEntity row) where TCell : new() =>
         new(row.PartitionKey, RollupEntities.KeyOf(row), format.FromRow(row));

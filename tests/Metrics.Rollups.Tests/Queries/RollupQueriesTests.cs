@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Metrics.Core.Queries;
 using Metrics.Core.Rollups;
 using Metrics.Tests.Shared;
@@ -10,19 +11,27 @@ public sealed class RollupQueriesTests(SharedAzurite azurite)
     private static readonly QueryWindow TenDays = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public async Task A_run_of_days_is_one_request_when_its_rows_fit_a_page_and_at_most_one_a_day_beyond()
+    public async Task A_run_of_packed_days_is_one_request_whatever_the_tuples_a_day()
     {
-        // 2 tuples a day: the 10 days fit one page of a range scan. 150 a day: the first page (1,000 rows) holds days
-        // 1 to 6 whole and part of day 7, so days 7 to 10 are read one request each, and day 7's part is not counted twice.
-        var sparse = await ReadDaysAsync(tuplesPerDay: 2);
-        var dense = await ReadDaysAsync(tuplesPerDay: 150);
+        var sparse = await ReadDaysAsync(tuplesPerDay: 2, packed: true);
+        var dense = await ReadDaysAsync(tuplesPerDay: 150, packed: true);
 
         Assert.Equal((20, 1_500), (sparse.Rows, dense.Rows));
-        Assert.Equal(1 + 1, sparse.Requests); // the range scan, and the dirty-hour list
+        Assert.Equal((1 + 1, 1 + 1), (sparse.Requests, dense.Requests)); // the range scan, and the dirty-hour list
+    }
+
+    [Fact]
+    public async Task Days_written_a_row_per_key_are_read_one_request_a_day_beyond_the_first_page()
+    {
+        // Days rolled up before packs. 150 rows a day: the first page (1,000 rows) holds days 1 to 6 whole and part of day 7,
+        // so days 7 to 10 are read one request each, and day 7's part is not counted twice.
+        var dense = await ReadDaysAsync(tuplesPerDay: 150, packed: false);
+
+        Assert.Equal(1_500, dense.Rows);
         Assert.Equal(1 + 4 + 1, dense.Requests);
     }
 
-    private async Task<(int Rows, long Requests)> ReadDaysAsync(int tuplesPerDay)
+    private async Task<(int Rows, long Requests)> ReadDaysAsync(int tuplesPerDay, bool packed)
     {
         var storage = azurite.NewStorage();
         using var engine = RollupEngine.On(storage, TimeProvider.System);
@@ -30,8 +39,16 @@ public sealed class RollupQueriesTests(SharedAzurite azurite)
         foreach (var day in TenDays.Buckets(Interval.Day))
         {
             var events = Enumerable.Range(0, tuplesPerDay).Select(i => Events.Request(i, day, service: $"service-{i}"));
-            await store.ReplaceAsync(CellFormats.Requests, Families.Endpoint, Grain.Day, day, HourRollup.Of(events).Where(c => c.Key.Family == Families.Endpoint),
-                FoldPosition.End);
+            var cells = HourRollup.Of(events).Where(c => c.Key.Family == Families.Endpoint).ToList();
+            if (packed)
+            {
+                await store.ReplaceAsync(CellFormats.Requests, Families.Endpoint, Grain.Day, day, cells, FoldPosition.End);
+                continue;
+            }
+            var table = await storage.TableAsync(TableNames.Rollups(Families.Endpoint, Grain.Day));
+            var partitionKey = RollupPartitions.Key(Core.Ingestion.EventKind.Requests, Families.Endpoint, Grain.Day, day);
+            foreach (var (key, cell) in cells)
+                await table.UpsertEntityAsync(RollupEntities.From(partitionKey, key, cell), TableUpdateMode.Replace);
         }
         await engine.ReadAsync([Families.Endpoint], TenDays, Grain.Day); // creates the dirty-hour table, once
         var before = storage.Calls.TotalRequests;
