@@ -155,6 +155,7 @@ internal sealed partial class BatchSender
             json.WriteNumber("durationMs", Math.Round(e.DurationMs, 3));
             if (e.UserId is not null) json.WriteString("userId", e.UserId);
             if (e.OrgId is not null) json.WriteString("orgId", e.OrgId);
+            if (e.Country is not null) json.WriteString("country", e.Country);
             if (e.Model is not null) json.WriteString("model", e.Model);
             if (e.Units != 0) json.WriteNumber("units", e.Units);
             if (e.CpuMs != 0) json.WriteNumber("cpuMs", Math.Round(e.CpuMs, 3));

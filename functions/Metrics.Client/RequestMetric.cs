@@ -7,6 +7,7 @@ namespace Metrics.Client;
 /// </summary>
 /// <param name="Endpoint">The route template (<c>/orders/{id}</c>), or the raw path when the request matched no route.</param>
 /// <param name="HasRoute">Whether <paramref name="Endpoint"/> is a route template (sent as <c>route</c>, taken as it is).</param>
+/// <param name="Country">The caller's country from the configured trusted header (<see cref="RequestMetricsOptions.CountryHeader"/>), in capitals.</param>
 public readonly record struct RequestMetric(
     Guid Id,
     DateTimeOffset Timestamp,
@@ -21,7 +22,8 @@ public readonly record struct RequestMetric(
     long Units = 0,
     double CpuMs = 0,
     double GpuMs = 0,
-    bool Async = false)
+    bool Async = false,
+    string? Country = null)
 {
     /// <summary>A new time-ordered id for an event that happened at <paramref name="at"/>.</summary>
     public static Guid NewId(DateTimeOffset at) => EventIds.NewVersion7(at);

@@ -18,6 +18,7 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, MetricsClie
     private readonly string[] _excludedPrefixes = options.Value.ExcludedPrefixes.Where(p => p.Length > 0).ToArray();
     private readonly string _userClaim = options.Value.UserIdClaim;
     private readonly string _orgClaim = options.Value.OrgIdClaim;
+    private readonly string? _countryHeader = options.Value.CountryHeader is { Length: > 0 } header ? header : null;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -55,7 +56,17 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, MetricsClie
         client.Record(new RequestMetric(
             RequestMetric.NewId(at), at, route ?? context.Request.Path.Value ?? "/", route is not null, context.Request.Method, status,
             elapsed.TotalMilliseconds, user?.FindFirst(_userClaim)?.Value, user?.FindFirst(_orgClaim)?.Value,
-            own?.Model, own?.Units ?? 0, own?.CpuMs ?? 0, own?.GpuMs ?? 0, own?.Async ?? false));
+            own?.Model, own?.Units ?? 0, own?.CpuMs ?? 0, own?.GpuMs ?? 0, own?.Async ?? false, Country(context.Request)));
+    }
+
+    /// <summary>The country the trusted front end named, in capitals; none without the header or with anything but two letters.</summary>
+    private string? Country(HttpRequest request)
+    {
+        if (_countryHeader is null || request.Headers[_countryHeader] is not [{ } value]) return null;
+        var code = value.AsSpan().Trim();
+        if (code.Length != 2 || !char.IsAsciiLetter(code[0]) || !char.IsAsciiLetter(code[1])) return null;
+        // Already in capitals, as front ends send it: the header's own string, nothing allocated.
+        return char.IsAsciiLetterUpper(code[0]) && char.IsAsciiLetterUpper(code[1]) && value.Length == 2 ? value : code.ToString().ToUpperInvariant();
     }
 
     private bool IsExcluded(PathString path)

@@ -43,6 +43,15 @@ public sealed class RequestMetricsOptions
     /// </summary>
     public List<string> ExcludedPrefixes { get; set; } = [];
 
+    /// <summary>
+    /// A header a trusted front end sets on every request with the caller's country (ISO 3166-1 alpha-2): Cloudflare's
+    /// <c>CF-IPCountry</c>, CloudFront's <c>CloudFront-Viewer-Country</c>, or one an Azure Front Door rule sets from its
+    /// <c>{geo_country}</c> server variable. None by default, and then no country is sent. Set it only when that front end is
+    /// the only way to the service and replaces whatever a caller sent in that header. The country is never worked out
+    /// from an address; a value that is not two letters is sent as no country.
+    /// </summary>
+    public string? CountryHeader { get; set; }
+
     /// <summary>The claim that holds the user id of an authenticated request.</summary>
     public string UserIdClaim { get; set; } = ClaimTypes.NameIdentifier;
 

@@ -26,8 +26,11 @@ public static class Reliability
     }
 
     /// <param name="slices">Hourly slices of the filter's <see cref="QueryFilter.TotalsFamily"/>, including the baseline hours before the window.</param>
-    public static IReadOnlyList<ReliabilityHour> Build(QueryWindow window, IEnumerable<RollupSlice<RequestCell>> slices, QueryFilter filter)
+    /// <param name="percentiles">The percentiles each hour shows besides p95 and p99 (<see cref="ReliabilityPercentiles.Default"/> when null).</param>
+    public static IReadOnlyList<ReliabilityHour> Build(QueryWindow window, IEnumerable<RollupSlice<RequestCell>> slices, QueryFilter filter,
+        ReliabilityPercentiles? percentiles = null)
     {
+        var shown = (percentiles ?? ReliabilityPercentiles.Default).Values;
         var hours = Slices.Merge(slices.Where(s => filter.Includes(s.Key)), s => s.Start);
         var history = new List<RequestCell>();
         var result = new List<ReliabilityHour>();
@@ -37,7 +40,8 @@ public static class Reliability
             var cell = hours.GetValueOrDefault(at) ?? new RequestCell();
             var p95 = cell.PercentileMs(0.95);
             var p99 = cell.PercentileMs(0.99);
-            result.Add(new ReliabilityHour(at, cell.Requests, cell.ErrorRate, p95, p99, IsSpike(cell, history)));
+            var named = shown.ToDictionary(ReliabilityPercentiles.NameOf, p => cell.PercentileMs(p / 100));
+            result.Add(new ReliabilityHour(at, cell.Requests, cell.ErrorRate, p95, p99, cell.Durations.Min, cell.Durations.Max, named, IsSpike(cell, history)));
             Remember(history, cell);
         }
         return result;

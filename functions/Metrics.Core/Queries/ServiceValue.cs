@@ -31,7 +31,7 @@ public static class ServiceValue
             "syncRequests" => cell.SyncRequests,
             "asyncRequests" => cell.AsyncRequests,
             "users" => cell.Users.Estimate(),
-            "countries" => countrySlices.Where(s => s.Cell.Requests > 0 && s.Key.Value(1).Length > 0).Select(s => s.Key.Value(1)).Distinct().Count(),
+            "countries" => PerformanceSummary.CountriesOf(countrySlices),
             _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "not a metric"),
         };
     }

@@ -49,9 +49,14 @@ public static class Families
     public const string Page = "P";
     /// <summary>Named events (the feature, button or form a beacon names) by (site, type, name, anonymous?).</summary>
     public const string Name = "N";
+    /// <summary>
+    /// Usage by (site, country, type, anonymous?): visitors and events by country, the country taken from a trusted front end's
+    /// header (never from an address). The type is kept so the usage answer's event type filter applies to it as to the others.
+    /// </summary>
+    public const string UsageCountry = "UC";
 
     public static readonly string[] RequestFamilies = [Service, Endpoint, OrgEndpoint, Country, OrgCountry, Org, User, OrgUser];
-    public static readonly string[] UsageFamilies = [EventType, Page, Name];
+    public static readonly string[] UsageFamilies = [EventType, Page, Name, UsageCountry];
 
     public static string[] Of(EventKind kind) => kind == EventKind.Requests ? RequestFamilies : UsageFamilies;
 
@@ -61,6 +66,7 @@ public static class Families
         Service => 2,
         Endpoint or Org or Country or OrgCountry or User or OrgUser or EventType or Page => 3,
         Name => 4,
+        UsageCountry => 4,
         OrgEndpoint => 5,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
@@ -79,6 +85,7 @@ public static class Families
         EventType => "EventType",
         Page => "Page",
         Name => "Name",
+        UsageCountry => "UsageCountry",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "unknown rollup family"),
     };
 
@@ -124,5 +131,6 @@ public static class Families
         if (e.Type == UsageEventTypes.PageView) yield return RollupKey.Of(Page, e.Site, e.Page, anonymous);
         // Unnamed events say nothing about which feature was used, and would only add rows.
         if (e.Name is { Length: > 0 }) yield return RollupKey.Of(Name, e.Site, e.Type, e.Name, anonymous);
+        yield return RollupKey.Of(UsageCountry, e.Site, e.Country, e.Type, anonymous);
     }
 }

@@ -23,6 +23,12 @@ public sealed partial class DistinctCountSketch
 
     internal const int RegisterCount = 1 << Precision;
 
+    /// <summary>
+    /// The standard error of the HyperLogLog estimate relative to the true count, 1.04 / √(2^<see cref="Precision"/>) = 0.8125%
+    /// (Flajolet et al.); 0 while <see cref="IsExact"/>.
+    /// </summary>
+    public const double RelativeStandardError = 1.04 / 128;
+
     /// <summary>A register holds 1 + the leading zeros of the 50 hash bits left after the register index.</summary>
     internal const int MaxRegisterValue = 64 - Precision + 1;
 

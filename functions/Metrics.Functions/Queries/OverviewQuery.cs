@@ -21,15 +21,20 @@ public sealed class OverviewQuery(RollupQueries rollups, BreakdownQuery breakdow
         // The endpoint table without its users sketches (most of a row's bytes), at the coarsest grain.
         var endpoints = rollups.RequestsAsync(window, Grain.Week, [filter.EndpointFamily], distinctCountsOf: [], cancellationToken);
         var totals = rollups.RequestsAsync(window, grain, [filter.TotalsFamily], cancellationToken: cancellationToken);
+        var countries = PerformanceReport.CountsCountries(filter)
+            ? rollups.RequestsAsync(window, Grain.Week, [filter.CountryFamily], distinctCountsOf: [], cancellationToken)
+            : null;
         var eventTypes = withUsage ? rollups.UsageAsync(window, grain, [Families.EventType], cancellationToken: cancellationToken) : null;
         var pages = withUsage ? rollups.UsageAsync(window, Grain.Week, [Families.Page, Families.Name], cancellationToken: cancellationToken) : null;
         var breakdown = breakdowns.RunAsync(window, by, breakdownFilter, cancellationToken);
-        await Task.WhenAll(new Task?[] { endpoints, totals, breakdown, eventTypes, pages }.OfType<Task>()).ConfigureAwait(false);
+        await Task.WhenAll(new Task?[] { endpoints, totals, countries, breakdown, eventTypes, pages }.OfType<Task>()).ConfigureAwait(false);
 
         var totalSlices = totals.Result[filter.TotalsFamily];
         var typeSlices = eventTypes?.Result[Families.EventType] ?? [];
         var usage = withUsage ? UsageReport.Build(typeSlices, pages!.Result[Families.Page], pages.Result[Families.Name], null, includeAnonymous: true) : null;
-        return new Overview(PerformanceReport.Build(endpoints.Result[filter.EndpointFamily], totalSlices, filter), totals.Result,
-            totalSlices.Count > 0, TimeSeries.Build(window, interval, totalSlices, typeSlices, filter), usage, eventTypes?.Result, breakdown.Result);
+        // One number for both sources only for the whole view: usage is not kept per service or endpoint, nor has an org or model.
+        var activeUsers = withUsage && filter == QueryFilter.None ? ActiveUsers.Of(totalSlices, typeSlices) : null;
+        return new Overview(PerformanceReport.Build(endpoints.Result[filter.EndpointFamily], totalSlices, filter, countries?.Result[filter.CountryFamily]), totals.Result,
+            totalSlices.Count > 0, TimeSeries.Build(window, interval, totalSlices, typeSlices, filter), usage, eventTypes?.Result, breakdown.Result, activeUsers);
     }
 }

@@ -41,16 +41,19 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
         if (invalid is not null) return invalid;
         // Endpoints from the filter's endpoint family without its users sketches; the summary and its distinct users from its
         // totals family. The same totals either way (every family holds every event), far fewer bytes.
-        var read = await rollups.RequestsAsync(window, Grain.Week, [filter!.EndpointFamily, filter.TotalsFamily], distinctCountsOf: [filter.TotalsFamily],
-            cancellationToken);
-        var report = PerformanceReport.Build(read[filter.EndpointFamily], read[filter.TotalsFamily], filter);
+        // Countries from the filter's country family, without its users sketches, where countries are kept by what the filter keeps to.
+        string[] countries = PerformanceReport.CountsCountries(filter!) ? [filter!.CountryFamily] : [];
+        var read = await rollups.RequestsAsync(window, Grain.Week, [filter!.EndpointFamily, filter.TotalsFamily, .. countries],
+            distinctCountsOf: [filter.TotalsFamily], cancellationToken);
+        var report = PerformanceReport.Build(read[filter.EndpointFamily], read[filter.TotalsFamily], filter,
+            countries.Length > 0 ? read[filter.CountryFamily] : null);
         var note = RequestNotes.Join(EndpointNotes(report));
         var context = await rollups.ContextAsync(window, [read.Source(read[filter.TotalsFamily].Count > 0, note)], cancellationToken);
         return TypedResults.Ok(new PerformanceResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.Endpoints));
     }
 
     [Function("MetricsUsage")]
-    [EndpointSummary("Usage events, visitors, event types, pages and named features, buttons and forms"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
+    [EndpointSummary("Usage events, visitors, event types, pages, named features, buttons and forms, and countries"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("eventType", "Only events of this type.", typeof(UsageEventTypes), nameof(UsageEventTypes.All))]
     [QueryParameter("includeAnonymous", "Count anonymous visitors among unique users; default true.", typeof(QueryFunctions), nameof(Booleans))]
     [RequiresRole(CallerRoles.Admin)]
@@ -63,10 +66,12 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
         var anonymous = true;
         if (Query(request, "includeAnonymous") is { } includeAnonymous && !bool.TryParse(includeAnonymous, out anonymous))
             return ParameterProblem("includeAnonymous", includeAnonymous, Booleans);
-        var read = await rollups.UsageAsync(window, Grain.Week, [Families.EventType, Families.Page, Families.Name], cancellationToken: cancellationToken);
-        var report = UsageReport.Build(read[Families.EventType], read[Families.Page], read[Families.Name], eventType, anonymous);
-        var context = await rollups.ContextAsync(window, [read.Source(read[Families.EventType].Count > 0)], cancellationToken);
-        return TypedResults.Ok(new UsageResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.EventTypes, report.Pages, report.Names));
+        var read = await rollups.UsageAsync(window, Grain.Week, [Families.EventType, Families.Page, Families.Name, Families.UsageCountry],
+            cancellationToken: cancellationToken);
+        var report = UsageReport.Build(read[Families.EventType], read[Families.Page], read[Families.Name], eventType, anonymous, read[Families.UsageCountry]);
+        var context = await rollups.ContextAsync(window, [read.Source(read[Families.EventType].Count > 0, report.CountryNote())], cancellationToken);
+        return TypedResults.Ok(new UsageResponse(context.Range, context.Sources, context.Freshness, report.Summary, report.EventTypes, report.Pages, report.Names,
+            report.Countries));
     }
 
     [Function("MetricsUsageCount")]
@@ -178,7 +183,7 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
         return TypedResults.Ok(new OverviewResponse(context.Range, context.Sources, context.Freshness,
             new OverviewPerformance(performance.Summary, performance.Endpoints),
             new OverviewSeries(usage is null ? "performance" : "both", interval == Interval.Hour ? "hour" : "day", filter.Service, filter.Endpoint, overview.Points),
-            usage, new OverviewBreakdown(by, breakdown.Rows, breakdown.Totals)));
+            usage, new OverviewBreakdown(by, breakdown.Rows, breakdown.Totals), overview.ActiveUsers));
     }
 
     [Function("MetricsValue")]
@@ -211,16 +216,21 @@ public sealed class QueryFunctions(RollupQueries rollups, BreakdownQuery breakdo
     [EndpointSummary("Hourly error rate and tail latency, with spikes"), Tags("Queries"), QueryRange, ProblemResponses(400, 503)]
     [QueryParameter("service", "Only this service.")]
     [QueryParameter("org", "Only this organisation's requests."), QueryParameter("model", "Only requests using this model.")]
+    [QueryParameter("percentiles", "The percentiles each hour shows, comma-separated numbers from 0 to 100 (e.g. 50,95,99.9); default 95,99.")]
     public async Task<Results<Ok<ReliabilityResponse>, ProblemHttpResult>> ReliabilityAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/metrics/reliability")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (windows.Of(request) is not { Window: { } window }) return windows.Problem(request);
+        var (percentiles, why) = ReliabilityPercentiles.Parse(Query(request, "percentiles"));
+        if (percentiles is null)
+            return Problems.Of(StatusCodes.Status400BadRequest, "invalid-parameter", "'percentiles' is not valid",
+                $"'percentiles' lists the percentiles to show, comma-separated (e.g. percentiles=50,95,99.9): {why}.");
         var (filter, invalid) = QueryFilters.Of(request, f => [f.TotalsFamily]);
         if (invalid is not null) return invalid;
         var service = filter!.Service;
         var withBaseline = Reliability.WithBaseline(window, time.GetUtcNow(), retention.Value.RollupDays);
         var read = await rollups.RequestsAsync(withBaseline, Grain.Hour, [filter.TotalsFamily], cancellationToken: cancellationToken);
-        var hours = Reliability.Build(window, read[filter.TotalsFamily], filter);
+        var hours = Reliability.Build(window, read[filter.TotalsFamily], filter, percentiles);
         var context = await rollups.ContextAsync(window, [read.Source(hours.Any(h => h.Requests > 0))], cancellationToken);
         return TypedResults.Ok(new ReliabilityResponse(context.Range, context.Sources, context.Freshness, service, hours));
     }

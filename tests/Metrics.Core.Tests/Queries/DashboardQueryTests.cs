@@ -96,4 +96,37 @@ public sealed class DashboardQueryTests
             Assert.Equal(events.Count(e => e.Type == UsageEventTypes.ButtonClick && e.Name is not null), report.Names.Sum(n => n.Events));
             return true;
         }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Usage_by_country_counts_the_events_and_visitors_of_each_country_under_both_filters() =>
+        Prop.ForAll(Batch(Usage(visitors: 40), 300).ToArbitrary(), Arb.From(Gen.Elements(true, false)),
+            Arb.From(Gen.Elements<string?>(null, UsageEventTypes.PageView, UsageEventTypes.ButtonClick)), (events, includeAnonymous, eventType) =>
+        {
+            var report = UsageReport.Build(Slices(events, Families.EventType), Slices(events, Families.Page), Slices(events, Families.Name),
+                eventType, includeAnonymous, Slices(events, Families.UsageCountry));
+
+            var included = events.Where(e => (includeAnonymous || !e.IsAnonymous) && (eventType is null || e.Type == eventType)).ToList();
+            var expected = included.GroupBy(e => e.Country ?? BreakdownReport.None)
+                .Select(g => new CountryUsage(g.Key, g.Count(), g.Select(e => e.VisitorId).Distinct().Count()))
+                .OrderByDescending(c => c.Events).ThenBy(c => c.Country, StringComparer.Ordinal);
+            Assert.Equal(expected, report.Countries);
+            Assert.Equal(0, report.EventsWithoutCountry);
+            Assert.Equal(included.Count(e => e.Country is null), report.EventsOfNoCountry);
+            return true;
+        }).QuickCheckThrowOnFailure();
+
+    [Fact]
+    public void Usage_rolled_up_before_countries_were_kept_is_named_in_the_note()
+    {
+        UsageEvent Beacon(string id, string? country) => new(id, "site_1", UsageEventTypes.PageView, Hour, "/", null, null, null, $"anon-{id}", "s-1", country, null);
+        UsageEvent[] events = [Beacon("a", "ES"), Beacon("b", null), Beacon("c", "ES")];
+        // The hour's older rollups: event types without the country family's rows, as written before 2026-12-08.
+        var report = UsageReport.Build(Slices(events, Families.EventType), [], [], null, includeAnonymous: true, Slices(events.Take(2), Families.UsageCountry));
+
+        Assert.Equal([new CountryUsage(BreakdownReport.None, 1, 1), new CountryUsage("ES", 1, 1)], report.Countries);
+        Assert.Equal(1, report.EventsWithoutCountry);
+        Assert.Equal("1 events came without a country; they are the row (none). Countries come from the header a trusted front end sets " +
+            "(Ingest__CountryHeader). 1 of these events are in the summary but not in the countries: they were rolled up before usage was kept by country.",
+            report.CountryNote());
+    }
 }

@@ -49,10 +49,11 @@ internal static class RollupEvents
         from visitor in Gen.Choose(0, visitors - 1)
         from signedIn in Gen.Elements(true, false)
         from name in Optional(Gen.Elements("upgrade", "signup", "export-csv"))
+        from country in Optional(Gen.Elements("ES", "US", "DE"))
         from millisecond in Gen.Choose(0, 3_599_999)
         select new UsageEvent($"b-{millisecond}", "site_1", type, Hour.AddMilliseconds(millisecond),
             type == UsageEventTypes.PageView || visitor % 2 == 0 ? page : null, type == UsageEventTypes.PageView ? null : name, null,
-            signedIn ? $"u-{visitor}" : null, signedIn ? $"u-{visitor}" : $"anon-{visitor:x24}", "s-1", "ES", null);
+            signedIn ? $"u-{visitor}" : null, signedIn ? $"u-{visitor}" : $"anon-{visitor:x24}", "s-1", country, null);
 
     /// <summary>Up to <paramref name="maxLength"/> events; an empty set is a legitimate input too.</summary>
     public static Gen<T[]> Batch<T>(Gen<T> events, int maxLength) => Gen.Choose(0, maxLength).SelectMany(length => events.ArrayOf(length));

@@ -56,6 +56,8 @@ public sealed class DistinctUsersTests(SharedAzurite azurite, ITestOutputHelper 
                 var summary = (await _app.Client.GetMetricsAsync($"/api/metrics/usage?{range}")).GetProperty("summary");
                 QueryAssert.Distinct(new ExactUsage(usage).Visitors, summary.Long("uniqueUsers"), $"{what} usage uniqueUsers");
                 QueryAssert.Distinct(new ExactUsage(usage).Users, summary.Long("activeUsers"), $"{what} usage activeUsers");
+                var overview = await _app.Client.GetMetricsAsync($"/api/metrics/overview?{range}");
+                ExpectedAnswers.ActiveUsers(_traffic.Requests.Where(window.Contains).ToList(), usage, overview.GetProperty("activeUsers"), $"{what} overview");
                 var signedIn = (await _app.Client.GetMetricsAsync($"/api/metrics/usage?{range}&includeAnonymous=false")).GetProperty("summary");
                 QueryAssert.Distinct(new ExactUsage(usage.Where(e => !e.IsAnonymous)).Visitors, signedIn.Long("uniqueUsers"), $"{what} signed-in uniqueUsers");
             }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Metrics.Core.Sketches;
 
 namespace Metrics.Functions.Tests.Queries;
 
@@ -32,6 +33,9 @@ internal static class ExpectedAnswers
     {
         Latency(exact, summary, what);
         QueryAssert.Distinct(exact.Users, summary.Long("activeUsers"), $"{what} activeUsers");
+        // Null where the answer is kept to an endpoint or model (countries are not kept by either); exact wherever shown.
+        if (summary.GetProperty("countries") is { ValueKind: not JsonValueKind.Null } countries)
+            QueryAssert.Equal(exact.Countries, countries.GetInt64(), $"{what} countries");
     }
 
     /// <summary>Requests, average, error rates and percentiles: what a summary, an endpoint row and a series point all answer.</summary>
@@ -82,6 +86,37 @@ internal static class ExpectedAnswers
             $"{context}: names expected [{string.Join(", ", names)}], got [{string.Join(", ", actualNames)}]");
         foreach (var (expected, actual) in names.Zip(actualNames))
             QueryAssert.Distinct(expected.Visitors, actual.Visitors, $"{context}: name {expected.Type}/{expected.Name} visitors");
+        if (response.TryGetProperty("countries", out var countries)) UsageCountries(included, countries, context);
+    }
+
+    /// <summary>The usage answer's countries: events and visitors per country (events without one are the row (none)), most events first.</summary>
+    private static void UsageCountries(List<SentUsage> included, JsonElement countries, string context)
+    {
+        var expected = included.GroupBy(e => e.Country ?? "(none)")
+            .Select(g => (Country: g.Key, Events: (long)g.Count(), new ExactUsage(g).Visitors))
+            .OrderByDescending(c => c.Events).ThenBy(c => c.Country, StringComparer.Ordinal).ToList();
+        var actual = countries.EnumerateArray().Select(c => (Country: c.Text("country"), Events: c.Long("events"), Visitors: c.Long("visitors"))).ToList();
+        Assert.True(expected.Select(c => (c.Country, c.Events)).SequenceEqual(actual.Select(c => (c.Country, c.Events))),
+            $"{context}: countries expected [{string.Join(", ", expected)}], got [{string.Join(", ", actual)}]");
+        foreach (var (e, a) in expected.Zip(actual)) QueryAssert.Distinct(e.Visitors, a.Visitors, $"{context}: country {e.Country} visitors");
+        QueryAssert.Equal(included.Count, actual.Sum(c => c.Events), $"{context}: the countries' events add up to the summary's");
+    }
+
+    /// <summary>The overview's one number for active users: distinct user ids of the requests and the signed-in beacons, each once.</summary>
+    public static void ActiveUsers(IReadOnlyList<SentRequest> requests, IReadOnlyList<SentUsage> usage, JsonElement answer, string context)
+    {
+        var requestUsers = requests.Select(e => e.UserId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var signedIn = usage.Select(e => e.UserId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var union = requestUsers.Union(signedIn, StringComparer.Ordinal).Count();
+        QueryAssert.Distinct(requestUsers.Count, answer.Long("requestUsers"), $"{context}: activeUsers.requestUsers");
+        QueryAssert.Distinct(signedIn.Count, answer.Long("signedInVisitors"), $"{context}: activeUsers.signedInVisitors");
+        QueryAssert.Distinct(union, answer.Long("count"), $"{context}: activeUsers.count");
+        var exact = union <= DistinctCountSketch.ExactLimit;
+        Assert.Equal(exact, answer.GetProperty("exact").GetBoolean());
+        if (exact) QueryAssert.Equal(0L, answer.Long("errorBound"), $"{context}: activeUsers.errorBound");
+        // Past the exact limit the count is an estimate: its error bound must hold the exact count.
+        else Assert.True(Math.Abs(answer.Long("count") - union) <= answer.Long("errorBound"),
+            $"{context}: activeUsers {answer.Long("count")} ± {answer.Long("errorBound")} does not hold the exact {union}");
     }
 
     /// <summary>

@@ -59,6 +59,14 @@ public sealed class QueryValidationTests(IdleAppFixture fixture) : IClassFixture
     [InlineData("/api/metrics/overview?interval=week", "'interval' must be one of hour, day; got 'week'.")]
     [InlineData("/api/metrics/usage?eventType=scroll", "'eventType' must be one of")]
     [InlineData("/api/metrics/usage?eventType=PAGE_VIEW", "got 'PAGE_VIEW'.")]
+    [InlineData("/api/metrics/reliability?percentiles=50,101", "each percentile must be a number from 0 to 100 such as 50, 95 or 99.9; got '101'.")]
+    [InlineData("/api/metrics/reliability?percentiles=p99", "got 'p99'.")]
+    [InlineData("/api/metrics/reliability?percentiles=-5", "got '-5'.")]
+    [InlineData("/api/metrics/reliability?percentiles=1e2", "got '1e2'.")]
+    [InlineData("/api/metrics/reliability?percentiles=NaN", "got 'NaN'.")]
+    [InlineData("/api/metrics/reliability?percentiles=50,,99", "got ''.")]
+    [InlineData("/api/metrics/reliability?percentiles=", "got ''.")]
+    [InlineData("/api/metrics/reliability?percentiles=1,2,3,4,5,6,7,8,9,10,11", "at most 10 percentiles can be asked for at once; got 11.")]
     [InlineData("/api/metrics/value?metric=median", "'metric' must be one of requests, errors, errorRate, avgMs, p50Ms, p95Ms, p99Ms, cpuMs, gpuMs, units, spend, syncRequests, asyncRequests, users, countries; got 'median'.")]
     public async Task Unknown_parameter_value_is_a_400_problem_listing_the_allowed_values(string path, string detail)
     {

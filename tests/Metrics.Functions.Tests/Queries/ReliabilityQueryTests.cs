@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Metrics.Tests.Shared;
 using static Metrics.Functions.Tests.Queries.MetricsCalls;
@@ -66,6 +67,47 @@ public sealed class ReliabilityQueryTests(ReliabilityFixture fixture) : IClassFi
             Assert.Equal(0, h.Double("p99Ms"));
         });
         Assert.Single(hours, h => h.GetProperty("spike").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Asked_percentiles_are_shown_each_hour_within_one_percent_with_the_exact_minimum_and_maximum()
+    {
+        double[] asked = [0, 50, 90, 99.9, 100];
+        foreach (var state in fixture.States)
+        foreach (var service in new[] { ReliabilityFixture.Checkout, null })
+        {
+            var filter = service is null ? "" : $"&service={service}";
+            var response = await state.Client.GetMetricsAsync($"/api/metrics/reliability?{Range}{filter}&percentiles=50,%2099.9,90,0,100,50");
+
+            var hours = AssertHours(response, service, $"{state} service={service ?? "(all)"} percentiles");
+            foreach (var hour in hours)
+            {
+                var at = hour.GetProperty("at").GetDateTimeOffset();
+                var exact = new ExactRequests(fixture.Events.Where(e => (service is null || e.Service == service) && e.Timestamp >= at && e.Timestamp < at.AddHours(1)));
+                var what = $"{state} {service ?? "(all)"} at {at:MM-dd HH:mm}";
+                var percentiles = hour.GetProperty("percentiles");
+                // Asked once each, in the order asked, whatever the spaces and repeats.
+                Assert.Equal(["p50", "p99.9", "p90", "p0", "p100"], percentiles.EnumerateObject().Select(p => p.Name));
+                foreach (var p in asked) QueryAssert.Percentile(exact.Quantile(p / 100), percentiles.Double(string.Create(CultureInfo.InvariantCulture, $"p{p}")), $"{what} p{p}");
+                QueryAssert.Equal(exact.Requests == 0 ? 0 : exact.SortedDurations[0], hour.Double("minMs"), $"{what} minMs");
+                QueryAssert.Equal(exact.Requests == 0 ? 0 : exact.SortedDurations[^1], hour.Double("maxMs"), $"{what} maxMs");
+                QueryAssert.Equal(hour.Double("minMs"), percentiles.Double("p0"), $"{what} p0 is the minimum");
+                QueryAssert.Equal(hour.Double("maxMs"), percentiles.Double("p100"), $"{what} p100 is the maximum");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Without_percentiles_each_hour_shows_p95_and_p99()
+    {
+        var response = await fixture.States[0].Client.GetMetricsAsync($"/api/metrics/reliability?{Range}");
+
+        Assert.All(response.Items("hours"), hour =>
+        {
+            Assert.Equal(["p95", "p99"], hour.GetProperty("percentiles").EnumerateObject().Select(p => p.Name));
+            Assert.Equal(hour.Double("p95Ms"), hour.GetProperty("percentiles").Double("p95"));
+            Assert.Equal(hour.Double("p99Ms"), hour.GetProperty("percentiles").Double("p99"));
+        });
     }
 
     /// <summary>Every hour of the range, each with its exact requests and error rate and p95/p99 within 1%.</summary>

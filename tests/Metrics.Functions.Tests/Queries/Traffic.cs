@@ -22,9 +22,10 @@ internal sealed class Traffic(IReadOnlyList<SentRequest> requests, IReadOnlyList
         var requestBatches = requests.GroupBy(e => e.Service)
             .SelectMany(service => service.OrderBy(e => e.Timestamp).Chunk(MaxBatch)
                 .Select(chunk => (Func<Task>)(() => PostRequestBatchAsync(client, service.Key, chunk))));
-        var usageBatches = usage.GroupBy(e => e.UserAgent)
+        // The country is the request's, set by the front end: one browser's beacons from one country share a batch.
+        var usageBatches = usage.GroupBy(e => (e.UserAgent, e.SentCountry))
             .SelectMany(browser => browser.OrderBy(e => e.Timestamp).Chunk(MaxBatch)
-                .Select(chunk => (Func<Task>)(() => PostUsageBatchAsync(client, browser.Key, chunk))));
+                .Select(chunk => (Func<Task>)(() => PostUsageBatchAsync(client, browser.Key.UserAgent, browser.Key.SentCountry, chunk))));
         await Parallel.ForEachAsync(requestBatches.Concat(usageBatches).ToList(), new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches },
             async (post, _) => await post());
     }
@@ -35,9 +36,10 @@ internal sealed class Traffic(IReadOnlyList<SentRequest> requests, IReadOnlyList
         await ExpectAllAcceptedAsync(response, events.Length);
     }
 
-    private static async Task PostUsageBatchAsync(HttpClient client, string userAgent, SentUsage[] events)
+    private static async Task PostUsageBatchAsync(HttpClient client, string userAgent, string? country, SentUsage[] events)
     {
-        using var response = await client.PostUsageAsync(Batches.Usage(TestApp.Site, events.Select(e => (JsonNode)e.ToJson()).ToArray()), userAgent: userAgent);
+        using var response = await client.PostUsageAsync(Batches.Usage(TestApp.Site, events.Select(e => (JsonNode)e.ToJson()).ToArray()), userAgent: userAgent,
+            country: country);
         await ExpectAllAcceptedAsync(response, events.Length);
     }
 

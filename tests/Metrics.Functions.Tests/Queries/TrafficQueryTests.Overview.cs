@@ -26,6 +26,8 @@ public sealed partial class TrafficQueryTests
             var requests = RequestsIn(window).Where(e => filter.Length == 0 || e.Service == service).ToList();
             ExpectedAnswers.Performance(requests, overview.GetProperty("performance"), context);
             ExpectedAnswers.Usage(UsageIn(window), overview.GetProperty("usage"), eventType: null, includeAnonymous: true, context);
+            if (filter.Length == 0) ExpectedAnswers.ActiveUsers(requests, UsageIn(window), overview.GetProperty("activeUsers"), context);
+            else Assert.Equal(JsonValueKind.Null, overview.GetProperty("activeUsers").ValueKind);
 
             var series = await state.Client.GetMetricsAsync($"/api/metrics/timeseries?{range.Query}{filter}&interval={interval}&metric=both");
             Assert.Equal(interval, overview.GetProperty("series").Text("interval"));

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using static Metrics.Functions.Tests.Queries.MetricsCalls;
 
 namespace Metrics.Functions.Tests.Queries;
@@ -17,6 +18,7 @@ public sealed partial class TrafficQueryTests
             var events = RequestsIn(window);
             Assert.NotEmpty(events);
             ExpectedAnswers.Performance(events, response, $"{state} {range}");
+            Assert.True(response.GetProperty("summary").Long("countries") > 1, $"{state} {range}: countries are counted");
         }
         ReportObservedErrors();
     }
@@ -40,6 +42,7 @@ public sealed partial class TrafficQueryTests
             var response = await state.Client.GetMetricsAsync($"/api/metrics/performance?{TrafficFixture.Ragged.Query}&service={service}");
 
             ExpectedAnswers.Performance(RequestsIn(RangeOf(response)).Where(e => e.Service == service).ToList(), response, $"{state} service={service}");
+            Assert.Equal(JsonValueKind.Number, response.GetProperty("summary").GetProperty("countries").ValueKind);
             Assert.All(response.Items("endpoints"), row => Assert.Equal(service, row.Text("service")));
         }
     }
@@ -56,6 +59,7 @@ public sealed partial class TrafficQueryTests
             var inRange = RequestsIn(RangeOf(byTemplate));
             ExpectedAnswers.Performance(inRange.Where(e => e.Endpoint == "/api/orders/{id}").ToList(), byTemplate, $"{state} endpoint filter");
             Assert.Equal(["DELETE", "GET"], byTemplate.Items("endpoints").Select(e => e.Text("method")).Order());
+            Assert.Equal(JsonValueKind.Null, byTemplate.GetProperty("summary").GetProperty("countries").ValueKind);
             ExpectedAnswers.Performance(inRange.Where(e => e.Service == TrafficGenerator.Orders && e.Endpoint == "/api/orders").ToList(), both,
                 $"{state} service and endpoint filter");
         }

@@ -15,6 +15,8 @@ public sealed partial class TrafficQueryTests
             var window = RangeOf(response);
             QueryAssert.Equal(range.Expected, window, $"{state} {range}: range");
             ExpectedAnswers.Usage(UsageIn(window), response, eventType: null, includeAnonymous: true, $"{state} {range}");
+            var withoutCountry = UsageIn(window).Count(e => e.Country is null);
+            Assert.Contains($"{withoutCountry:N0} events came without a country; they are the row (none).", response.Source("usage")!.Value.Text("detail"));
         }
     }
 

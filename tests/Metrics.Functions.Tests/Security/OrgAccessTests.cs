@@ -93,6 +93,9 @@ public sealed class OrgAccessTests(SharedAzurite azurite) : IAsyncLifetime
         var overview = await AcmeGetAsync("/api/metrics/overview?range=24h&by=user");
 
         Assert.Equal(Acme.Count(), performance.GetProperty("summary").GetProperty("requests").GetInt64());
+        Assert.Equal(Acme.Select(e => e.Country).Distinct().Count(), performance.GetProperty("summary").GetProperty("countries").GetInt64());
+        Assert.Equal(JsonValueKind.Null, oneEndpoint.GetProperty("summary").GetProperty("countries").ValueKind);
+        Assert.Equal(JsonValueKind.Null, overview.GetProperty("activeUsers").ValueKind);
         Assert.Equal(ByEndpoint(Acme), EndpointRows(performance));
         Assert.Equal(ByEndpoint(Acme), Rows(byEndpoint));
         Assert.Equal(Acme.Count(e => e.Route == "/orders/{id}" && e.Model == "gpt-small"), oneEndpoint.GetProperty("summary").GetProperty("requests").GetInt64());
