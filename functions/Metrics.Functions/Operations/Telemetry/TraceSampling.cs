@@ -58,8 +58,7 @@ internal sealed class TraceSampler(TraceSamplingOptions options) : Sampler
 
     public override SamplingResult ShouldSample(in SamplingParameters parameters)
     {
-        // Storage calls are the app's only client spans.
-        if (parameters.Kind == ActivityKind.Client && !options.DependencySpans) return RecordOnly;
+        if (LeavesOut(parameters.Kind, options)) return RecordOnly;
         var parent = parameters.ParentContext;
         // Inside this process a trace is whole or absent: a child follows its parent's decision.
         if (parent.TraceId != default && !parent.IsRemote)
@@ -68,6 +67,9 @@ internal sealed class TraceSampler(TraceSamplingOptions options) : Sampler
         // share exported is this setting's, not the host's.
         return _ratio.ShouldSample(parameters).Decision == SamplingDecision.RecordAndSample ? _export : RecordOnly;
     }
+
+    /// <summary>Storage calls (the app's only client spans) are not exported for their trace unless asked.</summary>
+    public static bool LeavesOut(ActivityKind kind, TraceSamplingOptions options) => kind == ActivityKind.Client && !options.DependencySpans;
 }
 
 /// <summary>
@@ -79,6 +81,15 @@ internal sealed class TraceSampler(TraceSamplingOptions options) : Sampler
 internal sealed class KeepFailedAndSlowSpans(TraceSamplingOptions options) : BaseProcessor<Activity>
 {
     private readonly TimeSpan _slow = TimeSpan.FromSeconds(options.SlowRequestSeconds);
+
+    /// <summary>
+    /// A span started under an exported parent inherits its parent's "recorded" flag even when the sampler said record
+    /// only (System.Diagnostics copies the parent's flags; the SDK does not clear it): clear it for what the sampler leaves out.
+    /// </summary>
+    public override void OnStart(Activity data)
+    {
+        if (TraceSampler.LeavesOut(data.Kind, options)) data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+    }
 
     public override void OnEnd(Activity data)
     {
