@@ -26,7 +26,7 @@ internal static class CostBenchmark
                    --events N         events of each kind per configuration (default 10000)
                    --request-batch N  request events per batch, as a service's client flushes (default 100)
                    --beacon-batch N   beacon events per batch, as a page's tracker flushes (default 20)
-                   --clients N        batches in flight at once (default 4)
+                   --clients N        batches in flight at once (default 1: each answer's time is its own, not a queue's)
                    --only before|after  measure one telemetry configuration only
         """,
         RunAsync);
@@ -48,6 +48,9 @@ internal static class CostBenchmark
         /// <summary>Billed bytes of one raw row (EntityBytes), averaged over a sample of the stored rows.</summary>
         public double RawBytesPerEvent { get; init; }
 
+        /// <summary>Milliseconds to each batch's 202: median, p95, max (a span of 1 s or more is exported as slow).</summary>
+        public (double Median, double P95, double Max) AnswerMs { get; init; }
+
         /// <summary>One compaction run over these events, right after them: its time and storage requests.</summary>
         public (double Seconds, long StorageRequests) Compaction { get; init; }
 
@@ -61,12 +64,12 @@ internal static class CostBenchmark
         var events = args.Int("events", 10_000, 100, 1_000_000);
         var requestBatch = args.Int("request-batch", 100, 1, 1000);
         var beaconBatch = args.Int("beacon-batch", 20, 1, 1000);
-        var clients = args.Int("clients", 4, 1, 64);
+        var clients = args.Int("clients", 1, 1, 64);
         var only = args.OptionalText("only");
         args.RejectUnknown();
 
         await using var azurite = await AzuriteLauncher.StartOnFreePortsAsync();
-        var results = new List<(string Configuration, Measured Requests, Measured Beacons, (long Items, long Bytes, double Minutes) Metrics, IReadOnlyList<double> Rates)>();
+        var results = new List<CostReport.Run>();
         foreach (var (name, settings) in Configurations.Where(c => only is null || c.Name == only))
         {
             await using var ingestion = new TelemetryIngestion();
@@ -93,10 +96,10 @@ internal static class CostBenchmark
             var deadline = Stopwatch.StartNew();
             while (!ingestion.Snapshot().ContainsKey("MetricData") && deadline.Elapsed < TimeSpan.FromSeconds(75)) await Task.Delay(1000);
             var metric = ingestion.Snapshot().GetValueOrDefault("MetricData");
-            results.Add((name, requests, beacons, (metric.Items, metric.Bytes, started.Elapsed.TotalMinutes), ingestion.SampleRates()));
+            results.Add(new CostReport.Run(name, requests, beacons, (metric.Items, metric.Bytes, started.Elapsed.TotalMinutes)));
         }
 
-        CostReport.Print(results.Select(r => new CostReport.Run(r.Configuration, r.Requests, r.Beacons, r.Metrics, r.Rates)).ToList(), requestBatch, beaconBatch);
+        CostReport.Print(results, requestBatch, beaconBatch);
         return 0;
     }
 
@@ -113,7 +116,10 @@ internal static class CostBenchmark
         var telemetryBefore = ingestion.Snapshot();
         worker.Refresh();
         var cpuBefore = worker.TotalProcessorTime;
+        lock (Answers) Answers.Clear();
         await SendAsync(http, bodies, clients);
+        List<double> answers;
+        lock (Answers) answers = Answers.Order().ToList();
         worker.Refresh();
         var cpu = (worker.TotalProcessorTime - cpuBefore).TotalSeconds;
         var storage = Difference(await StorageRequestsAsync(http), storageBefore);
@@ -122,7 +128,10 @@ internal static class CostBenchmark
         var telemetryAfter = ingestion.Snapshot();
         var telemetry = telemetryAfter.ToDictionary(t => t.Key,
             t => (t.Value.Items - telemetryBefore.GetValueOrDefault(t.Key).Items, t.Value.Bytes - telemetryBefore.GetValueOrDefault(t.Key).Bytes));
-        return new Measured(kind, batches * batchSize, batches, cpu, ProcessMemory.PeakResidentMegabytes(app.WorkerProcessId), storage, telemetry);
+        return new Measured(kind, batches * batchSize, batches, cpu, ProcessMemory.PeakResidentMegabytes(app.WorkerProcessId), storage, telemetry)
+        {
+            AnswerMs = (answers[answers.Count / 2], answers[(int)(answers.Count * 0.95)], answers[^1]),
+        };
     }
 
     private static async Task SendAsync(HttpClient http, List<byte[]> bodies, int clients)
@@ -142,10 +151,21 @@ internal static class CostBenchmark
         post.Content.Headers.ContentType = new MediaTypeHeaderValue(beacon ? "text/plain" : "application/json");
         if (beacon) post.Headers.Add("Origin", Origin);
         else post.Headers.Add(BatchPoster.KeyHeader, IngestKey);
+        // A beacon without a browser's User-Agent is a crawler's, refused as "bot".
+        if (beacon) post.Headers.UserAgent.ParseAdd("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36");
+        var watch = Stopwatch.StartNew();
         using var answer = await http.SendAsync(post);
+        var receipt = await answer.Content.ReadAsStringAsync();
+        lock (Answers) Answers.Add(watch.Elapsed.TotalMilliseconds);
         if (answer.StatusCode != HttpStatusCode.Accepted)
-            throw new InvalidOperationException($"{post.RequestUri} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"{post.RequestUri} answered {(int)answer.StatusCode}: {receipt}");
+        using var json = JsonDocument.Parse(receipt);
+        if (json.RootElement.GetProperty("rejected").GetArrayLength() > 0)
+            throw new InvalidOperationException($"{post.RequestUri} refused events of a generated batch: {receipt}");
     }
+
+    /// <summary>Milliseconds from each POST to its 202, for the batches of the phase being measured.</summary>
+    private static readonly List<double> Answers = [];
 
     private static byte[] RequestBatch(StreamTraffic traffic, int size) => traffic.Batch(service: 0, size, DateTimeOffset.UtcNow);
 

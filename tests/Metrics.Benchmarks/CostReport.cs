@@ -8,7 +8,7 @@ namespace Metrics.Benchmarks;
 internal static class CostReport
 {
     internal sealed record Run(string Configuration, CostBenchmark.Measured Requests, CostBenchmark.Measured Beacons,
-        (long Items, long Bytes, double Minutes) Metrics, IReadOnlyList<double> SampleRates);
+        (long Items, long Bytes, double Minutes) Metrics);
 
     // Prices in US dollars, pay as you go; docs/cost.md gives the source and date of each and says which are unverified.
     private const double FlexPerGbSecond = 0.000026;
@@ -43,13 +43,14 @@ internal static class CostReport
         foreach (var run in runs)
         {
             Console.WriteLine($"{run.Configuration}: telemetry by type per 1,000 events; metrics {run.Metrics.Items:N0} items, {run.Metrics.Bytes:N0} bytes " +
-                $"in {run.Metrics.Minutes:F1} min of the app; sample rates carried: {(run.SampleRates.Count == 0 ? "none" : string.Join(", ", run.SampleRates))}");
+                $"in {run.Metrics.Minutes:F1} min of the app");
             foreach (var m in new[] { run.Requests, run.Beacons })
             {
                 var types = string.Join(", ", m.Telemetry.Where(t => t.Key != "MetricData" && t.Value.Items > 0)
                     .Select(t => $"{t.Key} {m.Per1000(t.Value.Items):F1} items {m.Per1000(t.Value.Bytes):N0} B"));
                 var storage = string.Join(", ", m.StorageRequests.OrderByDescending(s => s.Value).Select(s => $"{s.Key} {m.Per1000(s.Value):F1}"));
                 Console.WriteLine($"  {m.Kind,-9} {(types.Length == 0 ? "no traces" : types)}");
+                Console.WriteLine($"  {"",-9} 202 after {m.AnswerMs.Median:F0} ms median, {m.AnswerMs.P95:F0} ms p95, {m.AnswerMs.Max:F0} ms max");
                 Console.WriteLine($"  {"",-9} storage: {storage}; worker peak resident {m.WorkerPeakMiB:F0} MiB; " +
                     $"one compaction after them: {m.Compaction.Seconds:F2} s, {m.Compaction.StorageRequests} storage requests");
             }

@@ -17,7 +17,6 @@ internal sealed class TelemetryIngestion : IAsyncDisposable
     private readonly HttpListener _listener = new();
     private readonly Task _serving;
     private readonly Dictionary<string, (long Items, long Bytes)> _byType = [];
-    private readonly List<double> _sampleRates = [];
 
     public TelemetryIngestion()
     {
@@ -37,12 +36,6 @@ internal sealed class TelemetryIngestion : IAsyncDisposable
     public IReadOnlyDictionary<string, (long Items, long Bytes)> Snapshot()
     {
         lock (_byType) return new Dictionary<string, (long, long)>(_byType);
-    }
-
-    /// <summary>The sample rates (percent) the exported items carried, so that ItemCount = 100 / rate in the workspace.</summary>
-    public IReadOnlyList<double> SampleRates()
-    {
-        lock (_byType) return _sampleRates.Distinct().Order().ToList();
     }
 
     private async Task ServeAsync()
@@ -87,7 +80,6 @@ internal sealed class TelemetryIngestion : IAsyncDisposable
                 var type = root.TryGetProperty("data", out var data) && data.TryGetProperty("baseType", out var baseType)
                     ? baseType.GetString() ?? "unknown"
                     : root.TryGetProperty("name", out var name) ? name.GetString() ?? "unknown" : "unknown";
-                if (root.TryGetProperty("sampleRate", out var rate) && rate.TryGetDouble(out var percent)) _sampleRates.Add(percent);
                 var (count, bytes) = _byType.GetValueOrDefault(type);
                 _byType[type] = (count + 1, bytes + Encoding.UTF8.GetByteCount(item));
             }

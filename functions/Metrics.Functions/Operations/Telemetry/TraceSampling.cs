@@ -44,16 +44,9 @@ public sealed class TraceSamplingOptions
 /// </summary>
 internal sealed class TraceSampler(TraceSamplingOptions options) : Sampler
 {
-    /// <summary>
-    /// The attribute Azure Monitor's exporter reads as the sampling percentage: an exported span then stands for 100 ÷ it
-    /// spans (<c>ItemCount</c> in the workspace), so <c>sum(ItemCount)</c> still counts them all.
-    /// </summary>
-    public const string SampleRateAttribute = "microsoft.sample_rate";
-
+    private static readonly SamplingResult Export = new(SamplingDecision.RecordAndSample);
     private static readonly SamplingResult RecordOnly = new(SamplingDecision.RecordOnly);
 
-    private readonly SamplingResult _export = new(SamplingDecision.RecordAndSample,
-        [new KeyValuePair<string, object>(SampleRateAttribute, (float)(100 * options.TraceRatio))]);
     private readonly TraceIdRatioBasedSampler _ratio = new(options.TraceRatio);
 
     public override SamplingResult ShouldSample(in SamplingParameters parameters)
@@ -62,10 +55,10 @@ internal sealed class TraceSampler(TraceSamplingOptions options) : Sampler
         var parent = parameters.ParentContext;
         // Inside this process a trace is whole or absent: a child follows its parent's decision.
         if (parent.TraceId != default && !parent.IsRemote)
-            return (parent.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? _export : RecordOnly;
+            return (parent.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? Export : RecordOnly;
         // A root, or the host's invocation context: decided here on the trace id, whatever flag the caller sent, so the
         // share exported is this setting's, not the host's.
-        return _ratio.ShouldSample(parameters).Decision == SamplingDecision.RecordAndSample ? _export : RecordOnly;
+        return _ratio.ShouldSample(parameters).Decision == SamplingDecision.RecordAndSample ? Export : RecordOnly;
     }
 
     /// <summary>Storage calls (the app's only client spans) are not exported for their trace unless asked.</summary>
