@@ -159,7 +159,7 @@ internal static class StreamBenchmark
         // Flex Consumption bills each run's instance time, at least a second (docs/cost.md, "Prices").
         var billedSeconds = runs.Select(r => Math.Max(1.0, r.Ms / 1000)).ToList();
         var runsPerMonth = 30 * 24 * 3600.0 / foldEvery;
-        Console.WriteLine($"  billed per run: median {Median(billedSeconds):F2} s, mean {billedSeconds.Average():F2} s (each at least 1 s): " +
+        if (billedSeconds.Count > 0) Console.WriteLine($"  billed per run: median {Median(billedSeconds):F2} s, mean {billedSeconds.Average():F2} s (each at least 1 s): " +
             $"{runsPerMonth:N0} runs a month, {runsPerMonth * billedSeconds.Average() * 2.048:N0} GB-s of a 2,048 MB instance");
         Console.WriteLine($"  settling after the stream: {settle.Count} runs in {settling.Elapsed.TotalSeconds:F0} s, " +
             $"{settle.Sum(s => s.GetProperty("PartialsFolded").GetInt64()):N0} partial cells packed, then {settle[^1].GetProperty("HoursMerged").GetInt32()} hours merged");
