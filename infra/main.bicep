@@ -209,7 +209,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 
 // Alerts that reach a person (docs/runbook.md explains each one, by its display name). They query the workspace
 // behind Application Insights: AppRequests (one row per function invocation, written by the Functions host), AppTraces
-// (the logs) and AppMetrics (the app's OpenTelemetry metrics, docs/operations.md).
+// (the logs) and AppMetrics (the app's OpenTelemetry metrics, docs/operations.md). A row of AppRequests or AppTraces may
+// stand for several when the host samples (host.json: requests and exceptions are never sampled, logs may be): rows are
+// counted as sum(ItemCount), never count(), as Microsoft's guidance for sampled telemetry says.
 resource alertGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: '${name}-alerts'
   location: 'global'
@@ -243,8 +245,9 @@ resource nightlyFailedAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' 
     criteria: {
       allOf: [
         {
-          query: 'AppTraces | where Message startswith "TIMER FAILED: NightlyAggregation"'
-          timeAggregation: 'Count'
+          query: 'AppTraces | where Message startswith "TIMER FAILED: NightlyAggregation" | summarize failures = sum(ItemCount)'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'failures'
           operator: 'GreaterThan'
           threshold: 0
           failingPeriods: onePeriod
@@ -270,8 +273,9 @@ resource nightlyMissingAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01'
     criteria: {
       allOf: [
         {
-          query: 'AppRequests | where TimeGenerated > ago(26h) and Name == "NightlyAggregation" and Success == true'
-          timeAggregation: 'Count'
+          query: 'AppRequests | where TimeGenerated > ago(26h) and Name == "NightlyAggregation" and Success == true | summarize runs = sum(ItemCount) | extend runs = coalesce(runs, 0)'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'runs'
           operator: 'LessThan'
           threshold: 1
           failingPeriods: onePeriod
@@ -297,8 +301,9 @@ resource sizeAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     criteria: {
       allOf: [
         {
-          query: 'AppTraces | where Message startswith "ALERT:"'
-          timeAggregation: 'Count'
+          query: 'AppTraces | where Message startswith "ALERT:" | summarize alerts = sum(ItemCount)'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'alerts'
           operator: 'GreaterThan'
           threshold: 0
           failingPeriods: onePeriod
@@ -354,7 +359,7 @@ resource serverErrorAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = 
       allOf: [
         {
           // Timer runs are rows of AppRequests too, with no HTTP status; a handful of requests is no rate.
-          query: 'AppRequests | where Name !in ("RollupCompaction", "NightlyAggregation") | summarize total = count(), errors = countif(toint(ResultCode) >= 500) | where total >= 20 | extend errorPercent = 100.0 * errors / total'
+          query: 'AppRequests | where Name !in ("RollupCompaction", "NightlyAggregation") | summarize total = sum(ItemCount), errors = sumif(ItemCount, toint(ResultCode) >= 500) | where total >= 20 | extend errorPercent = 100.0 * errors / total'
           timeAggregation: 'Maximum'
           metricMeasureColumn: 'errorPercent'
           operator: 'GreaterThan'
@@ -382,8 +387,9 @@ resource ingestionUnavailableAlert 'Microsoft.Insights/scheduledQueryRules@2023-
     criteria: {
       allOf: [
         {
-          query: 'AppRequests | where Name in ("IngestRequests", "IngestUsage") and ResultCode == "503"'
-          timeAggregation: 'Count'
+          query: 'AppRequests | where Name in ("IngestRequests", "IngestUsage") and ResultCode == "503" | summarize unavailable = sum(ItemCount)'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'unavailable'
           operator: 'GreaterThan'
           threshold: ingestionUnavailableAlertCount
           failingPeriods: onePeriod

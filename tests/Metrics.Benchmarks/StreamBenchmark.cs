@@ -92,14 +92,16 @@ internal static class StreamBenchmark
         var sent = (await Task.WhenAll(senders)).Aggregate((a, b) => (a.Events + b.Events, a.Batches + b.Batches, a.Ms.Concat(b.Ms).ToList()));
         var runs = await compactions;
 
-        // Quiet and compacted: nothing arrives; runs at the timer's pace pack what is left, until one merges the packs into
-        // the settled rows (up to --merge-every after the last merge while streaming).
+        // Quiet and compacted: nothing arrives; runs pack what is left, until one merges the packs into the settled rows or
+        // finds nothing left to pack. An hour whose partials are all packed is not looked at again until more arrive, so
+        // in the quiet its merge may never come (seen 2026-12-08: ten minutes of runs merging nothing); waiting for it
+        // hung the benchmark. The runs' pace does not matter here: the partials' delay does.
         await Task.Delay(TimeSpan.FromSeconds(foldDelay + 1));
         var settle = new List<JsonElement>();
         var settling = Stopwatch.StartNew();
-        while (settle.Count == 0 || settle[^1].GetProperty("HoursMerged").GetInt32() == 0)
+        while (settle.Count == 0 || (settle[^1].GetProperty("HoursMerged").GetInt32() == 0 && settle[^1].GetProperty("PartialsFolded").GetInt64() > 0))
         {
-            if (settle.Count > 0) await Task.Delay(TimeSpan.FromSeconds(foldEvery));
+            if (settle.Count > 0) await Task.Delay(TimeSpan.FromSeconds(Math.Min(foldEvery, foldDelay + 1)));
             settle.Add(await CompactAsync(http));
         }
         var quiet = Queries.ToDictionary(q => q.Name, _ => new List<(double Ms, long Bytes, bool BesideCompaction)>());
@@ -154,6 +156,11 @@ internal static class StreamBenchmark
         Console.WriteLine($"  over the stream: {runs.Sum(r => r.RollupRowsRead + r.RawRowsRead) / (double)events:F2} rows read per event ingested " +
             $"({runs.Sum(r => r.RollupRowsRead):N0} rollup + {runs.Sum(r => r.RawRowsRead):N0} raw rows for {events:N0} events), " +
             $"{runs.Sum(r => r.Folded) / (double)events:F2} partials folded per event");
+        // Flex Consumption bills each run's instance time, at least a second (docs/cost.md, "Prices").
+        var billedSeconds = runs.Select(r => Math.Max(1.0, r.Ms / 1000)).ToList();
+        var runsPerMonth = 30 * 24 * 3600.0 / foldEvery;
+        if (billedSeconds.Count > 0) Console.WriteLine($"  billed per run: median {Median(billedSeconds):F2} s, mean {billedSeconds.Average():F2} s (each at least 1 s): " +
+            $"{runsPerMonth:N0} runs a month, {runsPerMonth * billedSeconds.Average() * 2.048:N0} GB-s of a 2,048 MB instance");
         Console.WriteLine($"  settling after the stream: {settle.Count} runs in {settling.Elapsed.TotalSeconds:F0} s, " +
             $"{settle.Sum(s => s.GetProperty("PartialsFolded").GetInt64()):N0} partial cells packed, then {settle[^1].GetProperty("HoursMerged").GetInt32()} hours merged");
         return total == expected ? 0 : 1;

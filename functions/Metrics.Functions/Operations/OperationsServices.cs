@@ -2,6 +2,7 @@ using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Metrics.Functions.Operations.Telemetry;
 using Metrics.Storage;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -12,7 +13,8 @@ namespace Metrics.Functions.Operations;
 /// The app's self-measurement (docs/operations.md): its instruments, on <see cref="System.Diagnostics.Metrics"/> and
 /// <see cref="System.Diagnostics.ActivitySource"/>, collected by OpenTelemetry; metrics served to Prometheus at
 /// <c>/api/ops/metrics</c>, and, where the app has an Application Insights resource, metrics and traces sent to Azure
-/// Monitor too. Logs stay with the Functions host, which forwards the worker's logs itself.
+/// Monitor too, traces sampled (<see cref="TraceSamplingOptions"/>). Logs stay with the Functions host, which forwards the
+/// worker's logs itself.
 /// </summary>
 public static class OperationsServices
 {
@@ -21,6 +23,7 @@ public static class OperationsServices
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMetrics();
+        services.AddOptions<TraceSamplingOptions>().BindConfiguration(TraceSamplingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ServiceInstruments>().AddSingleton<OperationalState>().AddSingleton<PrometheusScrape>();
         var azureMonitor = configuration[ApplicationInsightsSetting] is { Length: > 0 } connection ? connection : null;
 
@@ -41,13 +44,19 @@ public static class OperationsServices
             .WithTracing(tracing =>
             {
                 tracing.AddSource(ServiceInstruments.Name, StorageTelemetry.Name);
+                // Before any exporter: it marks failed and slow spans for export before the exporters look.
+                tracing.AddProcessor(sp => new KeepFailedAndSlowSpans(Sampling(sp)));
                 if (azureMonitor is not null) tracing.AddAzureMonitorTraceExporter(monitor => Configure(monitor, azureMonitor, configuration));
+                // After the exporter, which sets a sampler of its own (everything, by default): the last one set is used.
+                tracing.SetSampler(sp => new TraceSampler(Sampling(sp)));
             });
         // Only where there is somewhere to send them (Azure): the state gauges are read from storage once a minute for
         // the exporter, as a scrape reads them for Prometheus.
         if (azureMonitor is not null) services.AddHostedService<OperationalStateRefresh>();
         return services;
     }
+
+    private static TraceSamplingOptions Sampling(IServiceProvider services) => services.GetRequiredService<IOptions<TraceSamplingOptions>>().Value;
 
     private static void Configure(AzureMonitorExporterOptions monitor, string connection, IConfiguration configuration)
     {
