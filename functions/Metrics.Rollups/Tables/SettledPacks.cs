@@ -18,7 +18,7 @@ namespace Metrics.Rollups.Tables;
 /// there, so one reading during a rewrite sees the old cells or the new, never a mix; a partition without a whole
 /// generation is one written a row per key before packs (read as it is, and packed at its next rewrite).</para>
 /// </remarks>
-internal static class SettledPacks
+public static class SettledPacks
 {
     /// <summary><c>$</c> (a RowKey may not hold <c>#</c>) sorts before the hex RowKeys of rows per key and the week's <see cref="RollupStore.WeekComplete"/>.</summary>
     private const char Prefix = '$';
@@ -39,11 +39,11 @@ internal static class SettledPacks
     public static bool Is(TableEntity row) => row.RowKey.Length > 0 && row.RowKey[0] == Prefix;
 
     /// <summary>The next generation for a partition whose rows are <paramref name="existing"/>: after theirs, and the clock's time.</summary>
-    public static long NextGeneration(IEnumerable<TableEntity> existing) =>
+    internal static long NextGeneration(IEnumerable<TableEntity> existing) =>
         Math.Max(DateTime.UtcNow.Ticks, existing.Where(Is).Select(GenerationOf).DefaultIfEmpty(0).Max() + 1);
 
     /// <summary>The pack rows of one generation holding <paramref name="cells"/> (settled-row shaped entities of one partition).</summary>
-    public static List<TableEntity> Pack(string partitionKey, long generation, IEnumerable<TableEntity> cells)
+    internal static List<TableEntity> Pack(string partitionKey, long generation, IEnumerable<TableEntity> cells)
     {
         var rows = new List<TableEntity>();
         using MemoryStream measures = new(), sketches = new();

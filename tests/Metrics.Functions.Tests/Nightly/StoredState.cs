@@ -26,8 +26,14 @@ internal static class StoredState
     public static async Task<List<string>> RowsAsync(this TestApp app, string table, bool versions = false, params string[] ignore)
     {
         var rows = new List<string>();
+        var packs = new List<Azure.Data.Tables.TableEntity>();
         foreach (var row in await app.Storage.AllAsync(table))
         {
+            if (SettledPacks.Is(row))
+            {
+                packs.Add(row);
+                continue;
+            }
             if (!PartialRows.Is(row) || PartialRows.IsCoverage(row))
             {
                 rows.Add(Line(row, row.RowKey, versions, ignore));
@@ -38,6 +44,12 @@ internal static class StoredState
             var received = row.RowKey[..20];
             var version = versions ? $"@{row.ETag}" : "";
             rows.AddRange(PartialRows.Unpack(row).Select(cell => Line(cell, $"{received}-(write)-{cell.RowKey}", versions, ignore) + version));
+        }
+        // A day's or week's packs: their cells are the state; the generation says only when the partition was written.
+        foreach (var partition in packs.GroupBy(row => row.PartitionKey))
+        {
+            var version = versions ? "@" + string.Join(',', partition.Select(row => row.ETag)) : "";
+            rows.AddRange(SettledPacks.Cells(partition.ToList()).Select(cell => Line(cell, $"(pack)-{cell.RowKey}", versions, ignore) + version));
         }
         rows.Sort(StringComparer.Ordinal);
         return rows;
