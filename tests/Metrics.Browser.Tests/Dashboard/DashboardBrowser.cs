@@ -43,7 +43,10 @@ internal static class DashboardBrowser
     public static Task<string> CardAsync(IPage page, string measure) =>
         page.EvaluateAsync<string>("(m) => document.querySelector(`[data-measure='${m}'] dd`).firstChild.textContent", measure);
 
-    /// <summary>Waits until the previous period's changes and faint lines are drawn too (the charts are drawn again then).</summary>
+    /// <summary>
+    /// Waits until the previous period's changes and faint lines are drawn too (the charts are drawn again then, and the
+    /// reliability section appears, moving what is below it: a click sent before then may land on what moved into its place).
+    /// </summary>
     public static Task ComparedAsync(IPage page, int run = 1) => page.WaitForFunctionAsync($"() => Number(document.documentElement.dataset.compared || 0) >= {run}");
 
     public static async Task<double> ChartTotalAsync(IPage page, string chart) => double.Parse(

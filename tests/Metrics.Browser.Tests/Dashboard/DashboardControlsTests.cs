@@ -99,6 +99,7 @@ public sealed class DashboardControlsTests(SharedAzurite azurite, Chromium chrom
         drawn = await DrawnAsync(page, drawn);
         await page.ClickAsync("#active-filters button[aria-label='Clear the model filter']");
         drawn = await DrawnAsync(page, drawn);
+        await ComparedAsync(page, drawn);
         await page.ClickAsync("#breakdown button.filter:text-is('gpt-small')");
         await DrawnAsync(page, drawn);
         Assert.Equal($"{DashboardTraffic.Small}", await CardAsync(page, "Requests"));

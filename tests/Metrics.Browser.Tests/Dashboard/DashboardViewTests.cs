@@ -28,6 +28,7 @@ public sealed class DashboardViewTests(SharedAzurite azurite, Chromium chromium)
         var latencyBefore = await ChartTotalAsync(page, "chart-latency");
         Assert.Equal(DashboardTraffic.Orders + DashboardTraffic.Search, await ChartTotalAsync(page, "chart-requests"));
 
+        await ComparedAsync(page, drawn);
         await page.ClickAsync("#breakdown button.filter:text-is('search-api')");
         drawn = await DrawnAsync(page, drawn);
 
@@ -70,6 +71,7 @@ public sealed class DashboardViewTests(SharedAzurite azurite, Chromium chromium)
         await page.SelectOptionAsync("#by", "org");
         drawn = await DrawnAsync(page, drawn);
 
+        await ComparedAsync(page, drawn);
         await page.ClickAsync("#breakdown button.filter:text-is('acme')");
         drawn = await DrawnAsync(page, drawn);
 
