@@ -89,22 +89,7 @@ public sealed class OtlpDeliveryTests(SharedAzurite azurite)
         var stored = (await app.Storage.AllAsync(TableNames.RequestEvents)).Select(row => row.RowKey);
         Assert.Equal(served.Select(id => $"{service.Name}:{id}").Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
 
-        var performance = await app.Client.GetMetricsAsync("/api/metrics/performance?range=24h&service=" + service.Name);
-        Assert.Equal(41, performance.GetProperty("summary").GetProperty("requests").GetInt32());
-        var endpoints = performance.GetProperty("endpoints").EnumerateArray().ToDictionary(
-            e => $"{e.GetProperty("method").GetString()} {e.GetProperty("endpoint").GetString()}",
-            e => (Requests: e.GetProperty("requests").GetInt32(), ErrorRate: e.GetProperty("errorRate").GetDouble()));
-        Assert.Equal((30, 0.0), endpoints["GET /orders/{id}"]);
-        Assert.Equal((5, 1.0), endpoints["GET /orders/{id}/fail"]);
-        Assert.Equal((4, 0.0), endpoints["POST /chat"]);
-        Assert.Equal((2, 1.0), endpoints["GET /nowhere/{id}"]);
-        Assert.Equal(4, endpoints.Count);
-
-        var users = (await app.Client.GetMetricsAsync("/api/metrics/breakdown?range=24h&by=user")).GetProperty("rows").EnumerateArray()
-            .ToDictionary(r => r.GetProperty("key").GetString()!, r => r.GetProperty("requests").GetInt32());
-        Assert.Equal(20, users.Single(u => u.Key.EndsWith("ana", StringComparison.Ordinal)).Value);
-        Assert.Equal(15, users.Single(u => u.Key.EndsWith("bo", StringComparison.Ordinal)).Value);
-        Assert.Equal(4, users.Single(u => u.Key.EndsWith("cy", StringComparison.Ordinal)).Value);
+        await SampleServiceAnswers.AssertEndpointsAndUsersAsync(app, service.Name);
         var orgs = (await app.Client.GetMetricsAsync("/api/metrics/breakdown?range=24h&by=org")).GetProperty("rows").EnumerateArray()
             .ToDictionary(r => r.GetProperty("key").GetString()!, r => r.GetProperty("requests").GetInt32());
         Assert.Equal(35, orgs["acme"]);
